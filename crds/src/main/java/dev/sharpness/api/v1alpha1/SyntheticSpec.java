@@ -1,0 +1,79 @@
+package dev.sharpness.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** A learnable generated dataset: each class is a fixed random image plus per-sample noise. */
+public class SyntheticSpec {
+    @Default("512")
+    @Min(2)
+    @Max(1000000)
+    @JsonPropertyDescription("Training samples (before the validation split).")
+    private int trainSamples = 512;
+
+    @Default("128")
+    @Min(1)
+    @Max(1000000)
+    @JsonPropertyDescription("Test samples.")
+    private int testSamples = 128;
+
+    @Default("10")
+    @Min(2)
+    @Max(1000)
+    @JsonPropertyDescription("Number of classes.")
+    private int classes = 10;
+
+    @Default("1")
+    @Min(1)
+    @Max(16)
+    @JsonPropertyDescription("Image channels.")
+    private int channels = 1;
+
+    @Default("8")
+    @Min(4)
+    @Max(256)
+    @JsonPropertyDescription("Image height and width in pixels.")
+    private int imageSize = 8;
+
+    public int getTrainSamples() {
+        return trainSamples;
+    }
+
+    public void setTrainSamples(int trainSamples) {
+        this.trainSamples = trainSamples;
+    }
+
+    public int getTestSamples() {
+        return testSamples;
+    }
+
+    public void setTestSamples(int testSamples) {
+        this.testSamples = testSamples;
+    }
+
+    public int getClasses() {
+        return classes;
+    }
+
+    public void setClasses(int classes) {
+        this.classes = classes;
+    }
+
+    public int getChannels() {
+        return channels;
+    }
+
+    public void setChannels(int channels) {
+        this.channels = channels;
+    }
+
+    public int getImageSize() {
+        return imageSize;
+    }
+
+    public void setImageSize(int imageSize) {
+        this.imageSize = imageSize;
+    }
+}

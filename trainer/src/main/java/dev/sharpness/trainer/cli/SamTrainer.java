@@ -1,0 +1,5 @@
+package dev.sharpness.trainer.cli;
+
+public class SamTrainer {
+    public static void main(String[] args) {}
+}
