@@ -9,7 +9,9 @@ import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
-/** SGD with momentum (PyTorch semantics, coupled weight decay) or AdamW (decoupled weight decay). */
+/**
+ * SGD with momentum (PyTorch semantics, coupled weight decay) or AdamW (decoupled weight decay).
+ */
 public class BaseOptimizerSpec {
     /** The base optimizers. */
     public enum Type {

@@ -13,7 +13,8 @@ public class CheckpointSpec {
 
     @Default("500")
     @Min(1)
-    @JsonPropertyDescription("Write a checkpoint every this many steps, and always at the end of an epoch.")
+    @JsonPropertyDescription(
+            "Write a checkpoint every this many steps, and always at the end of an epoch.")
     private int everySteps = 500;
 
     @Default("3")

@@ -41,7 +41,8 @@ public class DatasetSpec {
     }
 
     @Required
-    @JsonPropertyDescription("fashion-mnist, mnist (IDX files), cifar10, cifar100 (binary batches) or synthetic.")
+    @JsonPropertyDescription(
+            "fashion-mnist, mnist (IDX files), cifar10, cifar100 (binary batches) or synthetic.")
     private Format format;
 
     @JsonPropertyDescription(

@@ -7,7 +7,9 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 
-/** The training method, its sharpness parameters, the base optimizer and the learning-rate schedule. */
+/**
+ * The training method, its sharpness parameters, the base optimizer and the learning-rate schedule.
+ */
 public class OptimizerSpec {
     /** Training methods. ALGORITHMS.md gives each one's exact update. */
     public enum Method {
@@ -37,7 +39,8 @@ public class OptimizerSpec {
     private double rho = 0.05;
 
     @Default("false")
-    @JsonPropertyDescription("Adaptive SAM (ASAM): scale the perturbation by |x| + 0.01 elementwise.")
+    @JsonPropertyDescription(
+            "Adaptive SAM (ASAM): scale the perturbation by |x| + 0.01 elementwise.")
     private boolean adaptive = false;
 
     @JsonPropertyDescription("The base optimizer that applies each step's direction.")

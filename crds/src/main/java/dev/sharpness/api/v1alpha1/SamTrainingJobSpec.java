@@ -3,7 +3,10 @@ package dev.sharpness.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 
-/** What to train and how: everything but {@code model}, {@code dataset} and the method has a default. */
+/**
+ * What to train and how: everything but {@code model}, {@code dataset} and the method has a
+ * default.
+ */
 public class SamTrainingJobSpec {
     @Required
     @JsonPropertyDescription("The network to train.")

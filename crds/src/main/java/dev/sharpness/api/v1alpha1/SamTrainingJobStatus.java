@@ -2,7 +2,9 @@ package dev.sharpness.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-/** Written only by the operator. The operator issue completes it (conditions, workers, progress). */
+/**
+ * Written only by the operator. The operator issue completes it (conditions, workers, progress).
+ */
 public class SamTrainingJobStatus {
     @JsonPropertyDescription("The generation of the spec this status describes.")
     private Long observedGeneration;

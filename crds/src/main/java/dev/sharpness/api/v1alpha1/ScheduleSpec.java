@@ -9,7 +9,9 @@ import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Learning rate as a function of the trainer's own global step, with an optional linear warm-up. */
+/**
+ * Learning rate as a function of the trainer's own global step, with an optional linear warm-up.
+ */
 public class ScheduleSpec {
     /** Schedule shapes. */
     public enum Type {
@@ -46,7 +48,8 @@ public class ScheduleSpec {
     private double warmupEpochs = 0.0;
 
     @Size(max = 32)
-    @JsonPropertyDescription("Epochs at which the step schedule multiplies the learning rate by gamma.")
+    @JsonPropertyDescription(
+            "Epochs at which the step schedule multiplies the learning rate by gamma.")
     private List<Integer> milestones = new ArrayList<>();
 
     @Default("0.1")

@@ -1,0 +1,250 @@
+package dev.sharpness.api.manifest;
+
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import dev.sharpness.api.v1alpha1.BaseOptimizerSpec;
+import dev.sharpness.api.v1alpha1.Constants;
+import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a job against the same fabric8 annotations its CRD schema is generated from ({@link
+ * Required}, {@link Min}, {@link Max}, {@link Pattern}, {@link Size}), so the trainer accepts
+ * exactly what the API server admits, plus what the schema cannot say: the resource's apiVersion,
+ * kind and name, and AdamW's betas.
+ */
+public final class SpecValidator {
+    private static final String API_PACKAGE = SamTrainingJob.class.getPackageName();
+    private static final int DNS_1035_MAX_LENGTH = 63;
+
+    private SpecValidator() {}
+
+    /**
+     * Every problem of the job, each as {@code <field path>: <expected>, got <found>}; empty when
+     * the job is valid.
+     */
+    public static List<String> validate(SamTrainingJob job) {
+        return problems(job).stream().map(Problem::toString).toList();
+    }
+
+    static List<Problem> problems(SamTrainingJob job) {
+        List<Problem> problems = new ArrayList<>();
+        // fabric8 fixes both from the class and ignores a document's values, which is why the
+        // loader checks the document itself; this covers jobs that reach the validator otherwise.
+        if (!Constants.API_VERSION.equals(job.getApiVersion())) {
+            problems.add(mismatch("apiVersion", Constants.API_VERSION, job.getApiVersion()));
+        }
+        if (!Constants.KIND.equals(job.getKind())) {
+            problems.add(mismatch("kind", Constants.KIND, job.getKind()));
+        }
+        checkName(job, problems);
+        SamTrainingJobSpec spec = job.getSpec();
+        if (spec == null) {
+            problems.add(new Problem("spec", "required"));
+        } else {
+            walk(spec, "spec", problems);
+            checkBetas(spec, problems);
+        }
+        return problems;
+    }
+
+    private static void checkName(SamTrainingJob job, List<Problem> problems) {
+        String name = job.getMetadata() == null ? null : job.getMetadata().getName();
+        if (name == null || name.isEmpty()) {
+            problems.add(new Problem("metadata.name", "required"));
+        } else if (name.length() > DNS_1035_MAX_LENGTH) {
+            problems.add(
+                    new Problem(
+                            "metadata.name",
+                            "expected at most "
+                                    + DNS_1035_MAX_LENGTH
+                                    + " characters (pod and Service names derive from it), got "
+                                    + name.length()));
+        } else if (!name.matches(Constants.DNS_1035_LABEL)) {
+            problems.add(
+                    new Problem(
+                            "metadata.name",
+                            "expected a DNS-1035 label (lower-case letters, digits and '-',"
+                                    + " starting with a letter, ending with a letter or digit), got "
+                                    + Describe.quoted(name)));
+        }
+    }
+
+    private static void checkBetas(SamTrainingJobSpec spec, List<Problem> problems) {
+        if (spec.getOptimizer() == null || spec.getOptimizer().getBase() == null) {
+            return;
+        }
+        BaseOptimizerSpec base = spec.getOptimizer().getBase();
+        List<Double> betas = base.getBetas();
+        if (betas == null) {
+            return;
+        }
+        for (int i = 0; i < betas.size(); i++) {
+            Double beta = betas.get(i);
+            if (beta != null && !(beta >= 0 && beta < 1)) {
+                problems.add(
+                        new Problem(
+                                "spec.optimizer.base.betas[" + i + "]",
+                                "expected a value in [0, 1), got " + Describe.value(beta)));
+            }
+        }
+    }
+
+    /** Checks every property of an API object, then walks into its API objects and lists. */
+    private static void walk(Object bean, String path, List<Problem> problems) {
+        for (BeanPropertyDefinition property : properties(bean.getClass())) {
+            AnnotatedMember getter = property.getAccessor();
+            if (getter == null) {
+                continue;
+            }
+            String propertyPath = FieldPath.child(path, property.getName());
+            Object value = getter.getValue(bean);
+            if (value == null) {
+                if (annotation(property, Required.class) != null) {
+                    problems.add(new Problem(propertyPath, "required"));
+                }
+                continue;
+            }
+            checkBounds(property, value, propertyPath, problems);
+            walkValue(value, propertyPath, problems);
+        }
+    }
+
+    private static void walkValue(Object value, String path, List<Problem> problems) {
+        if (isApiObject(value.getClass())) {
+            walk(value, path, problems);
+        } else if (value instanceof List) {
+            List<?> list = (List<?>) value;
+            for (int i = 0; i < list.size(); i++) {
+                String elementPath = FieldPath.element(path, i);
+                if (list.get(i) == null) {
+                    problems.add(new Problem(elementPath, "expected a value, got null"));
+                } else {
+                    walkValue(list.get(i), elementPath, problems);
+                }
+            }
+        } else if (value instanceof Map) {
+            for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                if (entry.getValue() != null) {
+                    walkValue(
+                            entry.getValue(),
+                            FieldPath.child(path, String.valueOf(entry.getKey())),
+                            problems);
+                }
+            }
+        }
+    }
+
+    private static void checkBounds(
+            BeanPropertyDefinition property, Object value, String path, List<Problem> problems) {
+        Min min = annotation(property, Min.class);
+        Max max = annotation(property, Max.class);
+        if (value instanceof Number && (min != null || max != null)) {
+            double number = ((Number) value).doubleValue();
+            if (min != null && (min.inclusive() ? number < min.value() : number <= min.value())) {
+                String bound = min.inclusive() ? "at least " : "more than ";
+                problems.add(bound(path, bound, min.value(), value));
+            }
+            if (max != null && (max.inclusive() ? number > max.value() : number >= max.value())) {
+                String bound = max.inclusive() ? "at most " : "less than ";
+                problems.add(bound(path, bound, max.value(), value));
+            }
+        }
+        Pattern pattern = annotation(property, Pattern.class);
+        // OpenAPI patterns are unanchored searches (ECMA-262), hence find() rather than matches().
+        if (pattern != null
+                && value instanceof CharSequence
+                && !java.util.regex.Pattern.compile(pattern.value())
+                        .matcher((CharSequence) value)
+                        .find()) {
+            problems.add(
+                    new Problem(
+                            path,
+                            "expected a string matching "
+                                    + pattern.value()
+                                    + ", got "
+                                    + Describe.value(value)));
+        }
+        Size size = annotation(property, Size.class);
+        if (size != null) {
+            checkSize(size, value, path, problems);
+        }
+    }
+
+    private static void checkSize(Size size, Object value, String path, List<Problem> problems) {
+        long count;
+        String unit;
+        if (value instanceof CharSequence) {
+            count = ((CharSequence) value).length();
+            unit = "characters";
+        } else if (value instanceof Collection) {
+            count = ((Collection<?>) value).size();
+            unit = "items";
+        } else if (value instanceof Map) {
+            count = ((Map<?, ?>) value).size();
+            unit = "entries";
+        } else {
+            return;
+        }
+        String expected = null;
+        if (size.min() == size.max() && count != size.min()) {
+            expected = "exactly " + size.min();
+        } else if (count < size.min()) {
+            expected = "at least " + size.min();
+        } else if (count > size.max()) {
+            expected = "at most " + size.max();
+        }
+        if (expected != null) {
+            problems.add(new Problem(path, "expected " + expected + " " + unit + ", got " + count));
+        }
+    }
+
+    private static Problem bound(String path, String relation, double bound, Object value) {
+        String shownBound =
+                Describe.isIntegral(value.getClass())
+                        ? Long.toString((long) bound)
+                        : Describe.number(bound);
+        return new Problem(
+                path, "expected " + relation + shownBound + ", got " + Describe.value(value));
+    }
+
+    private static Problem mismatch(String path, String expected, String found) {
+        return new Problem(
+                path,
+                "expected "
+                        + expected
+                        + ", got "
+                        + (found == null ? "nothing" : Describe.quoted(found)));
+    }
+
+    private static boolean isApiObject(Class<?> type) {
+        return type.getPackageName().equals(API_PACKAGE) && !type.isEnum();
+    }
+
+    private static List<BeanPropertyDefinition> properties(Class<?> type) {
+        BeanDescription description =
+                ManifestMapper.MAPPER
+                        .getSerializationConfig()
+                        .introspect(ManifestMapper.MAPPER.constructType(type));
+        return description.findProperties();
+    }
+
+    private static <A extends Annotation> A annotation(
+            BeanPropertyDefinition property, Class<A> type) {
+        if (property.getField() != null && property.getField().hasAnnotation(type)) {
+            return property.getField().getAnnotation(type);
+        }
+        return property.getGetter() == null ? null : property.getGetter().getAnnotation(type);
+    }
+}
