@@ -1,5 +1,32 @@
 package dev.sharpness.trainer.cli;
 
-public class SamTrainer {
-    public static void main(String[] args) {}
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sam-trainer}: trains a SamTrainingJob manifest on this machine. */
+@Command(
+        name = "sam-trainer",
+        mixinStandardHelpOptions = true,
+        version = "sam-trainer 0.1.0",
+        description =
+                "Sharpness-aware training (SGD, SAM, K-SAM, LookSAM, SAMPa) of a SamTrainingJob.",
+        subcommands = {RunCommand.class, BenchCommand.class})
+public final class SamTrainer {
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (DESIGN.md's trainer contract). */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)}, with errors written to {@code err}. */
+    public static int execute(PrintWriter err, String... args) {
+        return new CommandLine(new SamTrainer())
+                .setExecutionExceptionHandler(new ExitCodes())
+                .setErr(err)
+                .execute(args);
+    }
 }

@@ -1,0 +1,131 @@
+package dev.sharpness.trainer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sharpness.api.v1alpha1.ModelSpec;
+import dev.sharpness.api.v1alpha1.OptimizerSpec;
+import dev.sharpness.trainer.bench.StepBenchmark;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sam-trainer bench}: per-step time of methods side by side, as ratios to the first. */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Measure the per-step time of training methods side by side (synthetic batch).")
+final class BenchCommand implements Callable<Integer> {
+    @Option(
+            names = "--model",
+            defaultValue = "resnet20",
+            description = "Architecture (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(
+            names = "--methods",
+            split = ",",
+            defaultValue = "SGD,SAM",
+            description = "Methods; the first is the reference (default: ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = "--batch", defaultValue = "128")
+    int batch;
+
+    @Option(names = "--image", defaultValue = "28", description = "Image height and width.")
+    int image;
+
+    @Option(names = "--channels", defaultValue = "1")
+    int channels;
+
+    @Option(names = "--classes", defaultValue = "10")
+    int classes;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps per method.")
+    int warmup;
+
+    @Option(
+            names = "--steps",
+            defaultValue = "10",
+            description = "Timed steps per method per round.")
+    int steps;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "Rounds; methods alternate within each.")
+    int rounds;
+
+    @Option(names = "--threads", defaultValue = "1", description = "PyTorch intra-op threads.")
+    int threads;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        EngineSetup.configure(threads);
+        ObjectMapper mapper = new ObjectMapper();
+        ModelSpec.Architecture architecture =
+                mapper.convertValue(model, ModelSpec.Architecture.class);
+        List<OptimizerSpec> specs = new ArrayList<>();
+        for (String m : methods) {
+            OptimizerSpec spec = new OptimizerSpec();
+            spec.setMethod(mapper.convertValue(m, OptimizerSpec.Method.class));
+            specs.add(spec);
+        }
+        List<StepBenchmark.Result> results =
+                StepBenchmark.run(
+                        new StepBenchmark.Settings(
+                                architecture,
+                                channels,
+                                image,
+                                classes,
+                                batch,
+                                specs,
+                                warmup,
+                                steps,
+                                rounds));
+        System.out.printf(
+                Locale.ROOT,
+                "%s, batch %d of %dx%dx%d, %d thread(s), %d rounds x %d steps%n",
+                model,
+                batch,
+                channels,
+                image,
+                image,
+                threads,
+                rounds,
+                steps);
+        System.out.printf(
+                Locale.ROOT, "%-10s %12s %12s %10s%n", "method", "median ms", "p90 ms", "ratio");
+        for (StepBenchmark.Result r : results) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-10s %12.1f %12.1f %10.3f%n",
+                    r.method(),
+                    r.medianMillis(),
+                    r.p90Millis(),
+                    r.ratio());
+        }
+        if (json != null) {
+            mapper.enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(
+                            json.toFile(),
+                            Map.of(
+                                    "model", model,
+                                    "batch", batch,
+                                    "image", image,
+                                    "channels", channels,
+                                    "threads", threads,
+                                    "results", results));
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.sharpness.trainer.cli;
+
+/**
+ * Settings that must be in place before DJL loads its engine: offline mode (nothing is ever
+ * downloaded; the PyTorch natives come from the class path), PyTorch as the engine, thread counts,
+ * and headless AWT for the charts.
+ */
+final class EngineSetup {
+    private EngineSetup() {}
+
+    static void configure(Integer intraOpThreads) {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("ai.djl.default_engine", "PyTorch");
+        System.setProperty("java.awt.headless", "true");
+        int threads =
+                intraOpThreads != null
+                        ? intraOpThreads
+                        : Runtime.getRuntime().availableProcessors();
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+}

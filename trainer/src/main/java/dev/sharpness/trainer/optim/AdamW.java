@@ -1,0 +1,78 @@
+package dev.sharpness.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov and Hutter) with PyTorch's semantics: decoupled weight decay, bias-corrected
+ * moments.
+ *
+ * <pre>
+ *   x = x * (1 - lr * wd)
+ *   m = b1 * m + (1 - b1) * d;   v = b2 * v + (1 - b2) * d^2;   t = t + 1
+ *   x = x - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+ * </pre>
+ */
+public final class AdamW implements BaseOptimizer {
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final double weightDecay;
+    private final ParamVector first;
+    private final ParamVector second;
+
+    /** The update count t, a tensor so that checkpoints carry it like any other state. */
+    private final NDArray steps;
+
+    public AdamW(
+            ParamVector like,
+            NDManager owner,
+            double beta1,
+            double beta2,
+            double epsilon,
+            double weightDecay) {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+        this.first = ParamVector.zerosLike(like, owner);
+        this.second = ParamVector.zerosLike(like, owner);
+        this.steps = owner.zeros(new Shape(), DataType.INT64);
+    }
+
+    @Override
+    public void step(ParamVector x, ParamVector direction, double lr) {
+        long t = steps.getLong() + 1;
+        steps.addi(1);
+        double biasCorrection1 = 1 - Math.pow(beta1, t);
+        double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
+        try (NDManager scope = ParamVector.scopeOver(x, direction, first, second)) {
+            for (int i = 0; i < x.size(); i++) {
+                NDArray xi = x.get(i);
+                NDArray d = direction.get(i);
+                if (weightDecay != 0) {
+                    xi.muli(1 - lr * weightDecay);
+                }
+                NDArray m = first.get(i).muli(beta1).addi(d.mul(1 - beta1));
+                NDArray v = second.get(i).muli(beta2).addi(d.square().muli(1 - beta2));
+                NDArray denominator = v.sqrt().divi(sqrtBiasCorrection2).addi(epsilon);
+                xi.subi(m.div(denominator).muli(lr / biasCorrection1));
+            }
+        }
+    }
+
+    @Override
+    public Map<String, NDArray> stateTensors() {
+        Map<String, NDArray> state = new LinkedHashMap<>();
+        for (int i = 0; i < first.size(); i++) {
+            state.put("adamw.m." + i, first.get(i));
+            state.put("adamw.v." + i, second.get(i));
+        }
+        state.put("adamw.steps", steps);
+        return state;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.sharpness.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * SGD with momentum, Nesterov and coupled weight decay, with PyTorch's semantics:
+ *
+ * <pre>
+ *   buf = mu * buf + (d + wd * x)
+ *   x   = x - lr * buf                       (Nesterov: x - lr * (d + wd * x + mu * buf))
+ * </pre>
+ *
+ * The learning rate stays outside the buffer (DJL's {@code Sgd} keeps it inside, which differs as
+ * soon as a schedule changes it). The buffer starts at zero, which gives PyTorch's first step
+ * {@code buf = d + wd * x} exactly.
+ */
+public final class SgdMomentum implements BaseOptimizer {
+    private final double momentum;
+    private final double weightDecay;
+    private final boolean nesterov;
+    private final ParamVector buffers;
+
+    public SgdMomentum(
+            ParamVector like,
+            NDManager owner,
+            double momentum,
+            double weightDecay,
+            boolean nesterov) {
+        this.momentum = momentum;
+        this.weightDecay = weightDecay;
+        this.nesterov = nesterov;
+        this.buffers = momentum == 0 ? null : ParamVector.zerosLike(like, owner);
+    }
+
+    @Override
+    public void step(ParamVector x, ParamVector direction, double lr) {
+        try (NDManager scope =
+                buffers == null
+                        ? ParamVector.scopeOver(x, direction)
+                        : ParamVector.scopeOver(x, direction, buffers)) {
+            for (int i = 0; i < x.size(); i++) {
+                NDArray xi = x.get(i);
+                NDArray g =
+                        weightDecay == 0
+                                ? direction.get(i)
+                                : direction.get(i).add(xi.mul(weightDecay));
+                NDArray update = g;
+                if (buffers != null) {
+                    NDArray buf = buffers.get(i).muli(momentum).addi(g);
+                    update = nesterov ? g.add(buf.mul(momentum)) : buf;
+                }
+                xi.subi(update.mul(lr));
+            }
+        }
+    }
+
+    @Override
+    public Map<String, NDArray> stateTensors() {
+        Map<String, NDArray> state = new LinkedHashMap<>();
+        if (buffers != null) {
+            for (int i = 0; i < buffers.size(); i++) {
+                state.put("sgd.momentum." + i, buffers.get(i));
+            }
+        }
+        return state;
+    }
+}

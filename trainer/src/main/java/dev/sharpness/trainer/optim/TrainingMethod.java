@@ -1,0 +1,20 @@
+package dev.sharpness.trainer.optim;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * One of the training methods of ALGORITHMS.md: given a way to compute gradients, take one step.
+ * Any state beyond the base optimizer's (a stored direction, a carried gradient) is {@link
+ * Stateful}, so checkpoints resume exactly.
+ *
+ * @param <B> what one step trains on
+ */
+public interface TrainingMethod<B> extends Stateful {
+    /**
+     * Updates the objective's parameters in place.
+     *
+     * @param lr this step's learning rate
+     * @param scope owns every temporary of the step; the caller closes it
+     */
+    StepResult step(B batch, double lr, NDManager scope);
+}

@@ -1,0 +1,67 @@
+package dev.sharpness.trainer.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sharpness.trainer.training.EpochMetrics;
+import dev.sharpness.trainer.training.RunSummary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes a finished run's files into its folder: summary.json, metrics.csv and curves.png. */
+public final class RunOutputs {
+    public static final String SUMMARY = "summary.json";
+    public static final String METRICS = "metrics.csv";
+    public static final String CURVES = "curves.png";
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RunOutputs() {}
+
+    public static void write(Path directory, RunSummary summary) {
+        try {
+            Files.createDirectories(directory);
+            JSON.writeValue(directory.resolve(SUMMARY).toFile(), summary);
+            Files.writeString(directory.resolve(METRICS), csv(summary.history()));
+            if (!summary.history().isEmpty()) {
+                LearningCurves.write(summary.history(), summary.job(), directory.resolve(CURVES));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run's outputs to " + directory, e);
+        }
+    }
+
+    static String csv(List<EpochMetrics> history) {
+        StringBuilder out =
+                new StringBuilder(
+                        "epoch,step,learning_rate,train_loss,train_accuracy,validation_loss,"
+                                + "validation_accuracy,test_loss,test_accuracy,"
+                                + "sequential_gradients,wall_seconds\n");
+        for (EpochMetrics m : history) {
+            out.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%d,%d,%.6g,%.6f,%.6f,%s,%s,%.6f,%.6f,%d,%.3f%n",
+                            m.epoch() + 1,
+                            m.step(),
+                            m.learningRate(),
+                            m.trainLoss(),
+                            m.trainAccuracy(),
+                            optional(m.validationLoss()),
+                            optional(m.validationAccuracy()),
+                            m.testLoss(),
+                            m.testAccuracy(),
+                            m.sequentialGradients(),
+                            m.wallSeconds()));
+        }
+        return out.toString();
+    }
+
+    private static String optional(Double value) {
+        return value == null ? "" : String.format(Locale.ROOT, "%.6f", value);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.sharpness.trainer.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.sharpness.api.v1alpha1.ModelSpec;
+import dev.sharpness.trainer.model.Models;
+import dev.sharpness.trainer.optim.ParamVector;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An initialized network and its tensors: the trainable vector x, the BatchNorm running statistics,
+ * and every tensor by name in a fixed order (for checkpoints and checksums).
+ */
+public final class Network implements AutoCloseable {
+    private final NDManager manager;
+    private final Block block;
+    private final ParameterStore store;
+    private final Map<String, NDArray> tensors = new LinkedHashMap<>();
+    private final ParamVector trainable;
+    private final ParamVector batchNormBuffers;
+
+    private Network(NDManager manager, Block block) {
+        this.manager = manager;
+        this.block = block;
+        this.store = new ParameterStore(manager, false);
+        List<NDArray> weights = new ArrayList<>();
+        List<NDArray> buffers = new ArrayList<>();
+        for (Pair<String, Parameter> named : block.getParameters()) {
+            Parameter p = named.getValue();
+            tensors.put(named.getKey(), p.getArray());
+            if (p.requiresGradient()) {
+                weights.add(p.getArray());
+            } else if (p.getType() == Parameter.Type.RUNNING_MEAN
+                    || p.getType() == Parameter.Type.RUNNING_VAR) {
+                buffers.add(p.getArray());
+            }
+        }
+        this.trainable = new ParamVector(weights);
+        this.batchNormBuffers = buffers.isEmpty() ? null : new ParamVector(buffers);
+    }
+
+    /**
+     * Builds and initializes {@code architecture} for samples of shape (C, H, W). The same seed
+     * gives the same initial parameters, bit for bit.
+     */
+    public static Network create(
+            ModelSpec.Architecture architecture,
+            int channels,
+            int imageSize,
+            int classes,
+            long seed,
+            NDManager parent) {
+        NDManager manager = parent.newSubManager();
+        Block block = Models.build(architecture, channels, imageSize, classes);
+        Engine.getInstance().setRandomSeed((int) seed);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, channels, imageSize, imageSize));
+        return new Network(manager, block);
+    }
+
+    /** The trainable parameters x, live. */
+    public ParamVector trainable() {
+        return trainable;
+    }
+
+    /** BatchNorm running means and variances, live; empty for networks without BatchNorm. */
+    public Optional<ParamVector> batchNormBuffers() {
+        return Optional.ofNullable(batchNormBuffers);
+    }
+
+    /** Every tensor of the model (trainable and buffers) by its block path, in a fixed order. */
+    public Map<String, NDArray> tensors() {
+        return tensors;
+    }
+
+    /** Forward pass: images (N, C, H, W) to logits (N, classes). */
+    public NDArray logits(NDArray images, boolean training) {
+        return block.forward(store, new NDList(images), training).singletonOrThrow();
+    }
+
+    /** SHA-256 over every tensor's bytes in {@link #tensors()} order, as lowercase hex. */
+    public String checksum() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (NDArray t : tensors.values()) {
+                ByteBuffer bytes = t.toByteBuffer();
+                digest.update(bytes);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    public long parameterCount() {
+        return trainable.elementCount();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

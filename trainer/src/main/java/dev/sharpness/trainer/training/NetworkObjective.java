@@ -1,0 +1,72 @@
+package dev.sharpness.trainer.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.sharpness.trainer.data.Batch;
+import dev.sharpness.trainer.optim.BatchNormMode;
+import dev.sharpness.trainer.optim.Gradient;
+import dev.sharpness.trainer.optim.Objective;
+import dev.sharpness.trainer.optim.ParamVector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The mean cross-entropy of a network on a minibatch, differentiated by PyTorch's autograd. */
+public final class NetworkObjective implements Objective<Batch> {
+    private final Network network;
+    private final CrossEntropy loss;
+
+    public NetworkObjective(Network network, double labelSmoothing, int classes) {
+        this.network = network;
+        this.loss = new CrossEntropy(labelSmoothing, classes);
+    }
+
+    @Override
+    public ParamVector parameters() {
+        return network.trainable();
+    }
+
+    @Override
+    public Gradient gradient(Batch batch, BatchNormMode mode, NDManager into) {
+        Optional<ParamVector> statistics = network.batchNormBuffers();
+        ParamVector saved =
+                mode == BatchNormMode.FREEZE && statistics.isPresent()
+                        ? statistics.get().copy(into)
+                        : null;
+        double meanLoss;
+        long correct;
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray logits = network.logits(batch.images(), true);
+            NDArray mean = loss.perSample(logits, batch.labels()).mean();
+            collector.backward(mean);
+            meanLoss = mean.getFloat();
+            correct = CrossEntropy.correct(logits, batch.labels());
+        }
+        if (saved != null) {
+            statistics.get().assign(saved);
+        }
+        return new Gradient(takeGradients(into), meanLoss, correct, (int) batch.labels().size());
+    }
+
+    /**
+     * Copies the accumulated gradients out and zeroes them: PyTorch adds each backward pass into
+     * the same buffers, and SAM runs two passes per step.
+     */
+    private ParamVector takeGradients(NDManager into) {
+        ParamVector x = network.trainable();
+        List<NDArray> gradients = new ArrayList<>(x.size());
+        for (NDArray p : x.tensors()) {
+            try (NDArray accumulated = p.getGradient()) {
+                NDArray copy = accumulated.duplicate();
+                copy.attach(into);
+                gradients.add(copy);
+            }
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+        return new ParamVector(gradients);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.sharpness.trainer.training;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.List;
+
+/**
+ * The outcome of a run, written as {@code summary.json}. {@code parameterChecksum} is the SHA-256
+ * of every model tensor's bytes in a fixed order: two runs with equal checksums hold identical
+ * models.
+ */
+public record RunSummary(
+        String job,
+        String method,
+        String architecture,
+        long parameters,
+        int workers,
+        int epochs,
+        long steps,
+        boolean stoppedAtMaxSteps,
+        long sequentialGradientComputations,
+        double trainLoss,
+        double trainAccuracy,
+        Double validationAccuracy,
+        double testAccuracy,
+        Double bestValidationAccuracy,
+        Integer bestEpoch,
+        double wallSeconds,
+        double stepsPerSecond,
+        String parameterChecksum,
+        @JsonIgnore List<EpochMetrics> history) {}

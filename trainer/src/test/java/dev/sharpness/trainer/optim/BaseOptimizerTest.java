@@ -1,0 +1,111 @@
+package dev.sharpness.trainer.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import dev.sharpness.api.v1alpha1.ScheduleSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** ALGORITHMS.md property 9 and AdamW, against plain-Java references on f(x) = ||x||^2. */
+class BaseOptimizerTest {
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    @Test
+    void sgdMomentumUnderCosineScheduleMatchesPyTorchSemantics() {
+        ScheduleSpec cosine = new ScheduleSpec();
+        cosine.setWarmupEpochs(1);
+        LearningRateSchedule schedule = new LearningRateSchedule(cosine, 0.1, 10, 5);
+        double mu = 0.9, wd = 5e-4;
+        SquaredNorm f = new SquaredNorm(manager, 1, -2);
+        Sgd<Void> sgd = new Sgd<>(f, new SgdMomentum(f.parameters(), manager, mu, wd, false));
+        double[] w = {1, -2};
+        double[] buf = {0, 0};
+        for (int t = 0; t < 50; t++) {
+            double lr = schedule.at(t);
+            for (int i = 0; i < 2; i++) {
+                buf[i] = mu * buf[i] + 2 * w[i] + wd * w[i];
+                w[i] -= lr * buf[i];
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                sgd.step(null, lr, scope);
+            }
+            float[] x = f.values();
+            assertThat((double) x[0]).isCloseTo(w[0], within(1e-5 * Math.max(1, Math.abs(w[0]))));
+            assertThat((double) x[1]).isCloseTo(w[1], within(1e-5 * Math.max(1, Math.abs(w[1]))));
+        }
+    }
+
+    @Test
+    void nesterovAddsTheMomentumLookAhead() {
+        SquaredNorm f = new SquaredNorm(manager, 1);
+        Sgd<Void> sgd = new Sgd<>(f, new SgdMomentum(f.parameters(), manager, 0.5, 0, true));
+        double w = 1, buf = 0, lr = 0.1;
+        for (int t = 0; t < 10; t++) {
+            double g = 2 * w;
+            buf = 0.5 * buf + g;
+            w -= lr * (g + 0.5 * buf);
+            try (NDManager scope = manager.newSubManager()) {
+                sgd.step(null, lr, scope);
+            }
+            assertThat((double) f.values()[0]).isCloseTo(w, within(1e-6));
+        }
+    }
+
+    @Test
+    void adamWMatchesTheDecoupledUpdate() {
+        double b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.01, lr = 0.01;
+        SquaredNorm f = new SquaredNorm(manager, 0.5f);
+        Sgd<Void> adam = new Sgd<>(f, new AdamW(f.parameters(), manager, b1, b2, eps, wd));
+        double w = 0.5, m = 0, v = 0;
+        for (int t = 1; t <= 20; t++) {
+            double g = 2 * w;
+            w *= 1 - lr * wd;
+            m = b1 * m + (1 - b1) * g;
+            v = b2 * v + (1 - b2) * g * g;
+            w -= lr * (m / (1 - Math.pow(b1, t))) / (Math.sqrt(v / (1 - Math.pow(b2, t))) + eps);
+            try (NDManager scope = manager.newSubManager()) {
+                adam.step(null, lr, scope);
+            }
+            assertThat((double) f.values()[0]).isCloseTo(w, within(1e-6));
+        }
+    }
+
+    @Test
+    void schedulesFollowTheirFormulas() {
+        ScheduleSpec step = new ScheduleSpec();
+        step.setType(ScheduleSpec.Type.STEP);
+        step.getMilestones().addAll(java.util.List.of(2, 4));
+        LearningRateSchedule s = new LearningRateSchedule(step, 1.0, 10, 6);
+        assertThat(s.at(19)).isEqualTo(1.0);
+        assertThat(s.at(20)).isCloseTo(0.1, within(1e-12));
+        assertThat(s.at(45)).isCloseTo(0.01, within(1e-12));
+
+        ScheduleSpec cosine = new ScheduleSpec();
+        LearningRateSchedule c = new LearningRateSchedule(cosine, 1.0, 10, 2);
+        assertThat(c.at(0)).isEqualTo(1.0);
+        assertThat(c.at(10)).isCloseTo(0.5, within(1e-12));
+        cosine.setPer(ScheduleSpec.Granularity.EPOCH);
+        assertThat(c.at(9)).isEqualTo(1.0);
+
+        ScheduleSpec warm = new ScheduleSpec();
+        warm.setType(ScheduleSpec.Type.CONSTANT);
+        warm.setWarmupEpochs(1);
+        LearningRateSchedule w = new LearningRateSchedule(warm, 1.0, 4, 3);
+        assertThat(w.at(0)).isEqualTo(0.25);
+        assertThat(w.at(3)).isEqualTo(1.0);
+        assertThat(w.at(11)).isEqualTo(1.0);
+    }
+}
