@@ -103,9 +103,22 @@ public final class StepBenchmark {
     private static double step(TrainingMethod<Batch> method, Batch batch, NDManager root) {
         long start = System.nanoTime();
         try (NDManager scope = root.newSubManager()) {
-            method.step(batch, 0.01, scope);
+            // The step's activations attach to its batch's manager: a copy in the step's scope
+            // frees them with it, as in training.
+            Batch local =
+                    new Batch(
+                            copy(batch.images(), scope),
+                            copy(batch.labels(), scope),
+                            batch.indices());
+            method.step(local, 0.01, scope);
         }
         return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static NDArray copy(NDArray array, NDManager owner) {
+        NDArray c = array.duplicate();
+        c.attach(owner);
+        return c;
     }
 
     private static double percentile(double[] sorted, double q) {

@@ -39,7 +39,11 @@ public final class NetworkObjective implements Objective<Batch> {
                         : null;
         double meanLoss;
         long correct;
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        // Activations attach to the batch's manager; a scope of their own frees them (and the
+        // autograd graph) as soon as the gradients are out, before SAM's second pass allocates.
+        try (NDManager pass = into.newSubManager();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            pass.tempAttachAll(batch.images(), batch.labels());
             NDArray logits = network.logits(batch.images(), true);
             NDArray mean = loss.perSample(logits, batch.labels()).mean();
             collector.backward(mean);
