@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import dev.sharpness.api.v1alpha1.BaseOptimizerSpec;
 import dev.sharpness.api.v1alpha1.Constants;
+import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
 import io.fabric8.generator.annotation.Max;
@@ -55,6 +56,7 @@ public final class SpecValidator {
         } else {
             walk(spec, "spec", problems);
             checkBetas(spec, problems);
+            checkMethodSections(spec, problems);
         }
         return problems;
     }
@@ -78,6 +80,49 @@ public final class SpecValidator {
                             "expected a DNS-1035 label (lower-case letters, digits and '-',"
                                     + " starting with a letter, ending with a letter or digit), got "
                                     + Describe.quoted(name)));
+        }
+    }
+
+    /** Method-specific sections only with their method (a typo would otherwise go unnoticed). */
+    private static void checkMethodSections(SamTrainingJobSpec spec, List<Problem> problems) {
+        OptimizerSpec optimizer = spec.getOptimizer();
+        if (optimizer == null || optimizer.getMethod() == null) {
+            return;
+        }
+        onlyWith(
+                optimizer,
+                optimizer.getSampa(),
+                "sampa",
+                OptimizerSpec.Method.SAMPA,
+                "SAMPa",
+                problems);
+        onlyWith(
+                optimizer,
+                optimizer.getKsam(),
+                "ksam",
+                OptimizerSpec.Method.KSAM,
+                "KSAM",
+                problems);
+        onlyWith(
+                optimizer,
+                optimizer.getLookSam(),
+                "lookSam",
+                OptimizerSpec.Method.LOOKSAM,
+                "LookSAM",
+                problems);
+    }
+
+    private static void onlyWith(
+            OptimizerSpec optimizer,
+            Object section,
+            String field,
+            OptimizerSpec.Method method,
+            String methodName,
+            List<Problem> problems) {
+        if (section != null && optimizer.getMethod() != method) {
+            problems.add(
+                    new Problem(
+                            "spec.optimizer." + field, "only allowed with method " + methodName));
         }
     }
 

@@ -43,6 +43,17 @@ public class OptimizerSpec {
             "Adaptive SAM (ASAM): scale the perturbation by |x| + 0.01 elementwise.")
     private boolean adaptive = false;
 
+    @JsonPropertyDescription(
+            "SAMPa's mixing weight; only with method SAMPa (defaults apply when absent).")
+    private SampaSpec sampa;
+
+    @JsonPropertyDescription("K-SAM's k; only with method KSAM (defaults apply when absent).")
+    private KSamSpec ksam;
+
+    @JsonPropertyDescription(
+            "LookSAM's interval and alpha; only with method LookSAM (defaults apply when absent).")
+    private LookSamSpec lookSam;
+
     @JsonPropertyDescription("The base optimizer that applies each step's direction.")
     private BaseOptimizerSpec base = new BaseOptimizerSpec();
 
@@ -71,6 +82,45 @@ public class OptimizerSpec {
 
     public void setAdaptive(boolean adaptive) {
         this.adaptive = adaptive;
+    }
+
+    public SampaSpec getSampa() {
+        return sampa;
+    }
+
+    public void setSampa(SampaSpec sampa) {
+        this.sampa = sampa;
+    }
+
+    public KSamSpec getKsam() {
+        return ksam;
+    }
+
+    public void setKsam(KSamSpec ksam) {
+        this.ksam = ksam;
+    }
+
+    public LookSamSpec getLookSam() {
+        return lookSam;
+    }
+
+    public void setLookSam(LookSamSpec lookSam) {
+        this.lookSam = lookSam;
+    }
+
+    /** {@link #getSampa()}, or its defaults when absent. */
+    public SampaSpec sampaOrDefaults() {
+        return sampa != null ? sampa : new SampaSpec();
+    }
+
+    /** {@link #getKsam()}, or its defaults when absent. */
+    public KSamSpec ksamOrDefaults() {
+        return ksam != null ? ksam : new KSamSpec();
+    }
+
+    /** {@link #getLookSam()}, or its defaults when absent. */
+    public LookSamSpec lookSamOrDefaults() {
+        return lookSam != null ? lookSam : new LookSamSpec();
     }
 
     public BaseOptimizerSpec getBase() {

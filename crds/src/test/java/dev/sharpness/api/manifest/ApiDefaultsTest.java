@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sharpness.api.v1alpha1.BaseOptimizerSpec;
 import dev.sharpness.api.v1alpha1.CheckpointSpec;
 import dev.sharpness.api.v1alpha1.DatasetSpec;
+import dev.sharpness.api.v1alpha1.KSamSpec;
+import dev.sharpness.api.v1alpha1.LookSamSpec;
 import dev.sharpness.api.v1alpha1.ModelSpec;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
+import dev.sharpness.api.v1alpha1.SampaSpec;
 import dev.sharpness.api.v1alpha1.ScheduleSpec;
 import dev.sharpness.api.v1alpha1.SyntheticSpec;
 import dev.sharpness.api.v1alpha1.TrainingSpec;
@@ -38,6 +41,9 @@ class ApiDefaultsTest {
                         DatasetSpec.class,
                         SyntheticSpec.class,
                         OptimizerSpec.class,
+                        SampaSpec.class,
+                        KSamSpec.class,
+                        LookSamSpec.class,
                         BaseOptimizerSpec.class,
                         ScheduleSpec.class,
                         TrainingSpec.class,

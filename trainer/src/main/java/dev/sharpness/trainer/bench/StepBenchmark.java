@@ -19,8 +19,10 @@ import java.util.Map;
 
 /**
  * Per-step wall time of training methods on one model and batch shape, measured side by side:
- * rounds alternate between the methods so that a noisy neighbour slows all of them alike, and the
- * report is each method's median step time as a ratio to the first method's.
+ * rounds alternate between the methods so that a noisy neighbour slows all of them alike. A round's
+ * sample is its mean step time (LookSAM's steps differ by design; a round of a multiple of its
+ * interval averages them fairly), and the report is each method's median round as a ratio to the
+ * first method's.
  */
 public final class StepBenchmark {
     /** What to measure. */
@@ -35,7 +37,7 @@ public final class StepBenchmark {
             int stepsPerRound,
             int rounds) {}
 
-    /** One method's step times in milliseconds. */
+    /** One method's mean step time per round, in milliseconds. */
     public record Result(
             String method, double medianMillis, double p90Millis, double ratio, double[] samples) {}
 
@@ -63,20 +65,23 @@ public final class StepBenchmark {
                 methods.add(
                         Optimizers.method(
                                 spec, new NetworkObjective(network, 0, s.classes()), root));
-                times.put(name(spec), new double[s.stepsPerRound() * s.rounds()]);
+                times.put(name(spec), new double[s.rounds()]);
             }
-            for (TrainingMethod<Batch> m : methods) {
+            long[] nextStep = new long[methods.size()];
+            for (int k = 0; k < methods.size(); k++) {
                 for (int i = 0; i < s.warmupSteps(); i++) {
-                    step(m, batch, root);
+                    step(methods.get(k), nextStep[k]++, batch, root);
                 }
             }
             for (int round = 0; round < s.rounds(); round++) {
                 int k = 0;
                 for (double[] series : times.values()) {
-                    TrainingMethod<Batch> m = methods.get(k++);
+                    double total = 0;
                     for (int i = 0; i < s.stepsPerRound(); i++) {
-                        series[round * s.stepsPerRound() + i] = step(m, batch, root);
+                        total += step(methods.get(k), nextStep[k]++, batch, root);
                     }
+                    series[round] = total / s.stepsPerRound();
+                    k++;
                 }
             }
         }
@@ -100,17 +105,21 @@ public final class StepBenchmark {
         return results;
     }
 
-    private static double step(TrainingMethod<Batch> method, Batch batch, NDManager root) {
+    private static double step(
+            TrainingMethod<Batch> method, long index, Batch batch, NDManager root) {
         long start = System.nanoTime();
         try (NDManager scope = root.newSubManager()) {
             // The step's activations attach to its batch's manager: a copy in the step's scope
             // frees them with it, as in training.
-            Batch local =
-                    new Batch(
-                            copy(batch.images(), scope),
-                            copy(batch.labels(), scope),
-                            batch.indices());
-            method.step(local, 0.01, scope);
+            method.step(
+                    index,
+                    (t, owner) ->
+                            new Batch(
+                                    copy(batch.images(), owner),
+                                    copy(batch.labels(), owner),
+                                    batch.indices()),
+                    0.01,
+                    scope);
         }
         return (System.nanoTime() - start) / 1e6;
     }

@@ -47,6 +47,13 @@ final class RunCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(
+            names = "--serial",
+            description =
+                    "SAMPa: run both workers' roles in this one process (the emulation the pair is"
+                            + " checked against). It is the only SAMPa mode of this version.")
+    boolean serial;
+
+    @Option(
             names = "--threads",
             paramLabel = "N",
             description = "PyTorch intra-op threads (default: all cores).")

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,21 +50,44 @@ public final class AdamW implements BaseOptimizer {
     public void step(ParamVector x, ParamVector direction, double lr) {
         long t = steps.getLong() + 1;
         steps.addi(1);
-        double biasCorrection1 = 1 - Math.pow(beta1, t);
-        double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
         try (NDManager scope = ParamVector.scopeOver(x, direction, first, second)) {
             for (int i = 0; i < x.size(); i++) {
-                NDArray xi = x.get(i);
-                NDArray d = direction.get(i);
-                if (weightDecay != 0) {
-                    xi.muli(1 - lr * weightDecay);
-                }
-                NDArray m = first.get(i).muli(beta1).addi(d.mul(1 - beta1));
-                NDArray v = second.get(i).muli(beta2).addi(d.square().muli(1 - beta2));
-                NDArray denominator = v.sqrt().divi(sqrtBiasCorrection2).addi(epsilon);
-                xi.subi(m.div(denominator).muli(lr / biasCorrection1));
+                NDArray m = first.get(i).muli(beta1).addi(direction.get(i).mul(1 - beta1));
+                NDArray v =
+                        second.get(i).muli(beta2).addi(direction.get(i).square().muli(1 - beta2));
+                apply(x.get(i), m, v, t, lr);
             }
         }
+    }
+
+    @Override
+    public ParamVector tentativeStep(
+            ParamVector x, ParamVector direction, double lr, NDManager into) {
+        long t = steps.getLong() + 1;
+        List<NDArray> y = new ArrayList<>(x.size());
+        try (NDManager scope = ParamVector.scopeOver(x, direction, first, second)) {
+            for (int i = 0; i < x.size(); i++) {
+                NDArray m = first.get(i).mul(beta1).addi(direction.get(i).mul(1 - beta1));
+                NDArray v =
+                        second.get(i).mul(beta2).addi(direction.get(i).square().muli(1 - beta2));
+                NDArray yi = x.get(i).duplicate();
+                apply(yi, m, v, t, lr);
+                yi.attach(into);
+                y.add(yi);
+            }
+        }
+        return new ParamVector(y);
+    }
+
+    /** The update of update count t given the new moments, in place on {@code x}. */
+    private void apply(NDArray x, NDArray m, NDArray v, long t, double lr) {
+        double biasCorrection1 = 1 - Math.pow(beta1, t);
+        double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
+        if (weightDecay != 0) {
+            x.muli(1 - lr * weightDecay);
+        }
+        NDArray denominator = v.sqrt().divi(sqrtBiasCorrection2).addi(epsilon);
+        x.subi(m.div(denominator).muli(lr / biasCorrection1));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.sharpness.trainer.optim;
 
 import ai.djl.ndarray.NDManager;
+import java.util.Optional;
 
 /**
  * A differentiable loss over the parameter vector x: a network on a minibatch, or a toy function
@@ -19,4 +20,12 @@ public interface Objective<B> {
      * @param into owns the returned gradient tensors
      */
     Gradient gradient(B batch, BatchNormMode mode, NDManager into);
+
+    /**
+     * The live BatchNorm running statistics, if the model has any. SAMPa's serial emulation keeps a
+     * second set for its y worker and swaps it in around that worker's pass.
+     */
+    default Optional<ParamVector> batchNormStatistics() {
+        return Optional.empty();
+    }
 }

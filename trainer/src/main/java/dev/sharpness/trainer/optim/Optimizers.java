@@ -15,15 +15,36 @@ public final class Optimizers {
     public static <B> TrainingMethod<B> method(
             OptimizerSpec spec, Objective<B> objective, NDManager owner) {
         BaseOptimizer base = base(spec.getBase(), objective.parameters(), owner);
+        Perturbation perturbation = new Perturbation(spec.getRho(), spec.isAdaptive());
         return switch (spec.getMethod()) {
             case SGD -> new Sgd<>(objective, base);
-            case SAM ->
-                    new Sam<>(objective, base, new Perturbation(spec.getRho(), spec.isAdaptive()));
-            case KSAM, LOOKSAM, SAMPA ->
+            case SAM -> new Sam<>(objective, base, perturbation);
+            case KSAM -> {
+                if (!(objective instanceof SampleSelection<?>)) {
                     throw new IllegalArgumentException(
-                            "spec.optimizer.method: "
-                                    + spec.getMethod()
-                                    + " is not available in this build yet");
+                            "spec.optimizer.method: KSAM needs per-sample losses, which this objective lacks");
+                }
+                @SuppressWarnings("unchecked")
+                SampleSelection<B> selection = (SampleSelection<B>) objective;
+                // k is resolved against the batch when the step sees it; the count is capped there.
+                yield new KSam<>(objective, selection, base, perturbation, spec.ksamOrDefaults());
+            }
+            case LOOKSAM ->
+                    new LookSam<>(
+                            objective,
+                            base,
+                            perturbation,
+                            spec.lookSamOrDefaults().getInterval(),
+                            spec.lookSamOrDefaults().getAlpha(),
+                            spec.lookSamOrDefaults().isPerTensor(),
+                            owner);
+            case SAMPA ->
+                    new Sampa<>(
+                            objective,
+                            base,
+                            perturbation,
+                            spec.sampaOrDefaults().getLambda(),
+                            owner);
         };
     }
 

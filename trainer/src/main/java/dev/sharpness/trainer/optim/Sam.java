@@ -26,16 +26,31 @@ public final class Sam<B> implements TrainingMethod<B> {
     }
 
     @Override
-    public StepResult step(B batch, double lr, NDManager scope) {
-        ParamVector x = objective.parameters();
+    public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
+        B batch = batches.at(step, scope);
         Gradient g = objective.gradient(batch, BatchNormMode.UPDATE, scope);
+        Gradient perturbed = perturbedGradient(objective, perturbation, batch, g, scope);
+        base.step(objective.parameters(), perturbed.vector(), lr);
+        return StepResult.of(g, 2);
+    }
+
+    /**
+     * SAM's second pass: the gradient at x + eps on the same batch, BatchNorm statistics frozen, x
+     * restored by copy afterwards.
+     */
+    static <B> Gradient perturbedGradient(
+            Objective<B> objective,
+            Perturbation perturbation,
+            B batch,
+            Gradient g,
+            NDManager scope) {
+        ParamVector x = objective.parameters();
         ParamVector eps = perturbation.of(g.vector(), x, scope);
         ParamVector origin = x.copy(scope);
         x.addScaled(eps, 1);
         Gradient perturbed = objective.gradient(batch, BatchNormMode.FREEZE, scope);
         x.assign(origin);
-        base.step(x, perturbed.vector(), lr);
-        return StepResult.of(g, 2);
+        return perturbed;
     }
 
     @Override

@@ -15,8 +15,8 @@ public final class Sgd<B> implements TrainingMethod<B> {
     }
 
     @Override
-    public StepResult step(B batch, double lr, NDManager scope) {
-        Gradient g = objective.gradient(batch, BatchNormMode.UPDATE, scope);
+    public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
+        Gradient g = objective.gradient(batches.at(step, scope), BatchNormMode.UPDATE, scope);
         base.step(objective.parameters(), g.vector(), lr);
         return StepResult.of(g, 1);
     }

@@ -2,7 +2,9 @@ package dev.sharpness.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,24 +39,47 @@ public final class SgdMomentum implements BaseOptimizer {
 
     @Override
     public void step(ParamVector x, ParamVector direction, double lr) {
-        try (NDManager scope =
-                buffers == null
-                        ? ParamVector.scopeOver(x, direction)
-                        : ParamVector.scopeOver(x, direction, buffers)) {
+        try (NDManager scope = scope(x, direction)) {
             for (int i = 0; i < x.size(); i++) {
-                NDArray xi = x.get(i);
-                NDArray g =
-                        weightDecay == 0
-                                ? direction.get(i)
-                                : direction.get(i).add(xi.mul(weightDecay));
+                NDArray g = withDecay(x.get(i), direction.get(i));
                 NDArray update = g;
                 if (buffers != null) {
                     NDArray buf = buffers.get(i).muli(momentum).addi(g);
                     update = nesterov ? g.add(buf.mul(momentum)) : buf;
                 }
-                xi.subi(update.mul(lr));
+                x.get(i).subi(update.mul(lr));
             }
         }
+    }
+
+    @Override
+    public ParamVector tentativeStep(
+            ParamVector x, ParamVector direction, double lr, NDManager into) {
+        List<NDArray> y = new ArrayList<>(x.size());
+        try (NDManager scope = scope(x, direction)) {
+            for (int i = 0; i < x.size(); i++) {
+                NDArray g = withDecay(x.get(i), direction.get(i));
+                NDArray update = g;
+                if (buffers != null) {
+                    NDArray buf = buffers.get(i).mul(momentum).addi(g);
+                    update = nesterov ? g.add(buf.mul(momentum)) : buf;
+                }
+                NDArray yi = x.get(i).sub(update.mul(lr));
+                yi.attach(into);
+                y.add(yi);
+            }
+        }
+        return new ParamVector(y);
+    }
+
+    private NDArray withDecay(NDArray x, NDArray d) {
+        return weightDecay == 0 ? d : d.add(x.mul(weightDecay));
+    }
+
+    private NDManager scope(ParamVector x, ParamVector direction) {
+        return buffers == null
+                ? ParamVector.scopeOver(x, direction)
+                : ParamVector.scopeOver(x, direction, buffers);
     }
 
     @Override

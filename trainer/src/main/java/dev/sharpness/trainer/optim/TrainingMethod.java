@@ -11,10 +11,11 @@ import ai.djl.ndarray.NDManager;
  */
 public interface TrainingMethod<B> extends Stateful {
     /**
-     * Updates the objective's parameters in place.
+     * Takes global step {@code step}, updating the objective's parameters in place.
      *
+     * @param batches the batch of this step (and, for SAMPa, of the previous one)
      * @param lr this step's learning rate
      * @param scope owns every temporary of the step; the caller closes it
      */
-    StepResult step(B batch, double lr, NDManager scope);
+    StepResult step(long step, Batches<B> batches, double lr, NDManager scope);
 }

@@ -3,6 +3,8 @@ package dev.sharpness.trainer.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -11,12 +13,13 @@ import dev.sharpness.trainer.optim.BatchNormMode;
 import dev.sharpness.trainer.optim.Gradient;
 import dev.sharpness.trainer.optim.Objective;
 import dev.sharpness.trainer.optim.ParamVector;
+import dev.sharpness.trainer.optim.SampleSelection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** The mean cross-entropy of a network on a minibatch, differentiated by PyTorch's autograd. */
-public final class NetworkObjective implements Objective<Batch> {
+public final class NetworkObjective implements Objective<Batch>, SampleSelection<Batch> {
     private final Network network;
     private final CrossEntropy loss;
 
@@ -28,6 +31,43 @@ public final class NetworkObjective implements Objective<Batch> {
     @Override
     public ParamVector parameters() {
         return network.trainable();
+    }
+
+    @Override
+    public Optional<ParamVector> batchNormStatistics() {
+        return network.batchNormBuffers();
+    }
+
+    @Override
+    public float[] perSampleLosses(Batch batch, NDManager scope) {
+        Optional<ParamVector> statistics = network.batchNormBuffers();
+        try (NDManager pass = scope.newSubManager()) {
+            ParamVector saved = statistics.map(s -> s.copy(pass)).orElse(null);
+            pass.tempAttachAll(batch.images(), batch.labels());
+            // Training mode, as the gradient passes see the batch; no collector, so no graph.
+            float[] losses =
+                    loss.perSample(network.logits(batch.images(), true), batch.labels())
+                            .toFloatArray();
+            if (saved != null) {
+                statistics.get().assign(saved);
+            }
+            return losses;
+        }
+    }
+
+    @Override
+    public Batch select(Batch batch, int[] rows, NDManager owner) {
+        NDArray index = owner.create(rows).toType(DataType.INT64, false);
+        NDIndex pick = new NDIndex("{}", index);
+        int[] indices = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            indices[i] = batch.indices()[rows[i]];
+        }
+        NDArray images = batch.images().get(pick);
+        NDArray labels = batch.labels().get(pick);
+        images.attach(owner);
+        labels.attach(owner);
+        return new Batch(images, labels, indices);
     }
 
     @Override

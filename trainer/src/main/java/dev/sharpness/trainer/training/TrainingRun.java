@@ -12,10 +12,11 @@ import dev.sharpness.trainer.checkpoint.CheckpointException;
 import dev.sharpness.trainer.checkpoint.CheckpointStore;
 import dev.sharpness.trainer.data.Batch;
 import dev.sharpness.trainer.data.BatchAssembler;
-import dev.sharpness.trainer.data.DataOrder;
+import dev.sharpness.trainer.data.BatchPlan;
 import dev.sharpness.trainer.data.DatasetLoader;
 import dev.sharpness.trainer.data.ImageSet;
 import dev.sharpness.trainer.data.TrainingData;
+import dev.sharpness.trainer.optim.Batches;
 import dev.sharpness.trainer.optim.LearningRateSchedule;
 import dev.sharpness.trainer.optim.Optimizers;
 import dev.sharpness.trainer.optim.StepResult;
@@ -94,7 +95,8 @@ public final class TrainingRun {
         TrainingData data = DatasetLoader.load(spec.getDataset(), manifestDirectory, seed);
         ImageSet train = data.train();
         int batchSize = spec.getTraining().getBatchSize();
-        int stepsPerEpoch = DataOrder.stepsPerEpoch(train.size(), batchSize);
+        BatchPlan plan = new BatchPlan(seed, train.size(), batchSize);
+        int stepsPerEpoch = plan.stepsPerEpoch();
         int epochs = spec.getTraining().getEpochs();
         long lastStep =
                 Math.min(
@@ -135,6 +137,8 @@ public final class TrainingRun {
             BatchAssembler assembler =
                     new BatchAssembler(
                             train, BatchAssembler.augmentationOn(spec.getDataset()), seed);
+            Batches<Batch> batches =
+                    (t, owner) -> assembler.assemble(owner, plan.indices(t), plan.epochOf(t), t);
             progress.started(lastStep, step);
 
             boolean stoppedAtMaxSteps = false;
@@ -144,14 +148,10 @@ public final class TrainingRun {
                     stoppedAtMaxSteps = true;
                     break;
                 }
-                int[] indices =
-                        DataOrder.batchIndices(
-                                seed, loop.epoch, train.size(), batchSize, loop.batchInEpoch);
                 learningRate = schedule.at(step);
                 StepResult result;
                 try (NDManager scope = root.newSubManager()) {
-                    Batch batch = assembler.assemble(scope, indices, loop.epoch, step);
-                    result = method.step(batch, learningRate, scope);
+                    result = method.step(step, batches, learningRate, scope);
                 }
                 if (!Double.isFinite(result.loss())) {
                     throw new DivergedException(step, loop.epoch, result.loss());

@@ -40,7 +40,7 @@ class BaseOptimizerTest {
                 w[i] -= lr * buf[i];
             }
             try (NDManager scope = manager.newSubManager()) {
-                sgd.step(null, lr, scope);
+                sgd.step(t, (i, owner) -> null, lr, scope);
             }
             float[] x = f.values();
             assertThat((double) x[0]).isCloseTo(w[0], within(1e-5 * Math.max(1, Math.abs(w[0]))));
@@ -58,7 +58,7 @@ class BaseOptimizerTest {
             buf = 0.5 * buf + g;
             w -= lr * (g + 0.5 * buf);
             try (NDManager scope = manager.newSubManager()) {
-                sgd.step(null, lr, scope);
+                sgd.step(t, (i, owner) -> null, lr, scope);
             }
             assertThat((double) f.values()[0]).isCloseTo(w, within(1e-6));
         }
@@ -77,7 +77,7 @@ class BaseOptimizerTest {
             v = b2 * v + (1 - b2) * g * g;
             w -= lr * (m / (1 - Math.pow(b1, t))) / (Math.sqrt(v / (1 - Math.pow(b2, t))) + eps);
             try (NDManager scope = manager.newSubManager()) {
-                adam.step(null, lr, scope);
+                adam.step(t, (i, owner) -> null, lr, scope);
             }
             assertThat((double) f.values()[0]).isCloseTo(w, within(1e-6));
         }

@@ -37,14 +37,14 @@ class SamOnToyProblemTest {
         double lr = 0.1;
         for (int t = 0; t < 2000; t++) {
             try (NDManager scope = manager.newSubManager()) {
-                sam.step(null, lr, scope);
+                sam.step(t, (i, owner) -> null, lr, scope);
             }
         }
         double predicted = 4 * lr * lr * RHO * RHO / ((1 - lr) * (1 - lr));
         assertThat(predicted).isCloseTo(4.9383e-4, within(1e-8));
         for (int t = 0; t < 4; t++) {
             try (NDManager scope = manager.newSubManager()) {
-                sam.step(null, lr, scope);
+                sam.step(t, (i, owner) -> null, lr, scope);
             }
             assertThat(f.gradientNormSquared()).isCloseTo(predicted, within(predicted * 1e-3));
         }
@@ -58,7 +58,7 @@ class SamOnToyProblemTest {
         double tail = 0;
         for (int t = 0; t < steps; t++) {
             try (NDManager scope = manager.newSubManager()) {
-                sam.step(null, 0.1 / Math.sqrt(t + 1), scope);
+                sam.step(t, (i, owner) -> null, 0.1 / Math.sqrt(t + 1), scope);
             }
             if (t >= steps - 100) {
                 tail += f.gradientNormSquared() / 100;
@@ -80,7 +80,7 @@ class SamOnToyProblemTest {
                                 f.parameters(),
                                 scope);
                 assertThat(eps.norm()).isCloseTo(RHO, within(1e-7));
-                sam.step(null, 0.05, scope);
+                sam.step(t, (i, owner) -> null, 0.05, scope);
             }
         }
     }
@@ -98,8 +98,8 @@ class SamOnToyProblemTest {
                 new Sgd<>(viaSgd, new SgdMomentum(viaSgd.parameters(), manager, 0.9, 5e-4, false));
         for (int t = 0; t < 100; t++) {
             try (NDManager scope = manager.newSubManager()) {
-                sam.step(null, 0.05, scope);
-                sgd.step(null, 0.05, scope);
+                sam.step(t, (i, owner) -> null, 0.05, scope);
+                sgd.step(t, (i, owner) -> null, 0.05, scope);
             }
             assertThat(viaSam.values()).containsExactly(viaSgd.values());
         }
