@@ -3,10 +3,11 @@ package dev.sharpness.trainer.data;
 import ai.djl.ndarray.NDArray;
 
 /**
- * One minibatch on the device.
+ * One mini-batch on the device. The arrays belong to the {@code NDManager} they were created on, so
+ * the caller decides how long they live.
  *
- * @param images float32 (N, C, H, W)
- * @param labels int32 (N)
- * @param indices the samples' positions in their image set
+ * @param images float32, shape (N, C, H, W), normalized and, for training, augmented
+ * @param labels int32, shape (N)
+ * @param indices which samples of the {@link ImageSet} the rows are, in row order
  */
 public record Batch(NDArray images, NDArray labels, int[] indices) {}

@@ -1,22 +1,58 @@
 package dev.sharpness.trainer.data;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The order in which an epoch visits the training set: a pure function of (seed, epoch). Both
- * workers of a pair, and a run resumed from a checkpoint, derive the same batches from it without
- * sharing any random-number generator.
+ * The order in which the training samples are visited: a pure function of (seed, epoch), so every
+ * worker sees the same batches and a resumed run continues exactly where it stopped.
  */
 public final class DataOrder {
     private DataOrder() {}
 
-    /** A permutation of 0..n-1 for this seed and epoch. */
+    /** A permutation of {@code 0 .. n-1} that depends only on {@code seed} and {@code epoch}. */
     public static int[] permutation(long seed, int epoch, int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative, got " + n);
+        }
+        return shuffled(RandomStream.DATA_ORDER.random(seed, epoch), n);
+    }
+
+    /**
+     * Batches per epoch: {@code max(1, n / batchSize)}. The last incomplete batch is dropped, so
+     * every step sees a full batch; a set smaller than one batch is one batch of all its samples.
+     */
+    public static int stepsPerEpoch(int n, int batchSize) {
+        if (n < 0 || batchSize < 1) {
+            throw new IllegalArgumentException(
+                    "need n >= 0 and batchSize >= 1, got n=" + n + ", batchSize=" + batchSize);
+        }
+        return Math.max(1, n / batchSize);
+    }
+
+    /**
+     * The sample indices of batch {@code batchInEpoch} of {@code epoch}: a slice of {@link
+     * #permutation} of length {@code min(batchSize, n)}.
+     */
+    public static int[] batchIndices(long seed, int epoch, int n, int batchSize, int batchInEpoch) {
+        int steps = stepsPerEpoch(n, batchSize);
+        if (batchInEpoch < 0 || batchInEpoch >= steps) {
+            throw new IndexOutOfBoundsException(
+                    "batch " + batchInEpoch + " of an epoch with " + steps + " batches");
+        }
+        int size = Math.min(batchSize, n);
+        // Recomputing the permutation per batch costs O(n), small next to a training step, and
+        // keeps this a pure function with no cache to invalidate.
+        int from = batchInEpoch * size;
+        return Arrays.copyOfRange(permutation(seed, epoch, n), from, from + size);
+    }
+
+    /** Fisher-Yates shuffle of {@code 0 .. n-1} drawing from {@code random}. */
+    static int[] shuffled(SplittableRandom random, int n) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        SplittableRandom random = new SplittableRandom(Seeds.mix(seed, 0x5A3D0_0001L, epoch));
         for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = order[i];
@@ -24,22 +60,5 @@ public final class DataOrder {
             order[j] = t;
         }
         return order;
-    }
-
-    /**
-     * Batches per epoch: the last incomplete batch is dropped; fewer samples than a batch is one
-     * batch.
-     */
-    public static int stepsPerEpoch(int n, int batchSize) {
-        return Math.max(1, n / batchSize);
-    }
-
-    /** The sample indices of batch {@code batchInEpoch} of {@code epoch}. */
-    public static int[] batchIndices(long seed, int epoch, int n, int batchSize, int batchInEpoch) {
-        int size = Math.min(batchSize, n);
-        int[] order = permutation(seed, epoch, n);
-        int[] batch = new int[size];
-        System.arraycopy(order, batchInEpoch * size, batch, 0, size);
-        return batch;
     }
 }

@@ -1,132 +1,188 @@
 package dev.sharpness.trainer.data;
 
 import dev.sharpness.api.v1alpha1.DatasetSpec;
+import dev.sharpness.api.v1alpha1.DatasetSpec.Format;
+import dev.sharpness.api.v1alpha1.SyntheticSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Loads a job's data: reads the format's files, normalizes, carves the validation split from the
- * training set and applies label noise to the training part. Every random choice is a function of
- * the job seed.
+ * Turns a {@link DatasetSpec} into {@link TrainingData}: reads the files (or generates the
+ * synthetic set), normalizes them, holds out the validation split and adds label noise to the
+ * training part. Everything random is a pure function of the seed.
  */
 public final class DatasetLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetLoader.class);
+    private static final String FIELD = "spec.dataset.";
+
     private DatasetLoader() {}
 
     /**
-     * @param baseDir a relative {@code spec.dataset.path} is resolved against it (the manifest's
-     *     folder)
+     * Loads the dataset a job asks for.
+     *
+     * @param spec the job's dataset section
+     * @param baseDir what a relative {@code spec.dataset.path} is resolved against (the manifest's
+     *     directory)
+     * @param seed the job seed; the split, the label noise and synthetic data follow from it
+     * @throws DataException when a field is invalid or a file is missing, truncated or corrupt
      */
     public static TrainingData load(DatasetSpec spec, Path baseDir, long seed) {
-        ImageSet trainAll;
-        ImageSet test;
-        if (spec.getFormat() == DatasetSpec.Format.SYNTHETIC) {
-            trainAll = SyntheticData.generate(spec.getSynthetic(), seed, true);
-            test = SyntheticData.generate(spec.getSynthetic(), seed, false);
-        } else {
-            Path directory = directory(spec, baseDir);
-            switch (spec.getFormat()) {
-                case FASHION_MNIST, MNIST -> {
-                    Normalization n =
-                            spec.getFormat() == DatasetSpec.Format.MNIST
-                                    ? Normalization.MNIST
-                                    : Normalization.FASHION_MNIST;
-                    trainAll = normalized(IdxReader.read(directory, "train"), n, 10);
-                    test = normalized(IdxReader.read(directory, "t10k"), n, 10);
-                }
-                case CIFAR10 -> {
-                    trainAll =
-                            normalized(
-                                    CifarReader.cifar10(directory, true),
-                                    Normalization.CIFAR10,
-                                    10);
-                    test =
-                            normalized(
-                                    CifarReader.cifar10(directory, false),
-                                    Normalization.CIFAR10,
-                                    10);
-                }
-                case CIFAR100 -> {
-                    trainAll =
-                            normalized(
-                                    CifarReader.cifar100(directory, true),
-                                    Normalization.CIFAR100,
-                                    100);
-                    test =
-                            normalized(
-                                    CifarReader.cifar100(directory, false),
-                                    Normalization.CIFAR100,
-                                    100);
-                }
-                default -> throw new IllegalStateException("unhandled format " + spec.getFormat());
-            }
+        long start = System.nanoTime();
+        Format format = spec.getFormat();
+        if (format == null) {
+            throw new DataException(
+                    FIELD + "format",
+                    "required: fashion-mnist, mnist, cifar10, cifar100 or synthetic");
+        }
+        double fraction = spec.getValidationFraction();
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new DataException(
+                    FIELD + "validationFraction", "expected a value in [0, 1), got " + fraction);
+        }
+        double noise = spec.getLabelNoise();
+        if (!(noise >= 0 && noise < 1)) {
+            throw new DataException(
+                    FIELD + "labelNoise", "expected a value in [0, 1), got " + noise);
         }
 
-        int[][] split = split(trainAll.size(), spec.getValidationFraction(), seed);
-        ImageSet validation = trainAll.subset(split[0]);
-        ImageSet train = trainAll.subset(split[1]);
-        if (spec.getLabelNoise() > 0) {
-            train = train.withLabels(noisyLabels(train, spec.getLabelNoise(), seed));
+        ImageSet full;
+        ImageSet test;
+        String source;
+        if (format == Format.SYNTHETIC) {
+            SyntheticSpec shape =
+                    spec.getSynthetic() != null ? spec.getSynthetic() : new SyntheticSpec();
+            SyntheticData synthetic = new SyntheticData(shape, seed);
+            full = synthetic.train();
+            test = synthetic.test();
+            source = "generated from seed " + seed;
+        } else {
+            Path dir = directory(spec.getPath(), baseDir, format);
+            Normalization normalization = Normalization.of(format);
+            switch (format) {
+                case FASHION_MNIST, MNIST -> {
+                    full = IdxReader.read(dir, IdxReader.TRAIN, normalization);
+                    test = IdxReader.read(dir, IdxReader.TEST, normalization);
+                }
+                case CIFAR10 -> {
+                    full = CifarReader.readTrain(CifarReader.Variant.CIFAR10, dir, normalization);
+                    test = CifarReader.readTest(CifarReader.Variant.CIFAR10, dir, normalization);
+                }
+                case CIFAR100 -> {
+                    full = CifarReader.readTrain(CifarReader.Variant.CIFAR100, dir, normalization);
+                    test = CifarReader.readTest(CifarReader.Variant.CIFAR100, dir, normalization);
+                }
+                default -> throw new IllegalStateException("unhandled format " + format);
+            }
+            if (full.height() != test.height() || full.width() != test.width()) {
+                throw new DataException(
+                        dir,
+                        "training images are %dx%d but test images are %dx%d"
+                                .formatted(
+                                        full.height(), full.width(), test.height(), test.width()));
+            }
+            source = "from " + dir;
         }
+
+        int n = full.size();
+        int validationSize = (int) Math.round(n * fraction);
+        if (validationSize >= n) {
+            throw new DataException(
+                    FIELD + "validationFraction",
+                    fraction + " of " + n + " training samples leaves none to train on");
+        }
+        int[][] split = split(n, validationSize, seed);
+        ImageSet validation = full.subset(split[0]);
+        // Without a split the training part is the whole set in order: no need to copy it.
+        ImageSet train = validationSize == 0 ? full : full.subset(split[1]);
+        int noisy = (int) Math.round(train.size() * noise);
+        if (noisy > 0) {
+            train = train.withLabels(noisyLabels(train.labels(), train.classes(), noisy, seed));
+        }
+
         String description =
                 String.format(
-                        "%s: %d train, %d validation, %d test, %dx%dx%d, %d classes",
-                        spec.getFormat().name().toLowerCase().replace('_', '-'),
+                        Locale.ROOT,
+                        "%s %s: %d train, %d validation, %d test, %dx%dx%d, %d classes%s",
+                        formatName(format),
+                        source,
                         train.size(),
                         validation.size(),
                         test.size(),
                         train.channels(),
                         train.height(),
                         train.width(),
-                        train.classes());
+                        train.classes(),
+                        noisy > 0 ? ", " + noisy + " training labels replaced at random" : "");
+        LOG.info("Loaded {} in {} ms", description, (System.nanoTime() - start) / 1_000_000);
         return new TrainingData(train, validation, test, description);
     }
 
-    private static Path directory(DatasetSpec spec, Path baseDir) {
-        if (spec.getPath() == null || spec.getPath().isBlank()) {
+    private static Path directory(String path, Path baseDir, Format format) {
+        if (path == null || path.isBlank()) {
             throw new DataException(
-                    "spec.dataset.path: required for format "
-                            + spec.getFormat().name().toLowerCase().replace('_', '-'));
+                    FIELD + "path", "required for format " + formatName(format) + ", not set");
         }
-        Path directory = baseDir.resolve(spec.getPath()).normalize();
-        if (!Files.isDirectory(directory)) {
-            throw new DataException("spec.dataset.path: " + directory + " is not a directory");
+        Path dir = Path.of(path);
+        if (!dir.isAbsolute()) {
+            Path base = baseDir != null ? baseDir : Path.of("");
+            dir = base.resolve(dir);
         }
-        return directory;
-    }
-
-    private static ImageSet normalized(RawImages raw, Normalization n, int classes) {
-        float[] pixels = n.apply(raw.pixels(), raw.channels(), raw.height() * raw.width());
-        return new ImageSet(
-                pixels, raw.labels(), raw.channels(), raw.height(), raw.width(), classes);
+        dir = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new DataException(
+                    FIELD + "path",
+                    "'%s' resolves to %s, which %s"
+                            .formatted(
+                                    path,
+                                    dir,
+                                    Files.exists(dir) ? "is not a directory" : "does not exist"));
+        }
+        return dir;
     }
 
     /**
-     * {validation indices, training indices}, each ascending: a seeded permutation's first round(n
-     * * fraction) entries are held out.
+     * {validation indices, training indices}: the first {@code validationSize} entries of a seeded
+     * permutation are held out; each part is sorted so that it depends on nothing but the seed.
      */
-    static int[][] split(int n, double fraction, long seed) {
-        int held = (int) Math.round(n * fraction);
-        int[] order = DataOrder.permutation(Seeds.mix(seed, 0x5B1L), 0, n);
-        int[] validation = Arrays.copyOfRange(order, 0, held);
-        int[] train = Arrays.copyOfRange(order, held, n);
+    static int[][] split(int n, int validationSize, long seed) {
+        int[] order = DataOrder.shuffled(RandomStream.VALIDATION_SPLIT.random(seed), n);
+        int[] validation = Arrays.copyOfRange(order, 0, validationSize);
+        int[] train = Arrays.copyOfRange(order, validationSize, n);
         Arrays.sort(validation);
         Arrays.sort(train);
         return new int[][] {validation, train};
     }
 
-    /** Exactly round(n * noise) training labels replaced by a different, uniformly drawn class. */
-    static int[] noisyLabels(ImageSet train, double noise, long seed) {
-        int[] labels = train.labels().clone();
-        int flipped = (int) Math.round(train.size() * noise);
-        int[] order = DataOrder.permutation(Seeds.mix(seed, 0x401CEL), 0, train.size());
-        SplittableRandom random = new SplittableRandom(Seeds.mix(seed, 0x401CEL, 1));
-        for (int i = 0; i < flipped; i++) {
-            int sample = order[i];
-            int other = random.nextInt(train.classes() - 1);
-            labels[sample] = other >= labels[sample] ? other + 1 : other;
+    /** Exactly {@code count} distinct samples, chosen by seed, get a different class at random. */
+    static int[] noisyLabels(int[] labels, int classes, int count, long seed) {
+        if (classes < 2) {
+            throw new DataException(
+                    FIELD + "labelNoise", "needs at least 2 classes, have " + classes);
         }
-        return labels;
+        SplittableRandom random = RandomStream.LABEL_NOISE.random(seed);
+        int[] candidates = new int[labels.length];
+        for (int i = 0; i < candidates.length; i++) {
+            candidates[i] = i;
+        }
+        int[] noisy = labels.clone();
+        // A partial Fisher-Yates shuffle: its first `count` entries are a uniform sample without
+        // replacement.
+        for (int k = 0; k < count; k++) {
+            int j = k + random.nextInt(candidates.length - k);
+            int chosen = candidates[j];
+            candidates[j] = candidates[k];
+            candidates[k] = chosen;
+            noisy[chosen] = (labels[chosen] + 1 + random.nextInt(classes - 1)) % classes;
+        }
+        return noisy;
+    }
+
+    private static String formatName(Format format) {
+        return format.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

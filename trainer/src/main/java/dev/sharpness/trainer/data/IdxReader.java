@@ -1,104 +1,241 @@
 package dev.sharpness.trainer.data;
 
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
- * IDX files as MNIST and Fashion-MNIST ship them: {@code train-images-idx3-ubyte}, {@code
- * train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte}, each
- * raw or gzip ({@code .gz}).
+ * Reads the IDX files of MNIST and Fashion-MNIST: {@code <part>-images-idx3-ubyte} and {@code
+ * <part>-labels-idx1-ubyte} with part {@code train} or {@code t10k}, each raw or gzipped. Gzip is
+ * recognized by its magic bytes, whatever the file is called.
  */
 final class IdxReader {
-    private static final int IMAGES_MAGIC = 0x00000803;
-    private static final int LABELS_MAGIC = 0x00000801;
-    private static final int CLASSES = 10;
+    /** File name prefix of the training part. */
+    static final String TRAIN = "train";
+
+    /** File name prefix of the test part. */
+    static final String TEST = "t10k";
+
+    /** IDX magic: unsigned bytes, 3 dimensions. */
+    static final int IMAGES_MAGIC = 0x00000803;
+
+    /** IDX magic: unsigned bytes, 1 dimension. */
+    static final int LABELS_MAGIC = 0x00000801;
+
+    static final int CLASSES = 10;
+
+    private static final int IMAGES_HEADER = 16;
+    private static final int LABELS_HEADER = 8;
+    private static final int BUFFER = 1 << 16;
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private IdxReader() {}
 
-    /** The training part ("train") or the test part ("t10k"). */
-    static RawImages read(Path directory, String part) {
-        Path imagesFile =
-                DataFiles.find(
-                        directory, part + "-images-idx3-ubyte", part + "-images-idx3-ubyte.gz");
-        Path labelsFile =
-                DataFiles.find(
-                        directory, part + "-labels-idx1-ubyte", part + "-labels-idx1-ubyte.gz");
-        ByteBuffer images = ByteBuffer.wrap(DataFiles.readAll(imagesFile));
-        ByteBuffer labels = ByteBuffer.wrap(DataFiles.readAll(labelsFile));
-
-        header(images, imagesFile, IMAGES_MAGIC, 16);
-        int count = images.getInt();
-        int rows = images.getInt();
-        int cols = images.getInt();
-        if (count < 0 || rows <= 0 || cols <= 0) {
+    /** Reads one part ({@link #TRAIN} or {@link #TEST}) from {@code dir}. */
+    static ImageSet read(Path dir, String part, Normalization normalization) {
+        Path imagesFile = locate(dir, part + "-images-idx3-ubyte");
+        Path labelsFile = locate(dir, part + "-labels-idx1-ubyte");
+        Images images = readImages(imagesFile, normalization);
+        int[] labels = readLabels(labelsFile);
+        if (labels.length != images.count) {
             throw new DataException(
-                    imagesFile + ": corrupt header: " + count + " images of " + rows + "x" + cols);
+                    imagesFile,
+                    "holds %d images but %s holds %d labels"
+                            .formatted(images.count, labelsFile.toAbsolutePath(), labels.length));
         }
-        long expected = (long) count * rows * cols;
-        if (images.remaining() < expected) {
-            throw new DataException(
-                    imagesFile
-                            + ": truncated: expected "
-                            + expected
-                            + " bytes of image data, found "
-                            + images.remaining());
-        }
-        header(labels, labelsFile, LABELS_MAGIC, 8);
-        int labelCount = labels.getInt();
-        if (labelCount != count) {
-            throw new DataException(
-                    labelsFile
-                            + ": holds "
-                            + labelCount
-                            + " labels, but "
-                            + imagesFile
-                            + " holds "
-                            + count
-                            + " images");
-        }
-        if (labels.remaining() < count) {
-            throw new DataException(
-                    labelsFile
-                            + ": truncated: expected "
-                            + count
-                            + " labels, found "
-                            + labels.remaining());
-        }
-        byte[] pixels = new byte[(int) expected];
-        images.get(pixels);
-        int[] l = new int[count];
-        for (int i = 0; i < count; i++) {
-            l[i] = labels.get() & 0xFF;
-            if (l[i] >= CLASSES) {
-                throw new DataException(
-                        labelsFile
-                                + ": label "
-                                + l[i]
-                                + " of sample "
-                                + i
-                                + " is not a class 0-"
-                                + (CLASSES - 1));
-            }
-        }
-        return new RawImages(pixels, l, 1, rows, cols);
+        return new ImageSet(images.pixels, labels, 1, images.rows, images.columns, CLASSES);
     }
 
-    private static void header(ByteBuffer data, Path file, int magic, int length) {
-        if (data.remaining() < length) {
-            throw new DataException(
-                    file
-                            + ": truncated: expected a "
-                            + length
-                            + "-byte IDX header, found "
-                            + data.remaining()
-                            + " bytes");
+    /** {@code dir/name}, else {@code dir/name.gz}. */
+    static Path locate(Path dir, String name) {
+        Path raw = dir.resolve(name);
+        if (Files.isRegularFile(raw)) {
+            return raw;
         }
-        int found = data.getInt();
-        if (found != magic) {
-            throw new DataException(
-                    String.format(
-                            "%s: not an IDX %s file: expected magic 0x%08X, found 0x%08X",
-                            file, magic == IMAGES_MAGIC ? "images" : "labels", magic, found));
+        Path gzipped = dir.resolve(name + ".gz");
+        if (Files.isRegularFile(gzipped)) {
+            return gzipped;
+        }
+        throw new DataException(dir, "no file " + name + " or " + name + ".gz");
+    }
+
+    private record Images(float[] pixels, int count, int rows, int columns) {}
+
+    private static Images readImages(Path file, Normalization normalization) {
+        try (Source source = Source.open(file)) {
+            ByteBuffer header =
+                    source.header(
+                            IMAGES_HEADER, IMAGES_MAGIC, "images: unsigned bytes, 3 dimensions");
+            int count = header.getInt();
+            int rows = header.getInt();
+            int columns = header.getInt();
+            if (count < 0 || rows < 1 || columns < 1) {
+                throw new DataException(
+                        file,
+                        "bad dimensions %d x %d x %d, expected a count >= 0 and positive rows and columns"
+                                .formatted(count, rows, columns));
+            }
+            long total = (long) count * rows * columns;
+            if (total > MAX_ARRAY) {
+                throw new DataException(
+                        file,
+                        "too large: %d images of %dx%d exceed 2^31 values"
+                                .formatted(count, rows, columns));
+            }
+            float[] pixels = new float[(int) total];
+            byte[] chunk = new byte[BUFFER];
+            int done = 0;
+            while (done < total) {
+                int want = (int) Math.min(chunk.length, total - done);
+                int got = source.read(chunk, want);
+                normalization.apply(chunk, 0, pixels, done, got, 0);
+                done += got;
+                if (got < want) {
+                    throw source.truncated(
+                            IMAGES_HEADER + total,
+                            IMAGES_HEADER + (long) done,
+                            "(16-byte header + %d images of %dx%d)"
+                                    .formatted(count, rows, columns));
+                }
+            }
+            return new Images(pixels, count, rows, columns);
+        }
+    }
+
+    private static int[] readLabels(Path file) {
+        try (Source source = Source.open(file)) {
+            ByteBuffer header =
+                    source.header(
+                            LABELS_HEADER, LABELS_MAGIC, "labels: unsigned bytes, 1 dimension");
+            int count = header.getInt();
+            if (count < 0) {
+                throw new DataException(file, "bad label count " + count);
+            }
+            byte[] bytes = new byte[count];
+            int got = source.read(bytes, count);
+            if (got < count) {
+                throw source.truncated(
+                        LABELS_HEADER + (long) count,
+                        LABELS_HEADER + (long) got,
+                        "(8-byte header + " + count + " labels)");
+            }
+            int[] labels = new int[count];
+            for (int i = 0; i < count; i++) {
+                labels[i] = bytes[i] & 0xFF;
+                if (labels[i] >= CLASSES) {
+                    throw new DataException(
+                            file,
+                            "label %d at index %d, expected 0..%d"
+                                    .formatted(labels[i], i, CLASSES - 1));
+                }
+            }
+            return labels;
+        }
+    }
+
+    /** An open IDX file, decompressing when it starts with the gzip magic 0x1f 0x8b. */
+    private static final class Source implements AutoCloseable {
+        private final Path file;
+        private final InputStream in;
+        private final boolean gzip;
+
+        private Source(Path file, InputStream in, boolean gzip) {
+            this.file = file;
+            this.in = in;
+            this.gzip = gzip;
+        }
+
+        static Source open(Path file) {
+            InputStream raw = null;
+            try {
+                raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+                raw.mark(2);
+                boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+                raw.reset();
+                InputStream in = gzip ? new GZIPInputStream(raw, BUFFER) : raw;
+                return new Source(file, in, gzip);
+            } catch (ZipException e) {
+                closeQuietly(raw);
+                throw new DataException(file, "corrupt gzip header: " + e.getMessage(), e);
+            } catch (EOFException e) {
+                closeQuietly(raw);
+                throw new DataException(file, "truncated gzip header", e);
+            } catch (IOException e) {
+                closeQuietly(raw);
+                throw new DataException(file, "cannot read: " + e, e);
+            }
+        }
+
+        /**
+         * Reads a header of {@code length} bytes that starts with {@code magic}. The magic is
+         * checked first, so a file of the wrong kind is reported as such even when it is shorter
+         * than the header.
+         */
+        ByteBuffer header(int length, int magic, String meaning) {
+            byte[] bytes = new byte[length];
+            int got = read(bytes, length);
+            ByteBuffer header = ByteBuffer.wrap(bytes); // IDX is big-endian, ByteBuffer's default
+            int found = header.getInt();
+            if (got >= Integer.BYTES && found != magic) {
+                throw new DataException(
+                        file,
+                        String.format(
+                                "bad magic number 0x%08x, expected 0x%08x (IDX %s)",
+                                found, magic, meaning));
+            }
+            if (got < length) {
+                throw truncated(length, got, "for the header");
+            }
+            return header;
+        }
+
+        /** Reads up to {@code length} bytes; fewer only at the end of the data. */
+        int read(byte[] into, int length) {
+            int done = 0;
+            try {
+                while (done < length) {
+                    int n = in.read(into, done, length - done);
+                    if (n < 0) {
+                        break;
+                    }
+                    done += n;
+                }
+            } catch (EOFException e) {
+                // A gzip stream cut short ends with EOFException, not -1: that is truncation too.
+            } catch (ZipException e) {
+                throw new DataException(file, "corrupt gzip data: " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new DataException(file, "cannot read: " + e, e);
+            }
+            return done;
+        }
+
+        DataException truncated(long expected, long found, String what) {
+            return new DataException(
+                    file,
+                    "truncated: expected %d bytes %s, found %d%s"
+                            .formatted(expected, what, found, gzip ? " after decompression" : ""));
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(in);
+        }
+
+        private static void closeQuietly(InputStream stream) {
+            if (stream != null) {
+                try {
+                    stream.close();
+                } catch (IOException ignored) {
+                    // Nothing was written; a failed close of a read-only stream loses nothing.
+                }
+            }
         }
     }
 }

@@ -1,37 +1,58 @@
 package dev.sharpness.trainer.data;
 
-/**
- * Per-channel mean and standard deviation of a dataset's pixels in [0, 1], the usual published
- * constants: a pixel becomes (byte / 255 - mean) / std. Fixed constants rather than statistics of
- * the loaded files, so a subset trains on the same scale as the full set.
- */
-record Normalization(float[] mean, float[] std) {
-    static final Normalization FASHION_MNIST =
-            new Normalization(new float[] {0.2860f}, new float[] {0.3530f});
-    static final Normalization MNIST =
-            new Normalization(new float[] {0.1307f}, new float[] {0.3081f});
-    static final Normalization CIFAR10 =
-            new Normalization(
-                    new float[] {0.4914f, 0.4822f, 0.4465f},
-                    new float[] {0.2470f, 0.2435f, 0.2616f});
-    static final Normalization CIFAR100 =
-            new Normalization(
-                    new float[] {0.5071f, 0.4865f, 0.4409f},
-                    new float[] {0.2673f, 0.2564f, 0.2762f});
+import dev.sharpness.api.v1alpha1.DatasetSpec.Format;
 
-    /** Normalizes unsigned bytes laid out as N x C x (H*W). */
-    float[] apply(byte[] raw, int channels, int planeSize) {
-        float[] out = new float[raw.length];
-        float[] scale = new float[channels];
-        float[] shift = new float[channels];
-        for (int c = 0; c < channels; c++) {
-            scale[c] = 1f / (255f * std[c]);
-            shift[c] = mean[c] / std[c];
+/**
+ * Per-channel pixel normalization with a dataset's fixed mean and standard deviation: a byte b
+ * becomes {@code (b / 255 - mean) / std}. The constants are the published ones, not computed from
+ * the files, so a subset normalizes the same way as the full set.
+ */
+final class Normalization {
+    private final float[][] table;
+
+    private Normalization(double[] mean, double[] std) {
+        table = new float[mean.length][256];
+        for (int c = 0; c < mean.length; c++) {
+            for (int b = 0; b < 256; b++) {
+                table[c][b] = (float) ((b / 255.0 - mean[c]) / std[c]);
+            }
         }
-        for (int i = 0; i < raw.length; i++) {
-            int c = (i / planeSize) % channels;
-            out[i] = (raw[i] & 0xFF) * scale[c] - shift[c];
+    }
+
+    /** The constants of a file format; the synthetic format has none. */
+    static Normalization of(Format format) {
+        return switch (format) {
+            case FASHION_MNIST -> new Normalization(new double[] {0.2860}, new double[] {0.3530});
+            case MNIST -> new Normalization(new double[] {0.1307}, new double[] {0.3081});
+            case CIFAR10 ->
+                    new Normalization(
+                            new double[] {0.4914, 0.4822, 0.4465},
+                            new double[] {0.2470, 0.2435, 0.2616});
+            case CIFAR100 ->
+                    new Normalization(
+                            new double[] {0.5071, 0.4865, 0.4409},
+                            new double[] {0.2673, 0.2564, 0.2762});
+            case SYNTHETIC ->
+                    throw new IllegalArgumentException(
+                            "synthetic data is generated already normalized");
+        };
+    }
+
+    /** Number of channels the constants are for. */
+    int channels() {
+        return table.length;
+    }
+
+    /** The normalized value of byte {@code b} in {@code channel}. */
+    float value(int channel, byte b) {
+        return table[channel][b & 0xFF];
+    }
+
+    /** Normalizes {@code length} bytes of one channel from {@code src} into {@code dst}. */
+    void apply(byte[] src, int srcOffset, float[] dst, int dstOffset, int length, int channel) {
+        float[] t = table[channel];
+        for (int i = 0; i < length; i++) {
+            dst[dstOffset + i] = t[src[srcOffset + i] & 0xFF];
         }
-        return out;
     }
 }

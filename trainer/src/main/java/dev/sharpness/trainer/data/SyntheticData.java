@@ -4,36 +4,84 @@ import dev.sharpness.api.v1alpha1.SyntheticSpec;
 import java.util.SplittableRandom;
 
 /**
- * A learnable dataset made from the seed alone: every class has a fixed Gaussian prototype image
- * and each sample is its class's prototype plus Gaussian noise of the same scale.
+ * A learnable dataset generated from the seed: every class has a fixed Gaussian prototype image
+ * (standard deviation 1) and every sample is its class's prototype plus Gaussian noise of the same
+ * scale. Classes are balanced. Train and test share the prototypes and draw their samples from
+ * different streams.
  */
 final class SyntheticData {
-    private static final double NOISE = 1.0;
+    private static final String FIELD = "spec.dataset.synthetic.";
+    private static final double NOISE_STD = 1.0;
 
-    private SyntheticData() {}
+    private final SyntheticSpec spec;
+    private final long seed;
+    private final float[] prototypes;
 
-    static ImageSet generate(SyntheticSpec spec, long seed, boolean train) {
-        int size = spec.getImageSize();
-        int length = spec.getChannels() * size * size;
+    SyntheticData(SyntheticSpec spec, long seed) {
+        this.spec = spec;
+        this.seed = seed;
+        check("trainSamples", spec.getTrainSamples(), 2);
+        check("testSamples", spec.getTestSamples(), 1);
+        check("classes", spec.getClasses(), 2);
+        check("channels", spec.getChannels(), 1);
+        check("imageSize", spec.getImageSize(), 1);
+        long largest =
+                (long) Math.max(spec.getTrainSamples(), spec.getTestSamples()) * sampleLength();
+        if (largest > Integer.MAX_VALUE - 8) {
+            throw new DataException(
+                    FIELD + "trainSamples",
+                    "too large: " + largest + " values exceed what one array holds (2^31)");
+        }
+        prototypes =
+                gaussian(
+                        RandomStream.SYNTHETIC_PROTOTYPES.random(seed),
+                        spec.getClasses() * sampleLength());
+    }
+
+    ImageSet train() {
+        return generate(spec.getTrainSamples(), RandomStream.SYNTHETIC_TRAIN.random(seed));
+    }
+
+    ImageSet test() {
+        return generate(spec.getTestSamples(), RandomStream.SYNTHETIC_TEST.random(seed));
+    }
+
+    private ImageSet generate(int samples, SplittableRandom random) {
         int classes = spec.getClasses();
-        SplittableRandom prototypes = new SplittableRandom(Seeds.mix(seed, 0x5E7L));
-        float[][] prototype = new float[classes][length];
-        for (float[] p : prototype) {
-            for (int i = 0; i < length; i++) {
-                p[i] = (float) prototypes.nextGaussian();
+        int[] order = DataOrder.shuffled(random, samples);
+        int[] labels = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            labels[order[i]] = i % classes;
+        }
+        int length = sampleLength();
+        float[] pixels = new float[samples * length];
+        for (int i = 0; i < samples; i++) {
+            int prototype = labels[i] * length;
+            for (int k = 0; k < length; k++) {
+                pixels[i * length + k] =
+                        prototypes[prototype + k] + (float) (NOISE_STD * random.nextGaussian());
             }
         }
-        int n = train ? spec.getTrainSamples() : spec.getTestSamples();
-        SplittableRandom samples = new SplittableRandom(Seeds.mix(seed, 0x5E7L, train ? 1 : 2));
-        float[] pixels = new float[n * length];
-        int[] labels = new int[n];
-        for (int s = 0; s < n; s++) {
-            labels[s] = samples.nextInt(classes);
-            for (int i = 0; i < length; i++) {
-                pixels[s * length + i] =
-                        (float) (prototype[labels[s]][i] + NOISE * samples.nextGaussian());
-            }
+        int side = spec.getImageSize();
+        return new ImageSet(pixels, labels, spec.getChannels(), side, side, classes);
+    }
+
+    private int sampleLength() {
+        return spec.getChannels() * spec.getImageSize() * spec.getImageSize();
+    }
+
+    private static float[] gaussian(SplittableRandom random, int length) {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = (float) random.nextGaussian();
         }
-        return new ImageSet(pixels, labels, spec.getChannels(), size, size, classes);
+        return values;
+    }
+
+    private static void check(String field, int value, int minimum) {
+        if (value < minimum) {
+            throw new DataException(
+                    FIELD + field, "must be at least " + minimum + ", got " + value);
+        }
     }
 }

@@ -8,59 +8,83 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
-/** Writes small IDX and CIFAR files for tests. */
+/** Writes small IDX files for tests. */
 final class IdxFiles {
     private IdxFiles() {}
 
-    /** Pixel value of sample s at position i: distinct and predictable. */
-    static int pixel(int s, int i) {
-        return (s * 31 + i * 7) % 256;
+    /** Pixel bytes for {@code count} images of rows x columns: a pattern that differs per image. */
+    static byte[] pattern(int count, int rows, int columns) {
+        byte[] pixels = new byte[count * rows * columns];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i * 7 + i / (rows * columns) * 13);
+        }
+        return pixels;
     }
 
-    static void writeIdx(Path dir, String part, int count, int rows, int cols, boolean gzip)
+    static byte[] images(int count, int rows, int columns, byte[] pixels) {
+        ByteBuffer b = ByteBuffer.allocate(16 + pixels.length);
+        b.putInt(IdxReader.IMAGES_MAGIC).putInt(count).putInt(rows).putInt(columns).put(pixels);
+        return b.array();
+    }
+
+    static byte[] labels(int[] labels) {
+        ByteBuffer b = ByteBuffer.allocate(8 + labels.length);
+        b.putInt(IdxReader.LABELS_MAGIC).putInt(labels.length);
+        for (int label : labels) {
+            b.put((byte) label);
+        }
+        return b.array();
+    }
+
+    static byte[] gzip(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (OutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes both files of one part ("train" or "t10k") into dir, gzipped or raw. */
+    static void writePart(
+            Path dir, String part, byte[] pixels, int rows, int columns, int[] labels, boolean gzip)
             throws IOException {
-        ByteBuffer images = ByteBuffer.allocate(16 + count * rows * cols);
-        images.putInt(0x803).putInt(count).putInt(rows).putInt(cols);
-        for (int s = 0; s < count; s++) {
-            for (int i = 0; i < rows * cols; i++) {
-                images.put((byte) pixel(s, i));
-            }
-        }
-        ByteBuffer labels = ByteBuffer.allocate(8 + count);
-        labels.putInt(0x801).putInt(count);
-        for (int s = 0; s < count; s++) {
-            labels.put((byte) (s % 10));
-        }
+        Files.createDirectories(dir);
         String suffix = gzip ? ".gz" : "";
-        write(dir.resolve(part + "-images-idx3-ubyte" + suffix), images.array(), gzip);
-        write(dir.resolve(part + "-labels-idx1-ubyte" + suffix), labels.array(), gzip);
+        byte[] images = images(labels.length, rows, columns, pixels);
+        byte[] labelBytes = labels(labels);
+        Files.write(
+                dir.resolve(part + "-images-idx3-ubyte" + suffix), gzip ? gzip(images) : images);
+        Files.write(
+                dir.resolve(part + "-labels-idx1-ubyte" + suffix),
+                gzip ? gzip(labelBytes) : labelBytes);
     }
 
-    static void write(Path file, byte[] bytes, boolean gzip) throws IOException {
-        Files.createDirectories(file.getParent());
-        if (!gzip) {
-            Files.write(file, bytes);
-            return;
-        }
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try (OutputStream out = new GZIPOutputStream(buffer)) {
-            out.write(bytes);
-        }
-        Files.write(file, buffer.toByteArray());
+    /** A complete small dataset: train and t10k parts with cycling labels 0..9. */
+    static void writeDataset(Path dir, int train, int test, int rows, int columns)
+            throws IOException {
+        writePart(
+                dir,
+                IdxReader.TRAIN,
+                pattern(train, rows, columns),
+                rows,
+                columns,
+                cycling(train),
+                true);
+        writePart(
+                dir,
+                IdxReader.TEST,
+                pattern(test, rows, columns),
+                rows,
+                columns,
+                cycling(test),
+                false);
     }
 
-    /** CIFAR records: label bytes then 3072 pixels; label of record r is r % classes. */
-    static void writeCifar(Path file, int records, int labelBytes, int classes) throws IOException {
-        ByteBuffer data = ByteBuffer.allocate(records * (labelBytes + 3072));
-        for (int r = 0; r < records; r++) {
-            if (labelBytes == 2) {
-                data.put((byte) (r % 20));
-            }
-            data.put((byte) (r % classes));
-            for (int i = 0; i < 3072; i++) {
-                data.put((byte) pixel(r, i));
-            }
+    static int[] cycling(int count) {
+        int[] labels = new int[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = i % 10;
         }
-        write(file, data.array(), false);
+        return labels;
     }
 }
