@@ -19,7 +19,7 @@ class ResumeTest {
     @TempDir Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"SGD", "SAM"})
+    @ValueSource(strings = {"SGD", "SAM", "KSAM", "LookSAM", "SAMPa"})
     void resumedRunEqualsUninterruptedRun(String method) {
         String m = "spec.optimizer.method=" + method;
         RunSummary straight = TinyJobs.run(dir.resolve("straight"), false, m);
