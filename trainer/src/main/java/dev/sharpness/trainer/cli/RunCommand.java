@@ -1,6 +1,7 @@
 package dev.sharpness.trainer.cli;
 
 import dev.sharpness.api.manifest.ManifestLoader;
+import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.trainer.checkpoint.CheckpointStore;
 import dev.sharpness.trainer.report.ConsoleProgress;
@@ -70,6 +71,11 @@ final class RunCommand implements Callable<Integer> {
         Path manifestDirectory = manifest.toAbsolutePath().getParent();
         if (!resume) {
             discardEarlierCheckpoints(job, runDirectory);
+        }
+        if (job.getSpec().getOptimizer().getMethod() == OptimizerSpec.Method.SAMPA && !serial) {
+            System.out.println(
+                    "SAMPa: running both workers' roles in this process (--serial); the two-process"
+                            + " pair over gRPC is not part of this version yet");
         }
 
         RunSummary summary;

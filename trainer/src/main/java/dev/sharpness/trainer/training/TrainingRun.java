@@ -131,7 +131,7 @@ public final class TrainingRun {
                         new RunPosition(
                                 specHash(spec), 0, 0, 0, 0, 0, 0, 0, null, null, new ArrayList<>());
             }
-            Loop loop = new Loop(position);
+            Loop loop = new Loop(position, network, data, root);
             long step = (long) loop.epoch * stepsPerEpoch + loop.batchInEpoch;
             long firstStep = step;
             BatchAssembler assembler =
@@ -168,7 +168,7 @@ public final class TrainingRun {
 
                 boolean epochDone = loop.batchInEpoch == stepsPerEpoch;
                 if (epochDone) {
-                    loop.endEpoch(network, data, step, learningRate, elapsed(startNanos), root);
+                    loop.endEpoch(step, learningRate, elapsed(startNanos));
                 }
                 if (epochDone
                         || step % spec.getCheckpoint().getEverySteps() == 0
@@ -180,8 +180,7 @@ public final class TrainingRun {
             List<EpochMetrics> history = new ArrayList<>(loop.history);
             if (stoppedAtMaxSteps && loop.epochSamples > 0) {
                 // A partial epoch still gets a row: the summary must describe the model it returns.
-                history.add(
-                        loop.metrics(network, data, step, learningRate, elapsed(startNanos), root));
+                history.add(loop.metrics(step, learningRate, elapsed(startNanos)));
             }
             progress.finished();
             double sessionSeconds = (System.nanoTime() - startNanos) / 1e9;
@@ -315,8 +314,14 @@ public final class TrainingRun {
         Double bestValidationAccuracy;
         Integer bestEpoch;
         final List<EpochMetrics> history;
+        private final Network network;
+        private final TrainingData data;
+        private final NDManager root;
 
-        Loop(RunPosition p) {
+        Loop(RunPosition p, Network network, TrainingData data, NDManager root) {
+            this.network = network;
+            this.data = data;
+            this.root = root;
             specHash = p.specHash();
             epoch = p.epoch();
             batchInEpoch = p.batchInEpoch();
@@ -337,13 +342,7 @@ public final class TrainingRun {
             epochSamples += result.samples();
         }
 
-        EpochMetrics metrics(
-                Network network,
-                TrainingData data,
-                long step,
-                double lr,
-                double seconds,
-                NDManager root) {
+        EpochMetrics metrics(long step, double lr, double seconds) {
             Evaluator.Result test = Evaluator.evaluate(network, data.test(), root);
             Evaluator.Result validation =
                     data.validation().size() == 0
@@ -363,14 +362,8 @@ public final class TrainingRun {
                     previousWallSeconds + seconds);
         }
 
-        void endEpoch(
-                Network network,
-                TrainingData data,
-                long step,
-                double lr,
-                double seconds,
-                NDManager root) {
-            EpochMetrics m = metrics(network, data, step, lr, seconds, root);
+        void endEpoch(long step, double lr, double seconds) {
+            EpochMetrics m = metrics(step, lr, seconds);
             history.add(m);
             if (m.validationAccuracy() != null
                     && (bestValidationAccuracy == null
