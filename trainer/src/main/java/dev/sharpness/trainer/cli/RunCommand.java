@@ -93,8 +93,7 @@ final class RunCommand implements Callable<Integer> {
         }
         RunOutputs.write(runDirectory, summary);
         System.out.println();
-        System.out.print(SummaryTable.render(summary));
-        System.out.println("  run folder            " + runDirectory);
+        System.out.print(SummaryTable.render(summary, runDirectory));
         return ExitCodes.OK;
     }
 

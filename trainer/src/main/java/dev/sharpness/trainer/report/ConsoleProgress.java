@@ -70,7 +70,7 @@ public final class ConsoleProgress implements ProgressListener {
                         learningRate);
         if (bar != null) {
             bar.stepTo(step);
-            bar.setExtraMessage(message);
+            bar.setExtraMessage(" " + message);
             return;
         }
         long now = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.sharpness.trainer.report;
 
 import dev.sharpness.trainer.training.RunSummary;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +10,7 @@ import java.util.Locale;
 public final class SummaryTable {
     private SummaryTable() {}
 
-    public static String render(RunSummary s) {
+    public static String render(RunSummary s, Path runFolder) {
         List<String[]> rows = new ArrayList<>();
         rows.add(row("job", s.job()));
         rows.add(row("method", s.method()));
@@ -49,6 +50,7 @@ public final class SummaryTable {
                                 s.wallSeconds(),
                                 s.stepsPerSecond())));
         rows.add(row("parameter checksum", s.parameterChecksum().substring(0, 16) + "..."));
+        rows.add(row("run folder", runFolder.toString()));
         int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
         StringBuilder out = new StringBuilder();
         for (String[] r : rows) {
