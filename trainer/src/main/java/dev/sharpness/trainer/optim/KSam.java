@@ -42,13 +42,15 @@ public final class KSam<B> implements TrainingMethod<B> {
     @Override
     public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
         B batch = batches.at(step, scope);
-        float[] losses = selection.perSampleLosses(batch, scope);
+        SampleSelection.SampleLosses scores = selection.perSampleLosses(batch, scope);
+        float[] losses = scores.losses();
         int k = selectionSpec.k(losses.length);
         B selected = k == losses.length ? batch : selection.select(batch, topK(losses, k), scope);
         Gradient g = objective.gradient(selected, BatchNormMode.UPDATE, scope);
         Gradient perturbed = Sam.perturbedGradient(objective, perturbation, selected, g, scope);
         base.step(objective.parameters(), perturbed.vector(), lr);
-        return StepResult.of(g, 2);
+        // Report the whole batch: the selected samples are the worst by construction.
+        return new StepResult(scores.mean(), scores.correct(), losses.length, 2);
     }
 
     /** Positions of the k largest losses (ties: the earlier position wins), in ascending order. */

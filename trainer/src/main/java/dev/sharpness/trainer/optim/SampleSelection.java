@@ -5,10 +5,23 @@ import ai.djl.ndarray.NDManager;
 /** What K-SAM needs beyond gradients: per-sample losses, and a batch cut down to some samples. */
 public interface SampleSelection<B> {
     /**
-     * The loss of every sample of {@code batch} at the current parameters: a forward pass only, no
-     * autograd graph, BatchNorm running statistics left as they were.
+     * The loss of every sample of {@code batch} at the current parameters, and how many are
+     * predicted right: a forward pass only, no autograd graph, BatchNorm running statistics left as
+     * they were.
      */
-    float[] perSampleLosses(B batch, NDManager scope);
+    SampleLosses perSampleLosses(B batch, NDManager scope);
+
+    /** Per-sample losses of a batch, and its correct predictions. */
+    record SampleLosses(float[] losses, long correct) {
+        /** Mean loss over the batch. */
+        public double mean() {
+            double sum = 0;
+            for (float l : losses) {
+                sum += l;
+            }
+            return sum / losses.length;
+        }
+    }
 
     /** The samples at {@code rows} of {@code batch}, in that order, owned by {@code owner}. */
     B select(B batch, int[] rows, NDManager owner);

@@ -39,19 +39,19 @@ public final class NetworkObjective implements Objective<Batch>, SampleSelection
     }
 
     @Override
-    public float[] perSampleLosses(Batch batch, NDManager scope) {
+    public SampleLosses perSampleLosses(Batch batch, NDManager scope) {
         Optional<ParamVector> statistics = network.batchNormBuffers();
         try (NDManager pass = scope.newSubManager()) {
             ParamVector saved = statistics.map(s -> s.copy(pass)).orElse(null);
             pass.tempAttachAll(batch.images(), batch.labels());
             // Training mode, as the gradient passes see the batch; no collector, so no graph.
-            float[] losses =
-                    loss.perSample(network.logits(batch.images(), true), batch.labels())
-                            .toFloatArray();
+            NDArray logits = network.logits(batch.images(), true);
+            float[] losses = loss.perSample(logits, batch.labels()).toFloatArray();
+            long correct = CrossEntropy.correct(logits, batch.labels());
             if (saved != null) {
                 statistics.get().assign(saved);
             }
-            return losses;
+            return new SampleLosses(losses, correct);
         }
     }
 

@@ -293,9 +293,10 @@ class MethodPropertiesTest {
         dev.sharpness.trainer.optim.SampleSelection<Batch> selection() {
             return new dev.sharpness.trainer.optim.SampleSelection<>() {
                 @Override
-                public float[] perSampleLosses(Batch batch, NDManager scope) {
-                    lastPerSampleLosses = inner.perSampleLosses(batch, scope);
-                    return lastPerSampleLosses;
+                public SampleLosses perSampleLosses(Batch batch, NDManager scope) {
+                    SampleLosses scores = inner.perSampleLosses(batch, scope);
+                    lastPerSampleLosses = scores.losses();
+                    return scores;
                 }
 
                 @Override
