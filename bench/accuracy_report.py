@@ -60,13 +60,20 @@ with open(os.path.join(docs, f"accuracy-study-{name}.md"), "w") as f:
 print("\n".join(lines))
 
 plt.figure(figsize=(8, 5))
+means = {}
 for label in ORDER:
-    if label not in results:
-        continue
-    curves = [c for _, _, c in results[label]]
-    n = min(len(c) for c in curves)
-    mean = [statistics.mean(c[i] for c in curves) * 100 for i in range(n)]
-    plt.plot(range(1, n + 1), mean, marker="o", markersize=3, label=label)
+    if label in results:
+        curves = [c for _, _, c in results[label]]
+        n = min(len(c) for c in curves)
+        means[label] = [statistics.mean(c[i] for c in curves) * 100 for i in range(n)]
+best_final = max(m[-1] for m in means.values())
+# A method far below the others would flatten every other curve: clip the axis and say so.
+close = [v for m in means.values() if m[-1] >= best_final - 10 for v in m]
+bottom = min(close) - 1
+for label, mean in means.items():
+    shown = label if mean[-1] >= bottom else f"{label} (off scale: {mean[-1]:.1f}%)"
+    plt.plot(range(1, len(mean) + 1), mean, marker="o", markersize=3, label=shown)
+plt.ylim(bottom, best_final + 1)
 plt.xlabel("epoch")
 plt.ylabel("test accuracy (%), mean over seeds")
 plt.title(f"Fashion-MNIST, MLP, label noise {float(noise):.0%}")
