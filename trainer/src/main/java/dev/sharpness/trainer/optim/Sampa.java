@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * SAMPa (Xie, Pethick and Cevher, NeurIPS 2024), run serially in one process exactly as its two
@@ -23,12 +24,7 @@ import java.util.Optional;
  */
 public final class Sampa<B> implements TrainingMethod<B> {
     private final Objective<B> objective;
-    private final BaseOptimizer base;
-    private final Perturbation perturbation;
-    private final double lambda;
-
-    /** gy: the raw gradient at y_t, zero before the first step. */
-    private final ParamVector carried;
+    private final SampaRoles<B> roles;
 
     /** Worker 1's BatchNorm running statistics; empty for models without BatchNorm. */
     private final Optional<ParamVector> workerOneStatistics;
@@ -40,67 +36,28 @@ public final class Sampa<B> implements TrainingMethod<B> {
             double lambda,
             NDManager owner) {
         this.objective = objective;
-        this.base = base;
-        this.perturbation = perturbation;
-        this.lambda = lambda;
-        this.carried = ParamVector.zerosLike(objective.parameters(), owner);
+        this.roles = new SampaRoles<>(objective, base, perturbation, lambda, owner);
         // Both workers start from the same initialization, statistics included.
         this.workerOneStatistics = objective.batchNormStatistics().map(s -> s.copy(owner));
     }
 
     @Override
     public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
-        ParamVector x = objective.parameters();
-        ParamVector origin = x.copy(scope);
-
-        Gradient a = gradientAtPerturbed(batches.at(Math.max(step - 1, 0), scope), scope);
-        x.assign(origin);
-        Gradient b = gradientAtY(step, batches.at(step, scope), lr, scope);
-        x.assign(origin);
-
-        base.step(x, mix(a.vector(), b.vector()), lr);
-        carried.assign(b.vector());
+        Gradient a = roles.perturbed(step, batches, scope);
+        Gradient b = asWorkerOne(() -> roles.atY(step, batches, lr, scope), scope);
+        roles.update(a.vector(), b.vector(), lr);
         return StepResult.of(b, 1);
     }
 
-    /**
-     * (1 - lambda) gA + lambda gB. The end points take one gradient as it is: 0 * g is a signed
-     * zero, and adding it would flip the sign of zeros in the other.
-     */
-    private ParamVector mix(ParamVector a, ParamVector b) {
-        if (lambda == 0) {
-            return a;
-        }
-        if (lambda == 1) {
-            return b;
-        }
-        a.scale(1 - lambda);
-        a.addScaled(b, lambda);
-        return a;
-    }
-
-    /** Worker 0: the gradient at x~ = x + rho gy / ||gy|| on the batch gy was computed on. */
-    private Gradient gradientAtPerturbed(B previous, NDManager scope) {
-        ParamVector x = objective.parameters();
-        x.addScaled(perturbation.of(carried, x, scope), 1);
-        return objective.gradient(previous, BatchNormMode.UPDATE, scope);
-    }
-
-    /**
-     * Worker 1: the gradient at the tentative base step from x along gy, with its own statistics.
-     */
-    private Gradient gradientAtY(long step, B batch, double lr, NDManager scope) {
-        ParamVector x = objective.parameters();
-        if (step > 0) {
-            x.assign(base.tentativeStep(x, carried, lr, scope));
-        }
+    /** Runs a pass with worker 1's BatchNorm statistics in place of worker 0's. */
+    private Gradient asWorkerOne(Supplier<Gradient> pass, NDManager scope) {
         if (workerOneStatistics.isEmpty()) {
-            return objective.gradient(batch, BatchNormMode.UPDATE, scope);
+            return pass.get();
         }
         ParamVector live = objective.batchNormStatistics().orElseThrow();
         ParamVector workerZero = live.copy(scope);
         live.assign(workerOneStatistics.get());
-        Gradient g = objective.gradient(batch, BatchNormMode.UPDATE, scope);
+        Gradient g = pass.get();
         workerOneStatistics.get().assign(live);
         live.assign(workerZero);
         return g;
@@ -108,10 +65,7 @@ public final class Sampa<B> implements TrainingMethod<B> {
 
     @Override
     public Map<String, NDArray> stateTensors() {
-        Map<String, NDArray> state = new LinkedHashMap<>(base.stateTensors());
-        for (int i = 0; i < carried.size(); i++) {
-            state.put("sampa.carried." + i, carried.get(i));
-        }
+        Map<String, NDArray> state = new LinkedHashMap<>(roles.stateTensors());
         workerOneStatistics.ifPresent(
                 s -> {
                     for (int i = 0; i < s.size(); i++) {

@@ -1,8 +1,10 @@
 package dev.sharpness.trainer.training;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
@@ -91,6 +93,10 @@ public final class TrainingRun {
     /** Runs to the last epoch or to {@code maxSteps}, whichever comes first. */
     public RunSummary execute() {
         long startNanos = System.nanoTime();
+        // Parameters are updated in place outside autograd. PyTorch's grad mode is per thread and
+        // on by default; DJL turns it off only on the thread that first loaded the engine.
+        Engine.getInstance();
+        JniUtils.setGradMode(false);
         long seed = spec.getTraining().getSeed();
         TrainingData data = DatasetLoader.load(spec.getDataset(), manifestDirectory, seed);
         ImageSet train = data.train();

@@ -1,0 +1,12 @@
+package dev.sharpness.trainer.optim;
+
+/**
+ * How a SAMPa worker trades gradients with its peer, as the optimizer sees it: it sends its vector
+ * for a step and gets the peer's vector for the same step. The transport (gRPC between pods, an
+ * in-memory exchanger in tests) is someone else's business.
+ */
+@FunctionalInterface
+public interface GradientSwap {
+    /** Sends {@code mine} as step {@code step}'s gradient and returns the peer's, bit for bit. */
+    float[] swap(long step, float[] mine);
+}

@@ -1,0 +1,93 @@
+package dev.sharpness.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The arithmetic of SAMPa's two workers and of the update they share, with the state both hold: the
+ * carried gradient gy (zero before the first step). {@link Sampa} plays both roles in one process;
+ * {@link SampaWorker} plays one and swaps its gradient with its peer.
+ */
+final class SampaRoles<B> {
+    private final Objective<B> objective;
+    private final BaseOptimizer base;
+    private final Perturbation perturbation;
+    private final double lambda;
+    private final ParamVector carried;
+
+    SampaRoles(
+            Objective<B> objective,
+            BaseOptimizer base,
+            Perturbation perturbation,
+            double lambda,
+            NDManager owner) {
+        this.objective = objective;
+        this.base = base;
+        this.perturbation = perturbation;
+        this.lambda = lambda;
+        this.carried = ParamVector.zerosLike(objective.parameters(), owner);
+    }
+
+    /**
+     * Worker 0 ("x~"): the gradient at x + rho gy / ||gy|| on the batch gy was computed on (the
+     * previous step's; B_0 at step 0). x is restored by copy.
+     */
+    Gradient perturbed(long step, Batches<B> batches, NDManager scope) {
+        ParamVector x = objective.parameters();
+        ParamVector origin = x.copy(scope);
+        x.addScaled(perturbation.of(carried, x, scope), 1);
+        Gradient g =
+                objective.gradient(
+                        batches.at(Math.max(step - 1, 0), scope), BatchNormMode.UPDATE, scope);
+        x.assign(origin);
+        return g;
+    }
+
+    /**
+     * Worker 1 ("y"): the gradient on this step's batch at the tentative base step from x along gy
+     * (momentum and weight decay included; y = x at step 0). x is restored by copy.
+     */
+    Gradient atY(long step, Batches<B> batches, double lr, NDManager scope) {
+        ParamVector x = objective.parameters();
+        ParamVector origin = x.copy(scope);
+        if (step > 0) {
+            x.assign(base.tentativeStep(x, carried, lr, scope));
+        }
+        Gradient g = objective.gradient(batches.at(step, scope), BatchNormMode.UPDATE, scope);
+        x.assign(origin);
+        return g;
+    }
+
+    /** Both workers: x = base_step(x, (1 - lambda) gA + lambda gB), then gy = gB. */
+    void update(ParamVector gA, ParamVector gB, double lr) {
+        base.step(objective.parameters(), mix(gA, gB), lr);
+        carried.assign(gB);
+    }
+
+    /**
+     * (1 - lambda) gA + lambda gB, in gA's tensors. The end points take one gradient as it is: 0 *
+     * g is a signed zero, and adding it would flip the sign of zeros in the other.
+     */
+    private ParamVector mix(ParamVector a, ParamVector b) {
+        if (lambda == 0) {
+            return a;
+        }
+        if (lambda == 1) {
+            return b;
+        }
+        a.scale(1 - lambda);
+        a.addScaled(b, lambda);
+        return a;
+    }
+
+    /** The base optimizer's state and gy. */
+    Map<String, NDArray> stateTensors() {
+        Map<String, NDArray> state = new LinkedHashMap<>(base.stateTensors());
+        for (int i = 0; i < carried.size(); i++) {
+            state.put("sampa.carried." + i, carried.get(i));
+        }
+        return state;
+    }
+}

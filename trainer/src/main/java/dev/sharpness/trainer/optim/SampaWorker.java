@@ -1,0 +1,90 @@
+package dev.sharpness.trainer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One of SAMPa's two workers. Rank 0 computes the gradient at x~ (on the batch of the carried
+ * gradient), rank 1 the gradient at y (on this step's batch); they swap the two raw vectors and
+ * both apply the same update, so both hold identical parameters without any broadcast. Each keeps
+ * its own BatchNorm statistics. The arithmetic is {@link SampaRoles}', shared with the serial
+ * {@link Sampa}, so a pair computes exactly what the serial emulation computes.
+ */
+public final class SampaWorker<B> implements TrainingMethod<B> {
+    private final int rank;
+    private final Objective<B> objective;
+    private final SampaRoles<B> roles;
+    private final GradientSwap peer;
+
+    public SampaWorker(
+            int rank,
+            Objective<B> objective,
+            BaseOptimizer base,
+            Perturbation perturbation,
+            double lambda,
+            GradientSwap peer,
+            NDManager owner) {
+        if (rank != 0 && rank != 1) {
+            throw new IllegalArgumentException("SAMPa has ranks 0 and 1, not " + rank);
+        }
+        this.rank = rank;
+        this.objective = objective;
+        this.roles = new SampaRoles<>(objective, base, perturbation, lambda, owner);
+        this.peer = peer;
+    }
+
+    @Override
+    public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
+        Gradient mine =
+                rank == 0
+                        ? roles.perturbed(step, batches, scope)
+                        : roles.atY(step, batches, lr, scope);
+        ParamVector theirs =
+                unflatten(peer.swap(step, flatten(mine.vector())), objective.parameters(), scope);
+        ParamVector a = rank == 0 ? mine.vector() : theirs;
+        ParamVector b = rank == 0 ? theirs : mine.vector();
+        roles.update(a, b, lr);
+        return StepResult.of(mine, 1);
+    }
+
+    @Override
+    public Map<String, NDArray> stateTensors() {
+        return roles.stateTensors();
+    }
+
+    /** The vector's tensors concatenated in order, as the wire carries them. */
+    static float[] flatten(ParamVector v) {
+        float[] flat = new float[Math.toIntExact(v.elementCount())];
+        int at = 0;
+        for (NDArray t : v.tensors()) {
+            float[] part = t.toFloatArray();
+            System.arraycopy(part, 0, flat, at, part.length);
+            at += part.length;
+        }
+        return flat;
+    }
+
+    /** A vector shaped like {@code like} holding {@code flat}, owned by {@code owner}. */
+    static ParamVector unflatten(float[] flat, ParamVector like, NDManager owner) {
+        if (flat.length != like.elementCount()) {
+            throw new IllegalArgumentException(
+                    "the peer sent "
+                            + flat.length
+                            + " values, the model has "
+                            + like.elementCount());
+        }
+        List<NDArray> tensors = new ArrayList<>(like.size());
+        int at = 0;
+        for (NDArray t : like.tensors()) {
+            int n = Math.toIntExact(t.size());
+            float[] part = new float[n];
+            System.arraycopy(flat, at, part, 0, n);
+            tensors.add(owner.create(part, t.getShape()));
+            at += n;
+        }
+        return new ParamVector(tensors);
+    }
+}
