@@ -16,9 +16,7 @@ final class ExitCodes implements IExecutionExceptionHandler {
     static final int OK = 0;
     static final int UNEXPECTED = 1;
     static final int INVALID = 2;
-    static final int PEER_LOST = 3;
     static final int DIVERGED = 4;
-    static final int REPLICAS_DISAGREE = 5;
 
     @Override
     public int handleExecutionException(
