@@ -23,6 +23,10 @@ public class SamTrainingJobSpec {
     @JsonPropertyDescription("Epochs, batch size, seed and other settings of the training loop.")
     private TrainingSpec training = new TrainingSpec();
 
+    @JsonPropertyDescription(
+            "How a SAMPa pair exchanges gradients: port, wire precision, timeouts.")
+    private CommunicationSpec communication = new CommunicationSpec();
+
     @JsonPropertyDescription("Where and how often the trainer writes checkpoints to resume from.")
     private CheckpointSpec checkpoint = new CheckpointSpec();
 
@@ -56,6 +60,14 @@ public class SamTrainingJobSpec {
 
     public void setTraining(TrainingSpec training) {
         this.training = training;
+    }
+
+    public CommunicationSpec getCommunication() {
+        return communication;
+    }
+
+    public void setCommunication(CommunicationSpec communication) {
+        this.communication = communication;
     }
 
     public CheckpointSpec getCheckpoint() {

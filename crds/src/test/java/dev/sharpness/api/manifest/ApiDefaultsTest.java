@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sharpness.api.v1alpha1.BaseOptimizerSpec;
 import dev.sharpness.api.v1alpha1.CheckpointSpec;
+import dev.sharpness.api.v1alpha1.CommunicationSpec;
 import dev.sharpness.api.v1alpha1.DatasetSpec;
 import dev.sharpness.api.v1alpha1.KSamSpec;
 import dev.sharpness.api.v1alpha1.LookSamSpec;
@@ -47,6 +48,7 @@ class ApiDefaultsTest {
                         BaseOptimizerSpec.class,
                         ScheduleSpec.class,
                         TrainingSpec.class,
+                        CommunicationSpec.class,
                         CheckpointSpec.class);
     }
 

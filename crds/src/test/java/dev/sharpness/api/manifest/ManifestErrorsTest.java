@@ -166,7 +166,7 @@ class ManifestErrorsTest {
 
         assertThat(e.problems())
                 .containsExactly(
-                        "spec.modle: unknown field; expected one of [checkpoint, dataset, model,"
+                        "spec.modle: unknown field; expected one of [checkpoint, communication, dataset, model,"
                                 + " optimizer, training]",
                         "spec.model: required");
     }

@@ -93,7 +93,7 @@ class ManifestOverridesTest {
                                 + " spec.training.epoch=3)");
         assertThat(rejection(MINIMAL, "spec.trainnig.epochs=3").problems())
                 .containsExactly(
-                        "spec.trainnig: unknown field; expected one of [checkpoint, dataset, model,"
+                        "spec.trainnig: unknown field; expected one of [checkpoint, communication, dataset, model,"
                                 + " optimizer, training] (from --set spec.trainnig.epochs=3)");
     }
 

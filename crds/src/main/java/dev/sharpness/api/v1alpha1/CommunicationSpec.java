@@ -1,0 +1,74 @@
+package dev.sharpness.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+
+/** How a SAMPa pair exchanges gradients (SAMPa only; defaults apply when absent). */
+public class CommunicationSpec {
+    /** Number format of gradients on the wire. */
+    public enum Precision {
+        /** Bit-exact: both workers keep identical parameters. */
+        @JsonProperty("fp32")
+        FP32,
+        /** Half the bytes, rounded to bfloat16: not bit-exact, replicas may drift apart. */
+        @JsonProperty("bf16")
+        BF16
+    }
+
+    @Default("50051")
+    @Min(1024)
+    @Max(65535)
+    @JsonPropertyDescription("Port rank 0 serves the exchange on.")
+    private int port = 50051;
+
+    @Default("fp32")
+    @JsonPropertyDescription("fp32 (bit-exact, default) or bf16 (half the bytes, not bit-exact).")
+    private Precision precision = Precision.FP32;
+
+    @Default("300")
+    @Min(1)
+    @Max(86400)
+    @JsonPropertyDescription(
+            "Longest wait for the peer (pairing, each gradient swap); past it the worker exits 3.")
+    private int exchangeTimeoutSeconds = 300;
+
+    @Default("100")
+    @Min(1)
+    @JsonPropertyDescription("Steps between checks that both workers hold identical parameters.")
+    private int checksumEverySteps = 100;
+
+    public int getPort() {
+        return port;
+    }
+
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    public Precision getPrecision() {
+        return precision;
+    }
+
+    public void setPrecision(Precision precision) {
+        this.precision = precision;
+    }
+
+    public int getExchangeTimeoutSeconds() {
+        return exchangeTimeoutSeconds;
+    }
+
+    public void setExchangeTimeoutSeconds(int exchangeTimeoutSeconds) {
+        this.exchangeTimeoutSeconds = exchangeTimeoutSeconds;
+    }
+
+    public int getChecksumEverySteps() {
+        return checksumEverySteps;
+    }
+
+    public void setChecksumEverySteps(int checksumEverySteps) {
+        this.checksumEverySteps = checksumEverySteps;
+    }
+}
