@@ -1,0 +1,243 @@
+package dev.sharpness.trainer.exchange;
+
+import dev.sharpness.trainer.exchange.proto.Frame;
+import dev.sharpness.trainer.exchange.proto.FrameKind;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The peer's half of the exchange stream. gRPC hands it frames one at a time (on its own threads,
+ * never concurrently); it checks that they are contiguous chunks of one vector, decodes them as
+ * they come, so receiving overlaps with our sending, and queues each completed vector for {@link
+ * #receive}. As a {@link ClientResponseObserver} it also binds rank 1's {@link FrameSender} when
+ * the call starts.
+ */
+final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
+    /** A checksum is a digest, not a vector: anything longer is a protocol error. */
+    static final int MAX_CHECKSUM_BYTES = 1 << 16;
+
+    /** A completed vector: {@code floats} for a gradient, {@code bytes} for a checksum. */
+    record Vector(long step, FrameKind kind, float[] floats, byte[] bytes) {}
+
+    private final String peer;
+    private final long elementCount;
+    private final WirePrecision precision;
+    private final FrameSender sender;
+    private final Duration timeout;
+    private final BlockingQueue<Object> delivered = new LinkedBlockingQueue<>(); // Vector or end
+
+    // The vector in progress; only gRPC's serialized callbacks touch these.
+    private long step;
+    private FrameKind kind;
+    private long total;
+    private long next = -1; // offset the next chunk must have, -1 between vectors
+    private float[] floats;
+    private byte[] bytes;
+    private boolean failed;
+
+    FrameAssembler(
+            String peer,
+            long elementCount,
+            WirePrecision precision,
+            FrameSender sender,
+            Duration timeout) {
+        this.peer = peer;
+        this.timeout = timeout;
+        this.elementCount = elementCount;
+        this.precision = precision;
+        this.sender = sender;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<Frame> requestStream) {
+        sender.attach(requestStream);
+    }
+
+    @Override
+    public void onNext(Frame frame) {
+        if (failed) {
+            return;
+        }
+        try {
+            accept(frame);
+        } catch (ExchangeProtocolException e) {
+            failed = true;
+            end(e);
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        end(new PeerLostException(peer + " broke the exchange stream: " + Status.fromThrowable(t)));
+    }
+
+    @Override
+    public void onCompleted() {
+        end(new PeerLostException(peer + " closed the exchange stream"));
+    }
+
+    /**
+     * Ends the stream for {@link #receive}: what is queued is still delivered, then {@code why}.
+     */
+    void end(RuntimeException why) {
+        sender.lost(why);
+        delivered.add(why);
+    }
+
+    /**
+     * The peer's vector of {@code kind} for {@code step}, waiting at most until the deadline.
+     *
+     * @throws PeerLostException if the deadline passes or the stream ended
+     * @throws ExchangeProtocolException if the peer sent something else
+     */
+    Vector receive(long step, FrameKind kind, long deadlineNanos) {
+        Object item;
+        try {
+            item = delivered.poll(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PeerLostException("interrupted while waiting for " + peer);
+        }
+        if (item == null) {
+            throw new PeerLostException(
+                    "%s did not deliver %s for step %d within %s"
+                            .formatted(peer, name(kind), step, PairExchange.seconds(timeout)));
+        }
+        if (item instanceof RuntimeException end) {
+            delivered.add(end); // every later call fails the same way
+            throw again(end);
+        }
+        Vector vector = (Vector) item;
+        if (vector.step() != step || vector.kind() != kind) {
+            ExchangeProtocolException wrong =
+                    new ExchangeProtocolException(
+                            "expected %s for step %d from %s, got %s for step %d"
+                                    .formatted(
+                                            name(kind),
+                                            step,
+                                            peer,
+                                            name(vector.kind()),
+                                            vector.step()));
+            end(wrong); // the ranks are out of step: nothing after this can be trusted
+            throw wrong;
+        }
+        return vector;
+    }
+
+    /**
+     * A fresh exception of the same type as {@code end}, which ended the stream on one of gRPC's
+     * threads, so that the trace also shows the caller that ran into it.
+     */
+    static RuntimeException again(RuntimeException end) {
+        if (end instanceof ExchangeProtocolException) {
+            return new ExchangeProtocolException(end.getMessage(), end);
+        }
+        return new PeerLostException(end.getMessage(), end);
+    }
+
+    private void accept(Frame frame) {
+        if (next < 0) {
+            begin(frame);
+        } else if (frame.getStep() != step
+                || frame.getKind() != kind
+                || frame.getTotal() != total
+                || frame.getOffset() != next) {
+            throw new ExchangeProtocolException(
+                    "%s sent %s for step %d at offset %d of %d while %s for step %d stood at %d of %d"
+                            .formatted(
+                                    peer,
+                                    name(frame.getKind()),
+                                    frame.getStep(),
+                                    frame.getOffset(),
+                                    frame.getTotal(),
+                                    name(kind),
+                                    step,
+                                    next,
+                                    total));
+        }
+        int size = frame.getPayload().size();
+        int count;
+        if (kind == FrameKind.FRAME_KIND_GRADIENT) {
+            if (size % precision.bytesPerElement() != 0
+                    || next + size / precision.bytesPerElement() > total) {
+                throw chunkError(frame);
+            }
+            count = precision.decode(frame.getPayload(), floats, (int) next);
+        } else {
+            if (next + size > total) {
+                throw chunkError(frame);
+            }
+            frame.getPayload().copyTo(bytes, (int) next);
+            count = size;
+        }
+        next += count;
+        boolean complete = next == total;
+        if (frame.getLast() != complete) {
+            throw new ExchangeProtocolException(
+                    "%s marked the chunk ending at %d of %d as %s"
+                            .formatted(peer, next, total, complete ? "not last" : "last"));
+        }
+        if (complete) {
+            delivered.add(new Vector(step, kind, floats, bytes));
+            next = -1;
+            floats = null;
+            bytes = null;
+        }
+    }
+
+    private void begin(Frame frame) {
+        step = frame.getStep();
+        kind = frame.getKind();
+        total = frame.getTotal();
+        if (frame.getOffset() != 0) {
+            throw new ExchangeProtocolException(
+                    "%s began %s for step %d at offset %d, not 0"
+                            .formatted(peer, name(kind), step, frame.getOffset()));
+        }
+        if (kind == FrameKind.FRAME_KIND_GRADIENT) {
+            if (total != elementCount) {
+                throw new ExchangeProtocolException(
+                        "%s sent a gradient of %d elements for step %d; the layout has %d"
+                                .formatted(peer, total, step, elementCount));
+            }
+            floats = new float[(int) total];
+        } else if (kind == FrameKind.FRAME_KIND_CHECKSUM) {
+            if (total < 0 || total > MAX_CHECKSUM_BYTES) {
+                throw new ExchangeProtocolException(
+                        "%s sent a checksum of %d bytes for step %d; at most %d are allowed"
+                                .formatted(peer, total, step, MAX_CHECKSUM_BYTES));
+            }
+            bytes = new byte[(int) total];
+        } else {
+            throw new ExchangeProtocolException(
+                    "%s sent %s for step %d".formatted(peer, name(kind), step));
+        }
+        next = 0;
+    }
+
+    private ExchangeProtocolException chunkError(Frame frame) {
+        return new ExchangeProtocolException(
+                "%s sent %d payload bytes at offset %d of %s for step %d (%d elements, %s)"
+                        .formatted(
+                                peer,
+                                frame.getPayload().size(),
+                                frame.getOffset(),
+                                name(kind),
+                                step,
+                                total,
+                                precision));
+    }
+
+    private static String name(FrameKind kind) {
+        return switch (kind) {
+            case FRAME_KIND_GRADIENT -> "the gradient";
+            case FRAME_KIND_CHECKSUM -> "the checksum";
+            default -> "a frame of kind " + kind;
+        };
+    }
+}

@@ -1,0 +1,557 @@
+package dev.sharpness.trainer.exchange;
+
+import com.google.protobuf.ByteString;
+import dev.sharpness.trainer.exchange.proto.Frame;
+import dev.sharpness.trainer.exchange.proto.FrameKind;
+import dev.sharpness.trainer.exchange.proto.HandshakeRequest;
+import dev.sharpness.trainer.exchange.proto.HandshakeResponse;
+import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
+import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.trainer.exchange.proto.StateChunk;
+import dev.sharpness.trainer.exchange.proto.StateRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gradient exchange of a SAMPa pair. Rank 0 (the x~ worker) {@link #serve serves}, rank 1 (the
+ * y worker) {@link #connect connects}; after a handshake that checks both are the same job,
+ * attempt, spec and parameter layout, and after rank 1 has fetched rank 0's resume state, the two
+ * hold one gRPC stream for the whole run. Each {@link #swap} sends this rank's vector and returns
+ * the peer's, both directions at once.
+ *
+ * <p>Every wait is bounded by the timeout given when the pair formed: a peer that stops answering
+ * or goes away surfaces as {@link PeerLostException}, never as a hang. Every call carries the job's
+ * token; calls without it are refused and logged, and do not disturb the pair.
+ *
+ * <p>One thread at a time may swap; {@link #close} may come from any thread and makes a waiting
+ * swap fail at once.
+ */
+public final class PairExchange implements AutoCloseable {
+    /** Payload bytes per frame: far below gRPC's 4 MiB message limit. */
+    static final int CHUNK_BYTES = 1 << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(PairExchange.class);
+
+    /** How many bytes may wait in the transport before a sender waits: a few chunks in flight. */
+    private static final int ON_READY_THRESHOLD = 4 * CHUNK_BYTES;
+
+    /** Pause between rank 1's connection attempts while rank 0 is not up yet. */
+    private static final long RETRY_PAUSE_MILLIS = 200;
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final int rank;
+    private final String peer;
+    private final int port;
+    private final long elementCount;
+    private final WirePrecision precision;
+    private final Duration timeout;
+    private final FrameSender sender;
+    private final FrameAssembler inbound;
+    private final Server server;
+    private final ManagedChannel channel;
+    private final ExecutorService executor;
+    private final byte[] resumeState;
+    private final SwapStats.Recorder stats = new SwapStats.Recorder();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private PairExchange(
+            int rank,
+            int port,
+            Identity identity,
+            WirePrecision precision,
+            Duration timeout,
+            FrameSender sender,
+            FrameAssembler inbound,
+            Server server,
+            ManagedChannel channel,
+            ExecutorService executor,
+            byte[] resumeState) {
+        this.rank = rank;
+        this.peer = rank == 0 ? "rank 1" : "rank 0";
+        this.port = port;
+        this.elementCount = identity.layout().elementCount();
+        this.precision = precision;
+        this.timeout = timeout;
+        this.sender = sender;
+        this.inbound = inbound;
+        this.server = server;
+        this.channel = channel;
+        this.executor = executor;
+        this.resumeState = resumeState;
+    }
+
+    /**
+     * Rank 0: listens on {@code port} (0 picks a free one, see {@link #port}) and waits until rank
+     * 1 has handshaken and opened the exchange stream. Calls without the token are refused and the
+     * wait goes on; a caller with the token whose handshake does not match is taken for rank 1: it
+     * is told what differs and this method fails.
+     *
+     * @param token the job's token, printable ASCII without spaces
+     * @param resumeState asked once, when rank 1 fetches it; null or empty when starting fresh
+     * @param progress answers the operator's {@code GetProgress}, from the moment the server is up
+     *     (also while waiting for rank 1) until {@link #close}
+     * @throws ExchangeMismatchException if rank 1 is not this job's, attempt's, spec's or layout's
+     * @throws PeerLostException if rank 1 has not paired within {@code timeout}
+     */
+    public static PairExchange serve(
+            int port,
+            byte[] token,
+            Identity identity,
+            Supplier<byte[]> resumeState,
+            Supplier<Progress> progress,
+            WirePrecision precision,
+            Duration timeout) {
+        return serve(
+                port, token, identity, resumeState, progress, precision, timeout, listening -> {});
+    }
+
+    /** {@link #serve}, telling {@code listening} the port as soon as the server is up. */
+    static PairExchange serve(
+            int port,
+            byte[] token,
+            Identity identity,
+            Supplier<byte[]> resumeState,
+            Supplier<Progress> progress,
+            WirePrecision precision,
+            Duration timeout,
+            IntConsumer listening) {
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(resumeState, "resumeState");
+        Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(precision, "precision");
+        requirePositive(timeout);
+        BearerToken bearer = new BearerToken(token);
+        PairExchangeService service =
+                new PairExchangeService(
+                        identity, precision, resumeState, progress, ON_READY_THRESHOLD, timeout);
+        ExecutorService executor = newExecutor("rank0");
+        Server server;
+        try {
+            server =
+                    NettyServerBuilder.forPort(port)
+                            .executor(executor)
+                            .addService(
+                                    ServerInterceptors.intercept(
+                                            service,
+                                            PairExchangeService.callerContext(),
+                                            bearer.check())) // the last one runs first
+                            .build()
+                            .start();
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw new UncheckedIOException("rank 0 cannot listen on port " + port, e);
+        }
+        LOG.info(
+                "Rank 0 listening on port {}; waiting {} for rank 1",
+                server.getPort(),
+                seconds(timeout));
+        listening.accept(server.getPort());
+        try {
+            PairExchangeService.Link link =
+                    service.linked().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return new PairExchange(
+                    0,
+                    server.getPort(),
+                    identity,
+                    precision,
+                    timeout,
+                    link.sender(),
+                    link.inbound(),
+                    server,
+                    null,
+                    executor,
+                    new byte[0]);
+        } catch (TimeoutException e) {
+            int listened = server.getPort();
+            stop(server, null, executor);
+            throw new PeerLostException(
+                    "rank 1 did not pair with rank 0 on port "
+                            + listened
+                            + " within "
+                            + seconds(timeout));
+        } catch (ExecutionException e) {
+            stop(server, null, executor);
+            throw new ExchangeMismatchException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            stop(server, null, executor);
+            Thread.currentThread().interrupt();
+            throw new PeerLostException("interrupted while waiting for rank 1");
+        }
+    }
+
+    /**
+     * Rank 1: connects to rank 0 at {@code host:port}, retrying until {@code timeout} while rank 0
+     * is not up yet; handshakes, fetches rank 0's resume state (within a further {@code timeout})
+     * and opens the exchange stream.
+     *
+     * @throws ExchangeMismatchException if rank 0 refuses the handshake or the token; the message
+     *     carries rank 0's reason
+     * @throws PeerLostException if rank 0 cannot be reached within {@code timeout}, or the state
+     *     transfer fails
+     */
+    public static PairExchange connect(
+            String host,
+            int port,
+            byte[] token,
+            Identity identity,
+            WirePrecision precision,
+            Duration timeout) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(precision, "precision");
+        requirePositive(timeout);
+        BearerToken bearer = new BearerToken(token);
+        String address = host + ":" + port;
+        ExecutorService executor = newExecutor("rank1");
+        ManagedChannel channel =
+                NettyChannelBuilder.forAddress(host, port)
+                        .usePlaintext()
+                        .executor(executor)
+                        .build();
+        try {
+            PairExchangeGrpc.PairExchangeBlockingStub blocking =
+                    PairExchangeGrpc.newBlockingStub(channel).withInterceptors(bearer.attach());
+            HandshakeResponse answer =
+                    handshake(
+                            blocking,
+                            channel,
+                            Handshakes.request(identity, precision),
+                            address,
+                            timeout);
+            if (!answer.getAccepted()) {
+                throw new ExchangeMismatchException(
+                        "rank 0 at " + address + " refused the handshake: " + answer.getReason());
+            }
+            Metadata session = new Metadata();
+            session.put(PairExchangeService.SESSION_HEADER, answer.getSession());
+            byte[] state =
+                    fetchState(
+                            blocking.withInterceptors(
+                                    MetadataUtils.newAttachHeadersInterceptor(session)),
+                            address,
+                            timeout);
+
+            FrameSender sender = new FrameSender("rank 0", timeout);
+            FrameAssembler inbound =
+                    new FrameAssembler(
+                            "rank 0", identity.layout().elementCount(), precision, sender, timeout);
+            PairExchangeGrpc.newStub(channel)
+                    .withInterceptors(
+                            bearer.attach(), MetadataUtils.newAttachHeadersInterceptor(session))
+                    .withOnReadyThreshold(ON_READY_THRESHOLD)
+                    .exchange(inbound); // binds the sender before it returns
+            LOG.info(
+                    "Rank 1 paired with rank 0 at {} ({} elements, {}, {} bytes of resume state)",
+                    address,
+                    identity.layout().elementCount(),
+                    precision,
+                    state.length);
+            return new PairExchange(
+                    1, port, identity, precision, timeout, sender, inbound, null, channel, executor,
+                    state);
+        } catch (RuntimeException e) {
+            stop(null, channel, executor);
+            throw e;
+        }
+    }
+
+    /**
+     * Sends {@code mine} as this rank's gradient for {@code step} and returns the peer's gradient
+     * for the same step. Both directions run at the same time, so this takes one transfer, not two.
+     *
+     * @param mine exactly {@link Layout#elementCount()} elements of the handshake's layout
+     * @return a new array; under {@link WirePrecision#BF16} the peer's values as rounded to bf16
+     * @throws PeerLostException if the peer does not deliver within the timeout or the stream broke
+     * @throws ExchangeProtocolException if the peer sent another step, kind or size
+     */
+    public synchronized float[] swap(long step, float[] mine) {
+        requireOpen();
+        if (mine.length != elementCount) {
+            throw new IllegalArgumentException(
+                    "a gradient has " + elementCount + " elements, got " + mine.length);
+        }
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        int perChunk = CHUNK_BYTES / precision.bytesPerElement();
+        long bytes = 0;
+        int offset = 0;
+        do {
+            int count = Math.min(perChunk, mine.length - offset);
+            Frame frame =
+                    Frame.newBuilder()
+                            .setStep(step)
+                            .setKind(FrameKind.FRAME_KIND_GRADIENT)
+                            .setOffset(offset)
+                            .setTotal(mine.length)
+                            .setPayload(precision.encode(mine, offset, count))
+                            .setLast(offset + count == mine.length)
+                            .build();
+            sender.send(frame, deadline, "the gradient for step " + step);
+            bytes += frame.getSerializedSize();
+            offset += count;
+        } while (offset < mine.length);
+        float[] theirs = inbound.receive(step, FrameKind.FRAME_KIND_GRADIENT, deadline).floats();
+        stats.record(bytes, System.nanoTime() - start);
+        return theirs;
+    }
+
+    /**
+     * Swaps a checksum of the parameters (e.g. a SHA-256) with the peer and compares them.
+     *
+     * @throws ReplicaMismatchException if the peer's checksum differs from {@code checksum}
+     * @throws PeerLostException if the peer does not deliver within the timeout or the stream broke
+     */
+    public synchronized void verifyReplicas(long step, byte[] checksum) {
+        requireOpen();
+        if (checksum.length > FrameAssembler.MAX_CHECKSUM_BYTES) {
+            throw new IllegalArgumentException("a checksum of " + checksum.length + " bytes");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        sender.send(
+                Frame.newBuilder()
+                        .setStep(step)
+                        .setKind(FrameKind.FRAME_KIND_CHECKSUM)
+                        .setTotal(checksum.length)
+                        .setPayload(ByteString.copyFrom(checksum))
+                        .setLast(true)
+                        .build(),
+                deadline,
+                "the checksum for step " + step);
+        byte[] theirs = inbound.receive(step, FrameKind.FRAME_KIND_CHECKSUM, deadline).bytes();
+        if (!MessageDigest.isEqual(checksum, theirs)) {
+            HexFormat hex = HexFormat.of();
+            String mineHex = hex.formatHex(checksum);
+            String theirsHex = hex.formatHex(theirs);
+            throw new ReplicaMismatchException(
+                    "the replicas differ at step %d: rank 0 has checksum %s, rank 1 has %s"
+                            .formatted(
+                                    step,
+                                    rank == 0 ? mineHex : theirsHex,
+                                    rank == 0 ? theirsHex : mineHex));
+        }
+    }
+
+    /** 0 for the x~ worker that serves, 1 for the y worker that connects. */
+    public int rank() {
+        return rank;
+    }
+
+    /** The port rank 0 listens on (the one it picked when asked for 0). */
+    public int port() {
+        return port;
+    }
+
+    /** Rank 0's resume state as rank 1 received it (not copied); empty on rank 0. */
+    public byte[] resumeState() {
+        return resumeState;
+    }
+
+    public WirePrecision precision() {
+        return precision;
+    }
+
+    public SwapStats stats() {
+        return stats.snapshot();
+    }
+
+    /**
+     * Ends the stream and stops the server or channel; the peer's next swap fails with {@link
+     * PeerLostException}. Returns within a few seconds at most; idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        inbound.end(
+                new PeerLostException("the exchange with " + peer + " was closed on this side"));
+        sender.complete();
+        stop(server, channel, executor);
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("the exchange is closed");
+        }
+    }
+
+    private static HandshakeResponse handshake(
+            PairExchangeGrpc.PairExchangeBlockingStub stub,
+            ManagedChannel channel,
+            HandshakeRequest request,
+            String address,
+            Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Status last = null;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new PeerLostException(
+                        "rank 0 at "
+                                + address
+                                + " did not answer within "
+                                + seconds(timeout)
+                                + (last == null ? "" : " (last: " + last + ")"));
+            }
+            try {
+                return stub.withDeadlineAfter(left, TimeUnit.NANOSECONDS).handshake(request);
+            } catch (StatusRuntimeException e) {
+                Status.Code code = e.getStatus().getCode();
+                if (code == Status.Code.UNAUTHENTICATED) {
+                    throw new ExchangeMismatchException(
+                            "rank 0 at " + address + " refused our token", e);
+                }
+                if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+                    throw new ExchangeMismatchException(
+                            "rank 0 at " + address + " refused the handshake: " + e.getStatus(), e);
+                }
+                if (last == null) {
+                    LOG.info("Waiting for rank 0 at {}: {}", address, e.getStatus());
+                }
+                last = e.getStatus();
+            }
+            // Rank 0 may not be up yet: try again soon, not after gRPC's growing backoff.
+            try {
+                Thread.sleep(Math.min(RETRY_PAUSE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PeerLostException("interrupted while waiting for rank 0 at " + address);
+            }
+            channel.resetConnectBackoff();
+        }
+    }
+
+    private static byte[] fetchState(
+            PairExchangeGrpc.PairExchangeBlockingStub stub, String address, Duration timeout) {
+        byte[] state = null;
+        int received = 0;
+        try {
+            Iterator<StateChunk> chunks =
+                    stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                            .fetchState(StateRequest.getDefaultInstance());
+            while (chunks.hasNext()) {
+                StateChunk chunk = chunks.next();
+                if (state == null) {
+                    if (chunk.getTotal() < 0 || chunk.getTotal() > Integer.MAX_VALUE - 8) {
+                        throw new ExchangeProtocolException(
+                                "rank 0 announced a resume state of "
+                                        + chunk.getTotal()
+                                        + " bytes");
+                    }
+                    state = new byte[(int) chunk.getTotal()];
+                }
+                int size = chunk.getData().size();
+                if (chunk.getTotal() != state.length
+                        || chunk.getOffset() != received
+                        || size > state.length - received) {
+                    throw new ExchangeProtocolException(
+                            "rank 0 sent %d resume-state bytes at %d of %d after %d of %d"
+                                    .formatted(
+                                            size,
+                                            chunk.getOffset(),
+                                            chunk.getTotal(),
+                                            received,
+                                            state.length));
+                }
+                chunk.getData().copyTo(state, received);
+                received += size;
+            }
+        } catch (StatusRuntimeException e) {
+            throw new PeerLostException(
+                    "fetching the resume state from rank 0 at "
+                            + address
+                            + " failed: "
+                            + e.getStatus(),
+                    e);
+        }
+        if (state == null || received != state.length) {
+            throw new ExchangeProtocolException(
+                    "rank 0's resume state ended after "
+                            + received
+                            + " of "
+                            + (state == null ? "?" : state.length)
+                            + " bytes");
+        }
+        return state;
+    }
+
+    private static void stop(Server server, ManagedChannel channel, ExecutorService executor) {
+        // An interrupted caller still gets everything stopped: the flag is put back at the end.
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (server != null) {
+                // Graceful first, so a last answer (a refused handshake) still reaches the peer.
+                server.shutdown();
+                if (!server.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+                    server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+                }
+            }
+            if (channel != null) {
+                channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+            }
+            executor.shutdownNow();
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+            if (server != null) {
+                server.shutdownNow();
+            }
+            if (channel != null) {
+                channel.shutdownNow();
+            }
+            executor.shutdownNow();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static ExecutorService newExecutor(String role) {
+        ThreadFactory threads =
+                task -> {
+                    Thread thread =
+                            new Thread(task, "exchange-" + role + "-" + THREADS.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                };
+        return Executors.newCachedThreadPool(threads);
+    }
+
+    private static void requirePositive(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the exchange timeout must be positive: " + timeout);
+        }
+    }
+
+    static String seconds(Duration duration) {
+        return "%.1f s".formatted(duration.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,285 @@
+package dev.sharpness.trainer.exchange;
+
+import com.google.protobuf.ByteString;
+import dev.sharpness.trainer.exchange.proto.Frame;
+import dev.sharpness.trainer.exchange.proto.HandshakeRequest;
+import dev.sharpness.trainer.exchange.proto.HandshakeResponse;
+import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
+import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.trainer.exchange.proto.ProgressRequest;
+import dev.sharpness.trainer.exchange.proto.StateChunk;
+import dev.sharpness.trainer.exchange.proto.StateRequest;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rank 0's side of the protocol: accepts one rank 1, hands it the resume state, and opens the one
+ * exchange stream; answers the operator's progress queries at any time.
+ */
+final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
+    static final Metadata.Key<String> SESSION_HEADER =
+            Metadata.Key.of("x-sam-session", Metadata.ASCII_STRING_MARSHALLER);
+
+    private static final Logger LOG = LoggerFactory.getLogger(PairExchangeService.class);
+    private static final Context.Key<String> SESSION = Context.key("sam-session");
+    private static final Context.Key<Object> REMOTE = Context.key("sam-remote-address");
+
+    /** The exchange stream, as rank 0 holds it once rank 1 opened it. */
+    record Link(FrameSender sender, FrameAssembler inbound) {}
+
+    private final Identity identity;
+    private final WirePrecision precision;
+    private final Supplier<byte[]> resumeState;
+    private final Supplier<Progress> progress;
+    private final int onReadyThreshold;
+    private final Duration timeout;
+    private final AtomicReference<String> session = new AtomicReference<>();
+    private final AtomicBoolean streamOpened = new AtomicBoolean();
+    private final CompletableFuture<Link> linked = new CompletableFuture<>();
+    private byte[] state;
+
+    PairExchangeService(
+            Identity identity,
+            WirePrecision precision,
+            Supplier<byte[]> resumeState,
+            Supplier<Progress> progress,
+            int onReadyThreshold,
+            Duration timeout) {
+        this.timeout = timeout;
+        this.identity = identity;
+        this.precision = precision;
+        this.resumeState = resumeState;
+        this.progress = progress;
+        this.onReadyThreshold = onReadyThreshold;
+    }
+
+    /**
+     * Completes when rank 1 has opened the exchange stream; fails with {@link
+     * ExchangeMismatchException} when a rank 1 holding the token turns out not to match.
+     */
+    CompletableFuture<Link> linked() {
+        return linked;
+    }
+
+    /** Makes the session header and the caller's address visible to the calls. */
+    static ServerInterceptor callerContext() {
+        return new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(
+                    ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                Context context =
+                        Context.current()
+                                .withValues(
+                                        SESSION,
+                                        headers.get(SESSION_HEADER),
+                                        REMOTE,
+                                        call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+                return Contexts.interceptCall(context, call, headers, next);
+            }
+        };
+    }
+
+    @Override
+    public void handshake(HandshakeRequest request, StreamObserver<HandshakeResponse> response) {
+        Object remote = REMOTE.get();
+        List<String> differences = Handshakes.differences(identity, precision, request);
+        if (!differences.isEmpty()) {
+            String reason = String.join("; ", differences);
+            LOG.error("Refused the handshake of rank 1 at {}: {}", remote, reason);
+            response.onNext(HandshakeResponse.newBuilder().setReason(reason).build());
+            response.onCompleted();
+            // It holds the job's token, so unless a matching rank 1 came first it is our rank 1,
+            // and the pair cannot work.
+            if (session.get() == null) {
+                linked.completeExceptionally(
+                        new ExchangeMismatchException(
+                                "rank 1 at " + remote + " does not match rank 0: " + reason));
+            }
+            return;
+        }
+        byte[] id = new byte[16];
+        new SecureRandom().nextBytes(id);
+        String issued = HexFormat.of().formatHex(id);
+        if (!session.compareAndSet(null, issued)) {
+            LOG.warn("Refused a second rank 1 at {}: already paired", remote);
+            response.onError(
+                    Status.FAILED_PRECONDITION
+                            .withDescription("rank 0 is already paired with a rank 1")
+                            .asRuntimeException());
+            return;
+        }
+        LOG.info(
+                "Paired with rank 1 at {} (job {}, attempt {}, {} elements, {})",
+                remote,
+                identity.jobUid(),
+                identity.attempt(),
+                identity.layout().elementCount(),
+                precision);
+        response.onNext(
+                HandshakeResponse.newBuilder().setAccepted(true).setSession(issued).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void fetchState(StateRequest request, StreamObserver<StateChunk> response) {
+        if (!fromPairedPeer(response)) {
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = state();
+        } catch (RuntimeException e) {
+            LOG.error("Cannot produce the resume state for rank 1", e);
+            response.onError(
+                    Status.INTERNAL
+                            .withDescription("rank 0 cannot produce its resume state: " + e)
+                            .asRuntimeException());
+            return;
+        }
+        ServerCallStreamObserver<StateChunk> out = (ServerCallStreamObserver<StateChunk>) response;
+        StateStreamer streamer = new StateStreamer(bytes, out);
+        out.setOnCancelHandler(streamer::cancel);
+        out.setOnReadyHandler(streamer);
+    }
+
+    @Override
+    public StreamObserver<Frame> exchange(StreamObserver<Frame> response) {
+        if (!fromPairedPeer(response)) {
+            return new Ignored();
+        }
+        if (!streamOpened.compareAndSet(false, true)) {
+            LOG.warn("Refused a second exchange stream from {}", REMOTE.get());
+            response.onError(
+                    Status.FAILED_PRECONDITION
+                            .withDescription("the exchange stream is already open")
+                            .asRuntimeException());
+            return new Ignored();
+        }
+        ServerCallStreamObserver<Frame> out = (ServerCallStreamObserver<Frame>) response;
+        out.setOnReadyThreshold(onReadyThreshold);
+        FrameSender sender = new FrameSender("rank 1", timeout);
+        FrameAssembler inbound =
+                new FrameAssembler(
+                        "rank 1", identity.layout().elementCount(), precision, sender, timeout);
+        sender.attach(out);
+        out.setOnCancelHandler(
+                () -> inbound.end(new PeerLostException("rank 1 cancelled the exchange stream")));
+        linked.complete(new Link(sender, inbound));
+        return inbound;
+    }
+
+    @Override
+    public void getProgress(ProgressRequest request, StreamObserver<Progress> response) {
+        Progress answer;
+        try {
+            answer = progress.get();
+        } catch (RuntimeException e) {
+            LOG.warn("Progress is not available", e);
+            response.onError(
+                    Status.UNAVAILABLE.withDescription("progress: " + e).asRuntimeException());
+            return;
+        }
+        if (answer == null) {
+            response.onError(
+                    Status.UNAVAILABLE.withDescription("no progress yet").asRuntimeException());
+            return;
+        }
+        response.onNext(answer);
+        response.onCompleted();
+    }
+
+    /** Whether the call carries the session of the accepted handshake; refuses it otherwise. */
+    private boolean fromPairedPeer(StreamObserver<?> response) {
+        String issued = session.get();
+        String presented = SESSION.get();
+        if (issued != null
+                && presented != null
+                && MessageDigest.isEqual(
+                        issued.getBytes(StandardCharsets.US_ASCII),
+                        presented.getBytes(StandardCharsets.US_ASCII))) {
+            return true;
+        }
+        LOG.warn("Refused a call without an accepted handshake from {}", REMOTE.get());
+        response.onError(
+                Status.FAILED_PRECONDITION
+                        .withDescription("no accepted handshake for this session")
+                        .asRuntimeException());
+        return false;
+    }
+
+    /** The resume state, asked of the trainer once, when rank 1 first fetches it. */
+    private synchronized byte[] state() {
+        if (state == null) {
+            byte[] supplied = resumeState.get();
+            state = supplied == null ? new byte[0] : supplied;
+        }
+        return state;
+    }
+
+    /** Sends the state in chunks as fast as the transport drains; always at least one chunk. */
+    private static final class StateStreamer implements Runnable {
+        private final byte[] state;
+        private final ServerCallStreamObserver<StateChunk> out;
+        private int offset;
+        private boolean done;
+
+        StateStreamer(byte[] state, ServerCallStreamObserver<StateChunk> out) {
+            this.state = state;
+            this.out = out;
+        }
+
+        @Override
+        public void run() {
+            while (!done && out.isReady()) {
+                int size = Math.min(PairExchange.CHUNK_BYTES, state.length - offset);
+                out.onNext(
+                        StateChunk.newBuilder()
+                                .setOffset(offset)
+                                .setTotal(state.length)
+                                .setData(ByteString.copyFrom(state, offset, size))
+                                .build());
+                offset += size;
+                if (offset == state.length) {
+                    done = true;
+                    out.onCompleted();
+                }
+            }
+        }
+
+        void cancel() {
+            done = true;
+        }
+    }
+
+    /** The inbound side of a refused stream. */
+    private static final class Ignored implements StreamObserver<Frame> {
+        @Override
+        public void onNext(Frame frame) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+    }
+}

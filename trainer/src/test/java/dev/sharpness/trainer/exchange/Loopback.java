@@ -1,0 +1,225 @@
+package dev.sharpness.trainer.exchange;
+
+import dev.sharpness.trainer.exchange.proto.Frame;
+import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
+import dev.sharpness.trainer.exchange.proto.Progress;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** A pair on 127.0.0.1 inside the test JVM, and raw clients to poke rank 0 with. */
+final class Loopback {
+    static final String TOKEN = "job-token-0123456789abcdef";
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private Loopback() {}
+
+    static Layout flat(int elements) {
+        return new Layout(List.of("weights"), List.of(new long[] {elements}));
+    }
+
+    static Identity identity(String specHash, Layout layout) {
+        return new Identity("uid-1234", 2, specHash, layout);
+    }
+
+    static Identity identity(int elements) {
+        return identity("spec-abc", flat(elements));
+    }
+
+    /** Rank 0 serving on a free port in the background, as its own pod would. */
+    static final class Rank0 implements AutoCloseable {
+        private final ExecutorService thread = Executors.newSingleThreadExecutor();
+        private final CompletableFuture<Integer> listening = new CompletableFuture<>();
+        private final Future<PairExchange> served;
+
+        Rank0(
+                int port,
+                Identity identity,
+                WirePrecision precision,
+                Duration timeout,
+                Supplier<byte[]> state,
+                Supplier<Progress> progress) {
+            served =
+                    thread.submit(
+                            () ->
+                                    PairExchange.serve(
+                                            port,
+                                            TOKEN.getBytes(StandardCharsets.US_ASCII),
+                                            identity,
+                                            state,
+                                            progress,
+                                            precision,
+                                            timeout,
+                                            listening::complete));
+            thread.shutdown(); // the thread ends when serve returns
+        }
+
+        Rank0(Identity identity) {
+            this(
+                    0,
+                    identity,
+                    WirePrecision.FP32,
+                    TIMEOUT,
+                    () -> null,
+                    Progress::getDefaultInstance);
+        }
+
+        int port() throws Exception {
+            return listening.get(5, TimeUnit.SECONDS);
+        }
+
+        /** What {@code serve} returned; its exception is the cause of the ExecutionException. */
+        PairExchange exchange() throws Exception {
+            return served.get(10, TimeUnit.SECONDS);
+        }
+
+        PairExchange connect(Identity identity) throws Exception {
+            return Loopback.connect(port(), identity, WirePrecision.FP32, TIMEOUT);
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow(); // interrupts a serve still waiting for rank 1
+            try {
+                served.get(10, TimeUnit.SECONDS).close();
+            } catch (Exception e) {
+                // serve failed or was interrupted: there is nothing to close
+            }
+        }
+    }
+
+    /** Both ranks, paired; swaps from both sides at once. */
+    static final class Pair implements AutoCloseable {
+        final PairExchange rank0;
+        final PairExchange rank1;
+        private final ExecutorService rank0Thread = Executors.newSingleThreadExecutor();
+
+        Pair(PairExchange rank0, PairExchange rank1) {
+            this.rank0 = rank0;
+            this.rank1 = rank1;
+        }
+
+        static Pair open(Identity identity, WirePrecision precision) throws Exception {
+            return open(identity, precision, TIMEOUT);
+        }
+
+        static Pair open(Identity identity, WirePrecision precision, Duration timeout)
+                throws Exception {
+            Rank0 server =
+                    new Rank0(
+                            0,
+                            identity,
+                            precision,
+                            timeout,
+                            () -> null,
+                            Progress::getDefaultInstance);
+            try {
+                PairExchange rank1 = connect(server.port(), identity, precision, timeout);
+                return new Pair(server.exchange(), rank1);
+            } catch (Exception e) {
+                server.close();
+                throw e;
+            }
+        }
+
+        /**
+         * Rank 0 swaps {@code fromRank0} while rank 1 swaps {@code fromRank1}: {rank 0's, rank
+         * 1's}.
+         */
+        float[][] swap(long step, float[] fromRank0, float[] fromRank1) throws Exception {
+            Future<float[]> atRank0 = rank0Thread.submit(() -> rank0.swap(step, fromRank0));
+            float[] atRank1 = rank1.swap(step, fromRank1);
+            return new float[][] {atRank0.get(10, TimeUnit.SECONDS), atRank1};
+        }
+
+        Future<?> onRank0(Runnable action) {
+            return rank0Thread.submit(action);
+        }
+
+        @Override
+        public void close() {
+            rank1.close();
+            rank0.close();
+            rank0Thread.shutdownNow();
+        }
+    }
+
+    static PairExchange connect(
+            int port, Identity identity, WirePrecision precision, Duration timeout) {
+        return PairExchange.connect(
+                "127.0.0.1",
+                port,
+                TOKEN.getBytes(StandardCharsets.US_ASCII),
+                identity,
+                precision,
+                timeout);
+    }
+
+    /** A client of rank 0 that presents {@code token} (none when null). */
+    static PairExchangeGrpc.PairExchangeBlockingStub client(ManagedChannel channel, String token) {
+        PairExchangeGrpc.PairExchangeBlockingStub stub =
+                PairExchangeGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+        if (token == null) {
+            return stub;
+        }
+        Metadata headers = new Metadata();
+        headers.put(
+                Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + token);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** An asynchronous client presenting the token and a session from a raw handshake. */
+    static PairExchangeGrpc.PairExchangeStub streamingClient(
+            ManagedChannel channel, String session) {
+        Metadata headers = new Metadata();
+        headers.put(
+                Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                "Bearer " + TOKEN);
+        headers.put(PairExchangeService.SESSION_HEADER, session);
+        return PairExchangeGrpc.newStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** Records how a raw exchange stream ended. */
+    static final class StreamEnd implements StreamObserver<Frame> {
+        final CompletableFuture<Status> status = new CompletableFuture<>();
+
+        @Override
+        public void onNext(Frame frame) {}
+
+        @Override
+        public void onError(Throwable t) {
+            status.complete(Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            status.complete(Status.OK);
+        }
+
+        Status.Code code() throws Exception {
+            return status.get(5, TimeUnit.SECONDS).getCode();
+        }
+    }
+
+    static ManagedChannel channel(int port) {
+        return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    static void close(ManagedChannel channel) throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

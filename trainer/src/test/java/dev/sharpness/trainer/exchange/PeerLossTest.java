@@ -1,0 +1,117 @@
+package dev.sharpness.trainer.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sharpness.trainer.exchange.proto.Progress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class PeerLossTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final Identity IDENTITY = Loopback.identity(50_000);
+
+    @Test
+    void rank1LeavingMidRunFailsRank0sNextSwapPromptly() throws Exception {
+        try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, TIMEOUT)) {
+            pair.swap(0, new float[50_000], new float[50_000]);
+
+            pair.rank1.close();
+
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> pair.rank0.swap(1, new float[50_000]))
+                    .isInstanceOf(PeerLostException.class)
+                    .hasMessageContaining("rank 1");
+            assertThat(millisSince(start)).isLessThan(1_000);
+        }
+    }
+
+    @Test
+    void rank0LeavingMidRunFailsRank1sNextSwapPromptly() throws Exception {
+        try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, TIMEOUT)) {
+            pair.swap(0, new float[50_000], new float[50_000]);
+
+            pair.rank0.close();
+
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> pair.rank1.swap(1, new float[50_000]))
+                    .isInstanceOf(PeerLostException.class)
+                    .hasMessageContaining("rank 0");
+            assertThat(millisSince(start)).isLessThan(1_000);
+        }
+    }
+
+    @Test
+    void closingDuringAWaitingSwapEndsItAtOnce() throws Exception {
+        try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, TIMEOUT)) {
+            var waiting = pair.onRank0(() -> pair.rank0.swap(0, new float[50_000]));
+            Thread.sleep(200);
+
+            pair.rank0.close();
+
+            assertThatThrownBy(() -> waiting.get(1, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(PeerLostException.class);
+        }
+    }
+
+    @Test
+    void aSilentPeerFailsTheSwapWithinTheTimeout() throws Exception {
+        try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, TIMEOUT)) {
+            pair.swap(0, new float[50_000], new float[50_000]);
+
+            long start = System.nanoTime();
+            // Rank 1 is alive but never sends step 1 (stuck, or its GPU hung).
+            assertThatThrownBy(() -> pair.rank0.swap(1, new float[50_000]))
+                    .isInstanceOf(PeerLostException.class)
+                    .hasMessageContaining(
+                            "rank 1 did not deliver the gradient for step 1 within 2.0 s");
+            assertThat(millisSince(start)).isBetween(1_900L, 3_000L);
+        }
+    }
+
+    @Test
+    void rank0WithoutRank1GivesUpAfterTheTimeout() throws Exception {
+        long start = System.nanoTime();
+        try (Loopback.Rank0 rank0 =
+                new Loopback.Rank0(
+                        0,
+                        IDENTITY,
+                        WirePrecision.FP32,
+                        Duration.ofMillis(500),
+                        () -> null,
+                        Progress::getDefaultInstance)) {
+            assertThatThrownBy(rank0::exchange)
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(PeerLostException.class)
+                    .hasMessageContaining("rank 1 did not pair");
+        }
+        assertThat(millisSince(start)).isLessThan(3_000);
+    }
+
+    @Test
+    void rank1WithoutRank0GivesUpAfterTheTimeout() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort(); // nobody listens here once it is closed
+        }
+        long start = System.nanoTime();
+
+        assertThatThrownBy(
+                        () ->
+                                Loopback.connect(
+                                        port, IDENTITY, WirePrecision.FP32, Duration.ofSeconds(1)))
+                .isInstanceOf(PeerLostException.class)
+                .hasMessageContaining("did not answer within 1.0 s");
+        assertThat(millisSince(start)).isBetween(900L, 3_000L);
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}

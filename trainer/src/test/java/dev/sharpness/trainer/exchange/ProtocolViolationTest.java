@@ -1,0 +1,104 @@
+package dev.sharpness.trainer.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sharpness.trainer.exchange.proto.Frame;
+import dev.sharpness.trainer.exchange.proto.FrameKind;
+import dev.sharpness.trainer.exchange.proto.HandshakeResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A rank 1 that breaks the framing rules, played by a raw client, cannot corrupt rank 0's vector.
+ */
+@Timeout(30)
+class ProtocolViolationTest {
+    private static final int ELEMENTS = 8;
+    private static final Identity IDENTITY = Loopback.identity(ELEMENTS);
+
+    @Test
+    void aGapBetweenChunksIsRefused() throws Exception {
+        assertRank0Refuses(
+                "rank 1 sent the gradient for step 0 at offset 5 of 8 while the gradient for step 0"
+                        + " stood at 4 of 8",
+                gradient(0, 0, 4, false),
+                gradient(0, 5, 3, true));
+    }
+
+    @Test
+    void aVectorForAnotherStepIsRefused() throws Exception {
+        assertRank0Refuses(
+                "expected the gradient for step 0 from rank 1, got the gradient for step 1",
+                gradient(1, 0, ELEMENTS, true));
+    }
+
+    @Test
+    void aVectorOfAnotherLengthIsRefused() throws Exception {
+        assertRank0Refuses(
+                "rank 1 sent a gradient of 9 elements for step 0; the layout has 8",
+                Frame.newBuilder()
+                        .setStep(0)
+                        .setKind(FrameKind.FRAME_KIND_GRADIENT)
+                        .setTotal(9)
+                        .setPayload(payload(9))
+                        .setLast(true)
+                        .build());
+    }
+
+    @Test
+    void aMissingLastMarkIsRefused() throws Exception {
+        assertRank0Refuses(
+                "rank 1 marked the chunk ending at 8 of 8 as not last",
+                gradient(0, 0, ELEMENTS, false));
+    }
+
+    private static void assertRank0Refuses(String message, Frame... frames) throws Exception {
+        try (Loopback.Rank0 rank0 = new Loopback.Rank0(IDENTITY)) {
+            ManagedChannel client = Loopback.channel(rank0.port());
+            try {
+                HandshakeResponse accepted =
+                        Loopback.client(client, Loopback.TOKEN)
+                                .handshake(Handshakes.request(IDENTITY, WirePrecision.FP32));
+                StreamObserver<Frame> stream =
+                        Loopback.streamingClient(client, accepted.getSession())
+                                .exchange(new Loopback.StreamEnd());
+                for (Frame frame : frames) {
+                    stream.onNext(frame);
+                }
+                PairExchange exchange = rank0.exchange();
+
+                assertThatThrownBy(() -> exchange.swap(0, new float[ELEMENTS]))
+                        .isInstanceOf(ExchangeProtocolException.class)
+                        .hasMessage(message);
+                assertThat(exchange.stats().swaps()).isZero();
+                stream.onCompleted();
+            } finally {
+                Loopback.close(client);
+            }
+        }
+    }
+
+    private static Frame gradient(long step, int offset, int count, boolean last) {
+        return Frame.newBuilder()
+                .setStep(step)
+                .setKind(FrameKind.FRAME_KIND_GRADIENT)
+                .setOffset(offset)
+                .setTotal(ELEMENTS)
+                .setPayload(payload(count))
+                .setLast(last)
+                .build();
+    }
+
+    private static com.google.protobuf.ByteString payload(int count) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * count).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            bytes.putFloat(i);
+        }
+        return com.google.protobuf.ByteString.copyFrom(bytes.array());
+    }
+}
