@@ -3,6 +3,9 @@ package dev.sharpness.trainer.cli;
 import dev.sharpness.api.manifest.ManifestException;
 import dev.sharpness.trainer.checkpoint.CheckpointException;
 import dev.sharpness.trainer.data.DataException;
+import dev.sharpness.trainer.exchange.ExchangeMismatchException;
+import dev.sharpness.trainer.exchange.PeerLostException;
+import dev.sharpness.trainer.exchange.ReplicaMismatchException;
 import dev.sharpness.trainer.training.DivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -10,13 +13,16 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The trainer's exit codes, which the operator acts on: 2 = invalid configuration or data (do not
- * retry), 4 = training diverged (do not retry), 1 = anything unexpected.
+ * retry), 3 = peer lost or exchange timeout (retry the pair), 4 = training diverged (do not retry),
+ * 5 = the replicas disagree, 1 = anything unexpected.
  */
 final class ExitCodes implements IExecutionExceptionHandler {
     static final int OK = 0;
     static final int UNEXPECTED = 1;
     static final int INVALID = 2;
+    static final int PEER_LOST = 3;
     static final int DIVERGED = 4;
+    static final int REPLICAS_DISAGREE = 5;
 
     @Override
     public int handleExecutionException(
@@ -36,8 +42,17 @@ final class ExitCodes implements IExecutionExceptionHandler {
                 || e instanceof InvalidJobException) {
             return INVALID;
         }
+        if (e instanceof ExchangeMismatchException) {
+            return INVALID;
+        }
+        if (e instanceof PeerLostException) {
+            return PEER_LOST;
+        }
         if (e instanceof DivergedException) {
             return DIVERGED;
+        }
+        if (e instanceof ReplicaMismatchException) {
+            return REPLICAS_DISAGREE;
         }
         return UNEXPECTED;
     }

@@ -51,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
             names = "--serial",
             description =
                     "SAMPa: run both workers' roles in this one process (the emulation the pair is"
-                            + " checked against). It is the only SAMPa mode of this version.")
+                            + " checked against) instead of two worker processes.")
     boolean serial;
 
     @Option(
@@ -61,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
     Integer threads;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         EngineSetup.configure(threads);
         SamTrainingJob job = ManifestLoader.load(manifest, overrides);
         String name = job.getMetadata().getName();
@@ -73,11 +73,17 @@ final class RunCommand implements Callable<Integer> {
             discardEarlierCheckpoints(job, runDirectory);
         }
         if (job.getSpec().getOptimizer().getMethod() == OptimizerSpec.Method.SAMPA && !serial) {
-            System.out.println(
-                    "SAMPa: running both workers' roles in this process (--serial); the two-process"
-                            + " pair over gRPC is not part of this version yet");
+            if (resume) {
+                throw new InvalidJobException(
+                        "--resume: resuming a SAMPa pair is not supported yet; add --serial", null);
+            }
+            int code = PairLauncher.run(manifest, runDirectory, overrides, threads);
+            if (code == ExitCodes.OK) {
+                System.out.println();
+                System.out.print(SummaryTable.render(RunOutputs.read(runDirectory), runDirectory));
+            }
+            return code;
         }
-
         RunSummary summary;
         try {
             summary =

@@ -48,6 +48,26 @@ public final class Optimizers {
         };
     }
 
+    /**
+     * Rank {@code rank}'s half of a SAMPa pair of {@code spec}, trading gradients through {@code
+     * peer}.
+     */
+    public static <B> TrainingMethod<B> sampaWorker(
+            OptimizerSpec spec,
+            Objective<B> objective,
+            NDManager owner,
+            int rank,
+            GradientSwap peer) {
+        return new SampaWorker<>(
+                rank,
+                objective,
+                base(spec.getBase(), objective.parameters(), owner),
+                new Perturbation(spec.getRho(), spec.isAdaptive()),
+                spec.sampaOrDefaults().getLambda(),
+                peer,
+                owner);
+    }
+
     /** The base optimizer of {@code spec} for parameters shaped like {@code like}. */
     public static BaseOptimizer base(BaseOptimizerSpec spec, ParamVector like, NDManager owner) {
         return switch (spec.getType()) {

@@ -42,10 +42,13 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
                 rank == 0
                         ? roles.perturbed(step, batches, scope)
                         : roles.atY(step, batches, lr, scope);
-        ParamVector theirs =
-                unflatten(peer.swap(step, flatten(mine.vector())), objective.parameters(), scope);
-        ParamVector a = rank == 0 ? mine.vector() : theirs;
-        ParamVector b = rank == 0 ? theirs : mine.vector();
+        float[] flat = flatten(mine.vector());
+        float[] sent = peer.asSent(flat);
+        ParamVector own =
+                sent == flat ? mine.vector() : unflatten(sent, objective.parameters(), scope);
+        ParamVector theirs = unflatten(peer.swap(step, flat), objective.parameters(), scope);
+        ParamVector a = rank == 0 ? own : theirs;
+        ParamVector b = rank == 0 ? theirs : own;
         roles.update(a, b, lr);
         return StepResult.of(mine, 1);
     }

@@ -35,6 +35,11 @@ public final class RunOutputs {
         }
     }
 
+    /** The summary a finished run left in {@code directory}. */
+    public static RunSummary read(Path directory) throws IOException {
+        return JSON.readValue(directory.resolve(SUMMARY).toFile(), RunSummary.class);
+    }
+
     static String csv(List<EpochMetrics> history) {
         StringBuilder out =
                 new StringBuilder(

@@ -13,7 +13,6 @@ import ai.djl.util.Pair;
 import dev.sharpness.api.v1alpha1.ModelSpec;
 import dev.sharpness.trainer.model.Models;
 import dev.sharpness.trainer.optim.ParamVector;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -33,6 +32,7 @@ public final class Network implements AutoCloseable {
     private final ParameterStore store;
     private final Map<String, NDArray> tensors = new LinkedHashMap<>();
     private final ParamVector trainable;
+    private final List<String> trainableNames = new ArrayList<>();
     private final ParamVector batchNormBuffers;
 
     private Network(NDManager manager, Block block) {
@@ -46,6 +46,7 @@ public final class Network implements AutoCloseable {
             tensors.put(named.getKey(), p.getArray());
             if (p.requiresGradient()) {
                 weights.add(p.getArray());
+                trainableNames.add(named.getKey());
             } else if (p.getType() == Parameter.Type.RUNNING_MEAN
                     || p.getType() == Parameter.Type.RUNNING_VAR) {
                 buffers.add(p.getArray());
@@ -78,6 +79,11 @@ public final class Network implements AutoCloseable {
         return trainable;
     }
 
+    /** The trainable tensors' names, in {@link #trainable()} order. */
+    public List<String> trainableNames() {
+        return List.copyOf(trainableNames);
+    }
+
     /** BatchNorm running means and variances, live; empty for networks without BatchNorm. */
     public Optional<ParamVector> batchNormBuffers() {
         return Optional.ofNullable(batchNormBuffers);
@@ -95,13 +101,24 @@ public final class Network implements AutoCloseable {
 
     /** SHA-256 over every tensor's bytes in {@link #tensors()} order, as lowercase hex. */
     public String checksum() {
+        return HexFormat.of().formatHex(sha256(tensors.values()));
+    }
+
+    /**
+     * SHA-256 of the trainable tensors only: what the two ranks of a pair must agree on (each keeps
+     * its own BatchNorm statistics).
+     */
+    public byte[] trainableChecksum() {
+        return sha256(trainable.tensors());
+    }
+
+    private static byte[] sha256(Iterable<NDArray> arrays) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (NDArray t : tensors.values()) {
-                ByteBuffer bytes = t.toByteBuffer();
-                digest.update(bytes);
+            for (NDArray t : arrays) {
+                digest.update(t.toByteBuffer());
             }
-            return HexFormat.of().formatHex(digest.digest());
+            return digest.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -1,6 +1,7 @@
 package dev.sharpness.trainer.training;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.sharpness.trainer.exchange.SwapStats;
 import java.util.List;
 
 /**
@@ -27,4 +28,5 @@ public record RunSummary(
         double wallSeconds,
         double stepsPerSecond,
         String parameterChecksum,
+        SwapStats exchange,
         @JsonIgnore List<EpochMetrics> history) {}

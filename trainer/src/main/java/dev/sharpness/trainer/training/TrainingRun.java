@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
 import dev.sharpness.trainer.checkpoint.Checkpoint;
@@ -18,7 +19,11 @@ import dev.sharpness.trainer.data.BatchPlan;
 import dev.sharpness.trainer.data.DatasetLoader;
 import dev.sharpness.trainer.data.ImageSet;
 import dev.sharpness.trainer.data.TrainingData;
+import dev.sharpness.trainer.exchange.Layout;
+import dev.sharpness.trainer.exchange.PairExchange;
+import dev.sharpness.trainer.exchange.WirePrecision;
 import dev.sharpness.trainer.optim.Batches;
+import dev.sharpness.trainer.optim.GradientSwap;
 import dev.sharpness.trainer.optim.LearningRateSchedule;
 import dev.sharpness.trainer.optim.Optimizers;
 import dev.sharpness.trainer.optim.StepResult;
@@ -59,6 +64,7 @@ public final class TrainingRun {
     private final CheckpointStore bestModel;
     private final boolean resume;
     private final ProgressListener progress;
+    private PairRole pair;
 
     /**
      * @param manifestDirectory relative dataset paths are resolved against it
@@ -81,6 +87,24 @@ public final class TrainingRun {
         this.bestModel = new CheckpointStore(outDirectory.resolve("best-model"), 1);
         this.resume = resume;
         this.progress = progress;
+    }
+
+    /**
+     * Runs this process as one rank of a SAMPa pair instead of training alone. Rank 1 writes no
+     * checkpoints and no best model: rank 0 owns the run's state.
+     */
+    public TrainingRun asPair(PairRole role) {
+        if (spec.getOptimizer().getMethod() != OptimizerSpec.Method.SAMPA) {
+            throw new IllegalArgumentException(
+                    "spec.optimizer.method: only SAMPa runs as a pair of workers");
+        }
+        if (resume) {
+            throw new IllegalArgumentException(
+                    "--resume: resuming a pair from a checkpoint is not supported yet; resume with"
+                            + " --serial");
+        }
+        this.pair = role;
+        return this;
     }
 
     /** The spec's checkpoint path resolved against the run folder, or its checkpoints/ folder. */
@@ -124,11 +148,20 @@ public final class TrainingRun {
                                 train.height(),
                                 train.classes(),
                                 seed,
-                                root)) {
+                                root);
+                PairExchange exchange = openPair(network)) {
             NetworkObjective objective =
                     new NetworkObjective(
                             network, spec.getTraining().getLabelSmoothing(), train.classes());
-            TrainingMethod<Batch> method = Optimizers.method(spec.getOptimizer(), objective, root);
+            TrainingMethod<Batch> method =
+                    exchange == null
+                            ? Optimizers.method(spec.getOptimizer(), objective, root)
+                            : Optimizers.sampaWorker(
+                                    spec.getOptimizer(),
+                                    objective,
+                                    root,
+                                    pair.rank(),
+                                    swapOver(exchange));
             Map<String, NDArray> state = stateTensors(network, method);
 
             RunPosition position = resume ? restore(state, root) : null;
@@ -164,6 +197,10 @@ public final class TrainingRun {
                 }
                 loop.record(result);
                 step++;
+                if (exchange != null
+                        && (step % pair.checksumEverySteps() == 0 || step == lastStep)) {
+                    exchange.verifyReplicas(step, network.trainableChecksum());
+                }
                 loop.batchInEpoch++;
                 progress.stepped(
                         step,
@@ -176,9 +213,10 @@ public final class TrainingRun {
                 if (epochDone) {
                     loop.endEpoch(step, learningRate, elapsed(startNanos));
                 }
-                if (epochDone
-                        || step % spec.getCheckpoint().getEverySteps() == 0
-                        || step == lastStep) {
+                if (writesState()
+                        && (epochDone
+                                || step % spec.getCheckpoint().getEverySteps() == 0
+                                || step == lastStep)) {
                     save(state, loop.position(elapsed(startNanos)), step);
                 }
             }
@@ -196,7 +234,7 @@ public final class TrainingRun {
                     methodName(),
                     spec.getModel().getArchitecture().name().toLowerCase().replace('_', '-'),
                     network.parameterCount(),
-                    1,
+                    exchange == null ? 1 : 2,
                     loop.history.size(),
                     step,
                     stoppedAtMaxSteps,
@@ -210,8 +248,41 @@ public final class TrainingRun {
                     loop.previousWallSeconds + sessionSeconds,
                     (step - firstStep) / Math.max(sessionSeconds, 1e-9),
                     network.checksum(),
+                    exchange == null ? null : exchange.stats(),
                     history);
         }
+    }
+
+    /** Forms the pair, if this run is one rank of a pair; null otherwise. */
+    private PairExchange openPair(Network network) {
+        if (pair == null) {
+            return null;
+        }
+        List<long[]> shapes =
+                network.trainable().tensors().stream().map(t -> t.getShape().getShape()).toList();
+        return pair.connect().apply(new Layout(network.trainableNames(), shapes));
+    }
+
+    /** The exchange as the optimizer sees it. */
+    private static GradientSwap swapOver(PairExchange exchange) {
+        return new GradientSwap() {
+            @Override
+            public float[] swap(long step, float[] mine) {
+                return exchange.swap(step, mine);
+            }
+
+            @Override
+            public float[] asSent(float[] mine) {
+                return exchange.precision() == WirePrecision.FP32
+                        ? mine
+                        : exchange.precision().quantize(mine);
+            }
+        };
+    }
+
+    /** Rank 1 of a pair leaves checkpoints and the best model to rank 0. */
+    private boolean writesState() {
+        return pair == null || pair.rank() == 0;
     }
 
     private String methodName() {
@@ -294,7 +365,7 @@ public final class TrainingRun {
      * The hash of everything that defines the trajectory: the spec without where checkpoints go and
      * without {@code maxSteps} (a run stopped early may be resumed with a later stop).
      */
-    static String specHash(SamTrainingJobSpec spec) {
+    public static String specHash(SamTrainingJobSpec spec) {
         ObjectNode tree = JSON.valueToTree(spec);
         tree.remove("checkpoint");
         ((ObjectNode) tree.get("training")).remove("maxSteps");
@@ -376,7 +447,9 @@ public final class TrainingRun {
                             || m.validationAccuracy() > bestValidationAccuracy)) {
                 bestValidationAccuracy = m.validationAccuracy();
                 bestEpoch = epoch;
-                saveBestModel(network, step);
+                if (writesState()) {
+                    saveBestModel(network, step);
+                }
             }
             progress.epochEnded(m);
             epoch++;

@@ -1,0 +1,122 @@
+package dev.sharpness.trainer.cli;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a SAMPa job as the pods would: two {@code sam-trainer worker} processes on this machine,
+ * talking over loopback with a fresh token, rank 0 printing progress and writing the run folder.
+ */
+final class PairLauncher {
+    private PairLauncher() {}
+
+    /** Starts both ranks, waits for both, and returns the first failure's exit code (or 0). */
+    static int run(Path manifest, Path runDirectory, List<String> overrides, Integer threads)
+            throws IOException, InterruptedException {
+        Files.createDirectories(runDirectory);
+        Path token =
+                Files.createTempFile(
+                        "sam-exchange-token",
+                        "",
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rw-------")));
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        Files.writeString(token, HexFormat.of().formatHex(secret));
+        int port = freePort();
+        int perRank =
+                threads != null
+                        ? threads
+                        : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        String uid = UUID.randomUUID().toString();
+        try {
+            Process rank0 = start(0, manifest, runDirectory, overrides, perRank, port, uid, token);
+            Process rank1 =
+                    start(
+                            1,
+                            manifest,
+                            runDirectory.resolve("rank-1"),
+                            overrides,
+                            perRank,
+                            port,
+                            uid,
+                            token);
+            return waitForBoth(rank0, rank1);
+        } finally {
+            Files.deleteIfExists(token);
+        }
+    }
+
+    private static Process start(
+            int rank,
+            Path manifest,
+            Path out,
+            List<String> overrides,
+            int threads,
+            int port,
+            String uid,
+            Path token)
+            throws IOException {
+        Files.createDirectories(out);
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                SamTrainer.class.getName(),
+                                "worker",
+                                "--manifest=" + manifest.toAbsolutePath(),
+                                "--out=" + out,
+                                "--threads=" + threads,
+                                "--termination-log=" + out.resolve("termination-message.json"),
+                                "--set=spec.communication.port=" + port,
+                                "--set=metadata.uid=" + uid));
+        for (String override : overrides) {
+            command.add("--set=" + override);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("SAM_RANK", Integer.toString(rank));
+        builder.environment().put("SAM_ATTEMPT", "0");
+        builder.environment().put("SAM_PEER", "127.0.0.1:" + port);
+        builder.environment().put("SAM_TOKEN_FILE", token.toString());
+        if (rank == 0) {
+            builder.inheritIO();
+        } else {
+            builder.redirectErrorStream(true).redirectOutput(out.resolve("worker.log").toFile());
+        }
+        return builder.start();
+    }
+
+    /** When one rank fails, the other cannot go on alone: stop it too. */
+    private static int waitForBoth(Process rank0, Process rank1) throws InterruptedException {
+        while (true) {
+            for (Process p : List.of(rank0, rank1)) {
+                if (p.waitFor(200, TimeUnit.MILLISECONDS) && p.exitValue() != 0) {
+                    Process other = p == rank0 ? rank1 : rank0;
+                    other.destroy();
+                    other.waitFor(10, TimeUnit.SECONDS);
+                    return p.exitValue();
+                }
+            }
+            if (!rank0.isAlive() && !rank1.isAlive()) {
+                return Math.max(rank0.exitValue(), rank1.exitValue());
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

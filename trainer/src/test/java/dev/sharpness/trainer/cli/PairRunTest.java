@@ -1,0 +1,112 @@
+package dev.sharpness.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `sam-trainer run` of a SAMPa job starts two worker processes that swap gradients over gRPC on
+ * loopback: they end with exactly the parameters of the one-process emulation (ALGORITHMS.md
+ * property 8), across epoch boundaries.
+ */
+class PairRunTest {
+    private static final String JOB =
+            """
+            apiVersion: sharpness.dev/v1alpha1
+            kind: SamTrainingJob
+            metadata: {name: pair-job}
+            spec:
+              model: {architecture: cnn}
+              dataset:
+                format: synthetic
+                validationFraction: 0.25
+                synthetic: {trainSamples: 256, testSamples: 64, classes: 4, imageSize: 8}
+              optimizer:
+                method: SAMPa
+                rho: 0.05
+                sampa: {lambda: 0.2}
+                base: {learningRate: 0.05}
+              training: {epochs: 2, batchSize: 32, seed: 7}
+              communication: {exchangeTimeoutSeconds: 60, checksumEverySteps: 4}
+            """;
+
+    @TempDir Path dir;
+
+    private JsonNode run(String... extra) throws IOException {
+        Path manifest = dir.resolve("job.yaml");
+        Files.writeString(manifest, JOB);
+        Path out = dir.resolve(extra.length == 0 ? "pair" : "serial");
+        String[] args = new String[4 + extra.length];
+        args[0] = "run";
+        args[1] = manifest.toString();
+        args[2] = "--out=" + out;
+        args[3] = "--threads=1";
+        System.arraycopy(extra, 0, args, 4, extra.length);
+        StringWriter err = new StringWriter();
+        int code = SamTrainer.execute(new PrintWriter(err, true), args);
+        assertThat(code).as(err.toString()).isZero();
+        return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    }
+
+    @Test
+    @Timeout(120)
+    void aWorkerWhosePeerNeverComesExitsThreeWithinTheTimeout() throws Exception {
+        Path manifest = dir.resolve("job.yaml");
+        Files.writeString(manifest, JOB);
+        Path token = dir.resolve("token");
+        Files.writeString(token, "0123456789abcdef");
+        ProcessBuilder worker =
+                new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SamTrainer.class.getName(),
+                        "worker",
+                        "--manifest=" + manifest,
+                        "--out=" + dir.resolve("alone"),
+                        "--termination-log=" + dir.resolve("alone.termination"),
+                        "--set=spec.communication.exchangeTimeoutSeconds=3",
+                        "--set=spec.communication.port=" + freePort());
+        worker.environment().put("SAM_RANK", "0");
+        worker.environment().put("SAM_TOKEN_FILE", token.toString());
+        worker.redirectErrorStream(true).redirectOutput(dir.resolve("alone.log").toFile());
+        long start = System.nanoTime();
+        Process p = worker.start();
+        assertThat(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("alone.log"))).isEqualTo(3);
+        // Engine start-up plus the 3 s exchange timeout, never a hang.
+        assertThat(seconds).isLessThan(60);
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    @Timeout(300)
+    void pairOverGrpcEndsWithTheSerialEmulationsParameters() throws IOException {
+        JsonNode pair = run();
+        JsonNode serial = run("--serial");
+        assertThat(pair.get("workers").asInt()).isEqualTo(2);
+        assertThat(pair.get("steps").asInt()).isEqualTo(12);
+        assertThat(pair.get("parameterChecksum").asText())
+                .isEqualTo(serial.get("parameterChecksum").asText());
+        assertThat(pair.get("exchange").get("swaps").asLong()).isEqualTo(12);
+        Path rankOne = dir.resolve("pair").resolve("rank-1");
+        assertThat(rankOne.resolve("termination-message.json")).exists();
+        assertThat(dir.resolve("pair").resolve("checkpoints")).isNotEmptyDirectory();
+        assertThat(rankOne.resolve("checkpoints")).doesNotExist();
+    }
+}
