@@ -27,6 +27,7 @@ public record RunSummary(
         Integer bestEpoch,
         double wallSeconds,
         double stepsPerSecond,
+        double meanStepMillis,
         String parameterChecksum,
         SwapStats exchange,
         @JsonIgnore List<EpochMetrics> history) {}

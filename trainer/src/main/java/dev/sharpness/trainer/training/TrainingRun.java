@@ -181,6 +181,7 @@ public final class TrainingRun {
             progress.started(lastStep, step);
 
             boolean stoppedAtMaxSteps = false;
+            long stepNanos = 0;
             double learningRate = schedule.at(step);
             while (loop.epoch < epochs) {
                 if (step >= lastStep) {
@@ -189,9 +190,11 @@ public final class TrainingRun {
                 }
                 learningRate = schedule.at(step);
                 StepResult result;
+                long stepStart = System.nanoTime();
                 try (NDManager scope = root.newSubManager()) {
                     result = method.step(step, batches, learningRate, scope);
                 }
+                stepNanos += System.nanoTime() - stepStart;
                 if (!Double.isFinite(result.loss())) {
                     throw new DivergedException(step, loop.epoch, result.loss());
                 }
@@ -247,6 +250,7 @@ public final class TrainingRun {
                     loop.bestEpoch,
                     loop.previousWallSeconds + sessionSeconds,
                     (step - firstStep) / Math.max(sessionSeconds, 1e-9),
+                    step > firstStep ? stepNanos / 1e6 / (step - firstStep) : Double.NaN,
                     network.checksum(),
                     exchange == null ? null : exchange.stats(),
                     history);
