@@ -6,17 +6,24 @@ package dev.sharpness.trainer.cli;
  * and headless AWT for the charts.
  */
 final class EngineSetup {
+    private static final String THREADS = "ai.djl.pytorch.num_threads";
+
     private EngineSetup() {}
 
     static void configure(Integer intraOpThreads) {
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.default_engine", "PyTorch");
         System.setProperty("java.awt.headless", "true");
-        int threads =
-                intraOpThreads != null
-                        ? intraOpThreads
-                        : Runtime.getRuntime().availableProcessors();
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        // The intra-op thread count decides how PyTorch splits its reductions, so it is part of a
+        // bit-exact result: an explicit -Dai.djl.pytorch.num_threads stays unless --threads is
+        // given.
+        if (intraOpThreads != null || System.getProperty(THREADS) == null) {
+            int threads =
+                    intraOpThreads != null
+                            ? intraOpThreads
+                            : Runtime.getRuntime().availableProcessors();
+            System.setProperty(THREADS, Integer.toString(threads));
+        }
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 }

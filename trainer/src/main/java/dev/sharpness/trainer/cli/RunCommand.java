@@ -12,10 +12,10 @@ import dev.sharpness.trainer.training.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,53 +31,32 @@ final class RunCommand implements Callable<Integer> {
     Path manifest;
 
     @Option(
-            names = "--out",
-            paramLabel = "DIR",
-            description = "Run folder (default: runs/<job name>).")
-    Path out;
-
-    @Option(
-            names = "--set",
-            paramLabel = "PATH=VALUE",
-            description = "Override a field, e.g. --set spec.training.epochs=1 (repeatable).")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(
-            names = "--resume",
-            description = "Continue from the newest valid checkpoint in the run folder.")
-    boolean resume;
-
-    @Option(
             names = "--serial",
             description =
                     "SAMPa: run both workers' roles in this one process (the emulation the pair is"
                             + " checked against) instead of two worker processes.")
     boolean serial;
 
-    @Option(
-            names = "--threads",
-            paramLabel = "N",
-            description = "PyTorch intra-op threads (default: all cores).")
-    Integer threads;
+    @Mixin RunOptions options = new RunOptions();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        EngineSetup.configure(threads);
-        SamTrainingJob job = ManifestLoader.load(manifest, overrides);
+        EngineSetup.configure(options.threads);
+        SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
         String name = job.getMetadata().getName();
-        Path runDirectory = out != null ? out : Path.of("runs", name);
+        Path runDirectory = options.runDirectory(name);
         Files.createDirectories(runDirectory);
         Files.writeString(runDirectory.resolve("job.yaml"), ManifestLoader.toYaml(job));
         Path manifestDirectory = manifest.toAbsolutePath().getParent();
-        if (!resume) {
+        if (!options.resume) {
             discardEarlierCheckpoints(job, runDirectory);
         }
         if (job.getSpec().getOptimizer().getMethod() == OptimizerSpec.Method.SAMPA && !serial) {
-            if (resume) {
+            if (options.resume) {
                 throw new InvalidJobException(
                         "--resume: resuming a SAMPa pair is not supported yet; add --serial", null);
             }
-            int code = PairLauncher.run(manifest, runDirectory, overrides, threads);
+            int code = PairLauncher.run(manifest, runDirectory, options.overrides, options.threads);
             if (code == ExitCodes.OK) {
                 System.out.println();
                 System.out.print(SummaryTable.render(RunOutputs.read(runDirectory), runDirectory));
@@ -91,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
                                     job,
                                     manifestDirectory,
                                     runDirectory,
-                                    resume,
+                                    options.resume,
                                     ConsoleProgress.forStandardOutput(name))
                             .execute();
         } catch (IllegalArgumentException e) {

@@ -19,13 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,24 +45,6 @@ final class WorkerCommand implements Callable<Integer> {
     Path manifest;
 
     @Option(
-            names = "--out",
-            paramLabel = "DIR",
-            description = "Run folder (default: runs/<job name>).")
-    Path out;
-
-    @Option(
-            names = "--set",
-            paramLabel = "PATH=VALUE",
-            description = "Override a field (repeatable).")
-    List<String> overrides = new ArrayList<>();
-
-    @Option(names = "--resume", description = "Continue from the newest valid checkpoint.")
-    boolean resume;
-
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads.")
-    Integer threads;
-
-    @Option(
             names = "--termination-log",
             paramLabel = "FILE",
             defaultValue = "/dev/termination-log",
@@ -74,10 +55,12 @@ final class WorkerCommand implements Callable<Integer> {
     /** The environment; a field so tests can run a worker without changing the process's. */
     Map<String, String> environment = System.getenv();
 
+    @Mixin RunOptions options = new RunOptions();
+
     @Override
     public Integer call() throws IOException {
-        EngineSetup.configure(threads);
-        SamTrainingJob job = ManifestLoader.load(manifest, overrides);
+        EngineSetup.configure(options.threads);
+        SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
         int rank = Integer.parseInt(required("SAM_RANK"));
         int attempt = Integer.parseInt(environment.getOrDefault("SAM_ATTEMPT", "0"));
         byte[] token =
@@ -85,7 +68,7 @@ final class WorkerCommand implements Callable<Integer> {
                         .strip()
                         .getBytes(StandardCharsets.US_ASCII);
         String name = job.getMetadata().getName();
-        Path runDirectory = out != null ? out : Path.of("runs", name);
+        Path runDirectory = options.runDirectory(name);
         Files.createDirectories(runDirectory);
 
         CommunicationSpec communication = job.getSpec().getCommunication();
@@ -132,7 +115,7 @@ final class WorkerCommand implements Callable<Integer> {
                                     job,
                                     manifest.toAbsolutePath().getParent(),
                                     runDirectory,
-                                    resume,
+                                    options.resume,
                                     progress)
                             .asPair(role)
                             .execute();
