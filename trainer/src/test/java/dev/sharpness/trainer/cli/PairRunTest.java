@@ -9,6 +9,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,32 +63,62 @@ class PairRunTest {
     @Test
     @Timeout(120)
     void aWorkerWhosePeerNeverComesExitsThreeWithinTheTimeout() throws Exception {
+        long start = System.nanoTime();
+        Process alone =
+                worker(0, freePort(), "alone", "spec.communication.exchangeTimeoutSeconds=3");
+        assertThat(alone.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(alone.exitValue()).as(log("alone")).isEqualTo(3);
+        // Engine start-up plus the 3 s exchange timeout: never a hang.
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(60);
+    }
+
+    @Test
+    @Timeout(120)
+    void ranksOfDifferentSpecsRefuseToPairAndExitTwo() throws Exception {
+        int port = freePort();
+        Process rank0 = worker(0, port, "rank0");
+        Process rank1 = worker(1, port, "rank1", "spec.optimizer.base.learningRate=0.01");
+        assertThat(rank1.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(rank0.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(rank1.exitValue()).as(log("rank1")).isEqualTo(2);
+        assertThat(rank0.exitValue()).as(log("rank0")).isEqualTo(2);
+        assertThat(log("rank1")).contains("spec hash differs");
+    }
+
+    /** Starts one rank as a pod would, with the env contract and a shared token file. */
+    private Process worker(int rank, int port, String name, String... overrides)
+            throws IOException {
         Path manifest = dir.resolve("job.yaml");
         Files.writeString(manifest, JOB);
         Path token = dir.resolve("token");
         Files.writeString(token, "0123456789abcdef");
-        ProcessBuilder worker =
-                new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        SamTrainer.class.getName(),
-                        "worker",
-                        "--manifest=" + manifest,
-                        "--out=" + dir.resolve("alone"),
-                        "--termination-log=" + dir.resolve("alone.termination"),
-                        "--set=spec.communication.exchangeTimeoutSeconds=3",
-                        "--set=spec.communication.port=" + freePort());
-        worker.environment().put("SAM_RANK", "0");
-        worker.environment().put("SAM_TOKEN_FILE", token.toString());
-        worker.redirectErrorStream(true).redirectOutput(dir.resolve("alone.log").toFile());
-        long start = System.nanoTime();
-        Process p = worker.start();
-        assertThat(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertThat(p.exitValue()).as(Files.readString(dir.resolve("alone.log"))).isEqualTo(3);
-        // Engine start-up plus the 3 s exchange timeout, never a hang.
-        assertThat(seconds).isLessThan(60);
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                SamTrainer.class.getName(),
+                                "worker",
+                                "--threads=1",
+                                "--manifest=" + manifest,
+                                "--out=" + dir.resolve(name),
+                                "--termination-log=" + dir.resolve(name + ".termination"),
+                                "--set=spec.communication.exchangeTimeoutSeconds=20",
+                                "--set=spec.communication.port=" + port));
+        for (String override : overrides) {
+            command.add("--set=" + override);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("SAM_RANK", Integer.toString(rank));
+        builder.environment().put("SAM_PEER", "127.0.0.1:" + port);
+        builder.environment().put("SAM_TOKEN_FILE", token.toString());
+        builder.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+        return builder.start();
+    }
+
+    private String log(String name) throws IOException {
+        return Files.readString(dir.resolve(name + ".log"));
     }
 
     private static int freePort() throws IOException {
