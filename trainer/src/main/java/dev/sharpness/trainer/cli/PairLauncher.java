@@ -67,6 +67,29 @@ final class PairLauncher {
             Path token)
             throws IOException {
         Files.createDirectories(out);
+        List<String> sets = new ArrayList<>(List.of("metadata.uid=" + uid));
+        sets.addAll(overrides);
+        ProcessBuilder builder = worker(rank, manifest, out, threads, port, token, sets);
+        if (rank == 0) {
+            builder.inheritIO();
+        } else {
+            builder.redirectErrorStream(true).redirectOutput(out.resolve("worker.log").toFile());
+        }
+        return builder.start();
+    }
+
+    /**
+     * A {@code sam-trainer worker} process of this installation as a pod runs it: the env contract,
+     * the token file, rank 0 at 127.0.0.1:{@code port}, the termination message in {@code out}.
+     */
+    static ProcessBuilder worker(
+            int rank,
+            Path manifest,
+            Path out,
+            int threads,
+            int port,
+            Path token,
+            List<String> overrides) {
         List<String> command =
                 new ArrayList<>(
                         List.of(
@@ -79,8 +102,7 @@ final class PairLauncher {
                                 "--out=" + out,
                                 "--threads=" + threads,
                                 "--termination-log=" + out.resolve("termination-message.json"),
-                                "--set=spec.communication.port=" + port,
-                                "--set=metadata.uid=" + uid));
+                                "--set=spec.communication.port=" + port));
         for (String override : overrides) {
             command.add("--set=" + override);
         }
@@ -89,12 +111,7 @@ final class PairLauncher {
         builder.environment().put("SAM_ATTEMPT", "0");
         builder.environment().put("SAM_PEER", "127.0.0.1:" + port);
         builder.environment().put("SAM_TOKEN_FILE", token.toString());
-        if (rank == 0) {
-            builder.inheritIO();
-        } else {
-            builder.redirectErrorStream(true).redirectOutput(out.resolve("worker.log").toFile());
-        }
-        return builder.start();
+        return builder;
     }
 
     /** When one rank fails, the other cannot go on alone: stop it too. */

@@ -92,29 +92,13 @@ class PairRunTest {
         Files.writeString(manifest, JOB);
         Path token = dir.resolve("token");
         Files.writeString(token, "0123456789abcdef");
-        List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                SamTrainer.class.getName(),
-                                "worker",
-                                "--threads=1",
-                                "--manifest=" + manifest,
-                                "--out=" + dir.resolve(name),
-                                "--termination-log=" + dir.resolve(name + ".termination"),
-                                "--set=spec.communication.exchangeTimeoutSeconds=20",
-                                "--set=spec.communication.port=" + port));
-        for (String override : overrides) {
-            command.add("--set=" + override);
-        }
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("SAM_RANK", Integer.toString(rank));
-        builder.environment().put("SAM_PEER", "127.0.0.1:" + port);
-        builder.environment().put("SAM_TOKEN_FILE", token.toString());
-        builder.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
-        return builder.start();
+        List<String> sets =
+                new ArrayList<>(List.of("spec.communication.exchangeTimeoutSeconds=20"));
+        sets.addAll(List.of(overrides));
+        return PairLauncher.worker(rank, manifest, dir.resolve(name), 1, port, token, sets)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .start();
     }
 
     private String log(String name) throws IOException {
