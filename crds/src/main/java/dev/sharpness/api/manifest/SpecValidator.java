@@ -27,7 +27,7 @@ import java.util.Map;
  */
 public final class SpecValidator {
     private static final String API_PACKAGE = SamTrainingJob.class.getPackageName();
-    private static final int DNS_1035_MAX_LENGTH = 63;
+    private static final int DNS_1035_MAX_LENGTH = Constants.MAX_NAME_LENGTH;
 
     private SpecValidator() {}
 
@@ -71,7 +71,7 @@ public final class SpecValidator {
                             "metadata.name",
                             "expected at most "
                                     + DNS_1035_MAX_LENGTH
-                                    + " characters (pod and Service names derive from it), got "
+                                    + " characters (the pods are named <name>-0 and <name>-1), got "
                                     + name.length()));
         } else if (!name.matches(Constants.DNS_1035_LABEL)) {
             problems.add(

@@ -11,6 +11,11 @@ public class CheckpointSpec {
             "Directory for checkpoints. Absent: <run folder>/checkpoints locally, /checkpoints in a pod.")
     private String path;
 
+    @JsonPropertyDescription(
+            "A PersistentVolumeClaim for checkpoints, mounted at path. Absent in a pod: an emptyDir,"
+                    + " which survives container restarts but not a new attempt's pods.")
+    private VolumeClaimSpec volume;
+
     @Default("500")
     @Min(1)
     @JsonPropertyDescription(
@@ -45,5 +50,13 @@ public class CheckpointSpec {
 
     public void setKeep(int keep) {
         this.keep = keep;
+    }
+
+    public VolumeClaimSpec getVolume() {
+        return volume;
+    }
+
+    public void setVolume(VolumeClaimSpec volume) {
+        this.volume = volume;
     }
 }

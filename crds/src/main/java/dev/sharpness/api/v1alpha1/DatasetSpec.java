@@ -68,6 +68,10 @@ public class DatasetSpec {
             "Fraction of training labels replaced by a seeded random class (robustness studies).")
     private double labelNoise = 0.0;
 
+    @JsonPropertyDescription(
+            "A PersistentVolumeClaim holding the dataset, mounted at path in the trainer pods.")
+    private VolumeClaimSpec volume;
+
     @JsonPropertyDescription("Shape of the generated data when format is synthetic.")
     private SyntheticSpec synthetic = new SyntheticSpec();
 
@@ -117,5 +121,13 @@ public class DatasetSpec {
 
     public void setSynthetic(SyntheticSpec synthetic) {
         this.synthetic = synthetic;
+    }
+
+    public VolumeClaimSpec getVolume() {
+        return volume;
+    }
+
+    public void setVolume(VolumeClaimSpec volume) {
+        this.volume = volume;
     }
 }

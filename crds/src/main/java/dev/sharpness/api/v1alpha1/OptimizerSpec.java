@@ -6,10 +6,20 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * The training method, its sharpness parameters, the base optimizer and the learning-rate schedule.
  */
+@ValidationRule(
+        value = "self.method == 'SAMPa' || !has(self.sampa)",
+        message = "sampa is only allowed with method SAMPa")
+@ValidationRule(
+        value = "self.method == 'KSAM' || !has(self.ksam)",
+        message = "ksam is only allowed with method KSAM")
+@ValidationRule(
+        value = "self.method == 'LookSAM' || !has(self.lookSam)",
+        message = "lookSam is only allowed with method LookSAM")
 public class OptimizerSpec {
     /** Training methods. ALGORITHMS.md gives each one's exact update. */
     public enum Method {

@@ -1,13 +1,34 @@
 package dev.sharpness.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * What to train and how: everything but {@code model}, {@code dataset} and the method has a
  * default.
  */
+@ValidationRule(
+        value = SamTrainingJobSpec.TRAINING_UNCHANGED_UNLESS_SUSPENDED,
+        message =
+                "model, dataset, optimizer, training and communication can only change while the"
+                        + " job is suspended (set spec.suspend: true first)")
 public class SamTrainingJobSpec {
+    /**
+     * A running pair holds state that these fields define; changing them under it would either be
+     * ignored or break the resume. Optional sections are compared as present-and-equal or
+     * both-absent, since CEL fails on a missing key.
+     */
+    static final String TRAINING_UNCHANGED_UNLESS_SUSPENDED =
+            "(has(oldSelf.suspend) && oldSelf.suspend) || (self.model == oldSelf.model"
+                    + " && self.dataset == oldSelf.dataset && self.optimizer == oldSelf.optimizer"
+                    + " && (has(self.training) ? has(oldSelf.training) && self.training =="
+                    + " oldSelf.training : !has(oldSelf.training))"
+                    + " && (has(self.communication) ? has(oldSelf.communication) &&"
+                    + " self.communication == oldSelf.communication : !has(oldSelf.communication)))";
+
     @Required
     @JsonPropertyDescription("The network to train.")
     private ModelSpec model;
@@ -29,6 +50,38 @@ public class SamTrainingJobSpec {
 
     @JsonPropertyDescription("Where and how often the trainer writes checkpoints to resume from.")
     private CheckpointSpec checkpoint = new CheckpointSpec();
+
+    @JsonPropertyDescription("The trainer containers: image, resources, pod additions.")
+    private WorkerSpec worker = new WorkerSpec();
+
+    @JsonPropertyDescription(
+            "Placement of the pair, priority, scheduler, Kueue queue and the startup deadline.")
+    private SchedulingSpec scheduling = new SchedulingSpec();
+
+    @JsonPropertyDescription("Restarts: how many, how far apart, and which failures are final.")
+    private FailurePolicySpec failurePolicy = new FailurePolicySpec();
+
+    @Default("false")
+    @JsonPropertyDescription(
+            "true deletes the pods and keeps the checkpoint; false again resumes from it.")
+    private boolean suspend = false;
+
+    @Min(1)
+    @JsonPropertyDescription(
+            "Seconds from the job's start after which it fails (DeadlineExceeded). Absent: none.")
+    private Long activeDeadlineSeconds;
+
+    @Default("1800")
+    @Min(60)
+    @JsonPropertyDescription(
+            "Seconds without a new training step, while all pods run, after which the job is"
+                    + " Stalled and the pair restarted.")
+    private int progressDeadlineSeconds = 1800;
+
+    @Min(0)
+    @JsonPropertyDescription(
+            "Seconds after the job finished before it is deleted (0: at once). Absent: kept.")
+    private Integer ttlSecondsAfterFinished;
 
     public ModelSpec getModel() {
         return model;
@@ -76,5 +129,61 @@ public class SamTrainingJobSpec {
 
     public void setCheckpoint(CheckpointSpec checkpoint) {
         this.checkpoint = checkpoint;
+    }
+
+    public WorkerSpec getWorker() {
+        return worker;
+    }
+
+    public void setWorker(WorkerSpec worker) {
+        this.worker = worker;
+    }
+
+    public SchedulingSpec getScheduling() {
+        return scheduling;
+    }
+
+    public void setScheduling(SchedulingSpec scheduling) {
+        this.scheduling = scheduling;
+    }
+
+    public FailurePolicySpec getFailurePolicy() {
+        return failurePolicy;
+    }
+
+    public void setFailurePolicy(FailurePolicySpec failurePolicy) {
+        this.failurePolicy = failurePolicy;
+    }
+
+    public boolean isSuspend() {
+        return suspend;
+    }
+
+    public void setSuspend(boolean suspend) {
+        this.suspend = suspend;
+    }
+
+    public Long getActiveDeadlineSeconds() {
+        return activeDeadlineSeconds;
+    }
+
+    public void setActiveDeadlineSeconds(Long activeDeadlineSeconds) {
+        this.activeDeadlineSeconds = activeDeadlineSeconds;
+    }
+
+    public int getProgressDeadlineSeconds() {
+        return progressDeadlineSeconds;
+    }
+
+    public void setProgressDeadlineSeconds(int progressDeadlineSeconds) {
+        this.progressDeadlineSeconds = progressDeadlineSeconds;
+    }
+
+    public Integer getTtlSecondsAfterFinished() {
+        return ttlSecondsAfterFinished;
+    }
+
+    public void setTtlSecondsAfterFinished(Integer ttlSecondsAfterFinished) {
+        this.ttlSecondsAfterFinished = ttlSecondsAfterFinished;
     }
 }

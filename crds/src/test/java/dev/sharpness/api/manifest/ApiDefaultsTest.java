@@ -2,10 +2,13 @@ package dev.sharpness.api.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharpness.api.v1alpha1.BackoffSpec;
 import dev.sharpness.api.v1alpha1.BaseOptimizerSpec;
 import dev.sharpness.api.v1alpha1.CheckpointSpec;
 import dev.sharpness.api.v1alpha1.CommunicationSpec;
 import dev.sharpness.api.v1alpha1.DatasetSpec;
+import dev.sharpness.api.v1alpha1.FailurePolicySpec;
+import dev.sharpness.api.v1alpha1.FailureRule;
 import dev.sharpness.api.v1alpha1.KSamSpec;
 import dev.sharpness.api.v1alpha1.LookSamSpec;
 import dev.sharpness.api.v1alpha1.ModelSpec;
@@ -14,8 +17,12 @@ import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
 import dev.sharpness.api.v1alpha1.SampaSpec;
 import dev.sharpness.api.v1alpha1.ScheduleSpec;
+import dev.sharpness.api.v1alpha1.SchedulingSpec;
 import dev.sharpness.api.v1alpha1.SyntheticSpec;
 import dev.sharpness.api.v1alpha1.TrainingSpec;
+import dev.sharpness.api.v1alpha1.VolumeClaimSpec;
+import dev.sharpness.api.v1alpha1.WorkerSpec;
+import dev.sharpness.api.v1alpha1.WorkerTemplateSpec;
 import io.fabric8.generator.annotation.Default;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -49,7 +56,14 @@ class ApiDefaultsTest {
                         ScheduleSpec.class,
                         TrainingSpec.class,
                         CommunicationSpec.class,
-                        CheckpointSpec.class);
+                        CheckpointSpec.class,
+                        VolumeClaimSpec.class,
+                        WorkerSpec.class,
+                        WorkerTemplateSpec.class,
+                        SchedulingSpec.class,
+                        FailurePolicySpec.class,
+                        BackoffSpec.class,
+                        FailureRule.class);
     }
 
     @Test

@@ -166,8 +166,10 @@ class ManifestErrorsTest {
 
         assertThat(e.problems())
                 .containsExactly(
-                        "spec.modle: unknown field; expected one of [checkpoint, communication, dataset, model,"
-                                + " optimizer, training]",
+                        "spec.modle: unknown field; expected one of "
+                                + "[activeDeadlineSeconds, checkpoint, communication, dataset, failurePolicy, model,"
+                                + " optimizer, progressDeadlineSeconds, scheduling, suspend, training,"
+                                + " ttlSecondsAfterFinished, worker]",
                         "spec.model: required");
     }
 
@@ -248,10 +250,10 @@ class ManifestErrorsTest {
                 .singleElement()
                 .asString()
                 .startsWith("metadata.name: expected a DNS-1035 label");
-        assertThat(rejection(MINIMAL.replace("name: demo", "name: " + "a".repeat(64))).problems())
+        assertThat(rejection(MINIMAL.replace("name: demo", "name: " + "a".repeat(62))).problems())
                 .containsExactly(
-                        "metadata.name: expected at most 63 characters (pod and Service names derive"
-                                + " from it), got 64");
+                        "metadata.name: expected at most 61 characters (the pods are named <name>-0"
+                                + " and <name>-1), got 62");
         assertThat(rejection(MINIMAL.replace("{name: demo}", "{namespace: a}")).problems())
                 .containsExactly("metadata.name: required");
     }

@@ -93,8 +93,10 @@ class ManifestOverridesTest {
                                 + " spec.training.epoch=3)");
         assertThat(rejection(MINIMAL, "spec.trainnig.epochs=3").problems())
                 .containsExactly(
-                        "spec.trainnig: unknown field; expected one of [checkpoint, communication, dataset, model,"
-                                + " optimizer, training] (from --set spec.trainnig.epochs=3)");
+                        "spec.trainnig: unknown field; expected one of "
+                                + "[activeDeadlineSeconds, checkpoint, communication, dataset, failurePolicy, model,"
+                                + " optimizer, progressDeadlineSeconds, scheduling, suspend, training,"
+                                + " ttlSecondsAfterFinished, worker] (from --set spec.trainnig.epochs=3)");
     }
 
     @Test

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sharpness.api.manifest.TrainingIdentity;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
@@ -30,12 +30,8 @@ import dev.sharpness.trainer.optim.StepResult;
 import dev.sharpness.trainer.optim.TrainingMethod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -365,21 +361,9 @@ public final class TrainingRun {
         }
     }
 
-    /**
-     * The hash of everything that defines the trajectory: the spec without where checkpoints go and
-     * without {@code maxSteps} (a run stopped early may be resumed with a later stop).
-     */
+    /** The hash of everything that defines the trajectory ({@link TrainingIdentity}). */
     public static String specHash(SamTrainingJobSpec spec) {
-        ObjectNode tree = JSON.valueToTree(spec);
-        tree.remove("checkpoint");
-        ((ObjectNode) tree.get("training")).remove("maxSteps");
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of()
-                    .formatHex(digest.digest(tree.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return TrainingIdentity.hash(spec);
     }
 
     /** The loop's mutable bookkeeping, saved as a {@link RunPosition}. */

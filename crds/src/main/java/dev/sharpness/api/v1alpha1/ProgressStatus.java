@@ -1,0 +1,161 @@
+package dev.sharpness.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** Training progress as rank 0 last reported it. */
+public class ProgressStatus {
+    @JsonPropertyDescription("Current epoch (1-based).")
+    private Integer epoch;
+
+    @JsonPropertyDescription("Epochs in the run.")
+    private Integer epochs;
+
+    @JsonPropertyDescription("Steps done.")
+    private Long step;
+
+    @JsonPropertyDescription("Steps in the run.")
+    private Long totalSteps;
+
+    @JsonPropertyDescription("Steps done as a percentage of the run.")
+    private Integer percent;
+
+    @JsonPropertyDescription("Estimated seconds to the end at the current speed.")
+    private Long etaSeconds;
+
+    @JsonPropertyDescription("Mean training loss of the current epoch so far.")
+    private Double trainLoss;
+
+    @JsonPropertyDescription("Training accuracy of the current epoch so far.")
+    private Double trainAccuracy;
+
+    @JsonPropertyDescription("Validation accuracy after the last finished epoch.")
+    private Double validationAccuracy;
+
+    @JsonPropertyDescription("Test accuracy after the last finished epoch.")
+    private Double testAccuracy;
+
+    @JsonPropertyDescription("Training speed.")
+    private Double stepsPerSecond;
+
+    @JsonPropertyDescription("Mean milliseconds per step spent exchanging gradients (SAMPa).")
+    private Double exchangeMillis;
+
+    @JsonPropertyDescription("When the operator last read progress (RFC 3339).")
+    private String updateTime;
+
+    @JsonPropertyDescription(
+            "When the step count last moved (RFC 3339); the progress deadline counts from here.")
+    private String lastStepChangeTime;
+
+    public Integer getEpoch() {
+        return epoch;
+    }
+
+    public void setEpoch(Integer epoch) {
+        this.epoch = epoch;
+    }
+
+    public Integer getEpochs() {
+        return epochs;
+    }
+
+    public void setEpochs(Integer epochs) {
+        this.epochs = epochs;
+    }
+
+    public Long getStep() {
+        return step;
+    }
+
+    public void setStep(Long step) {
+        this.step = step;
+    }
+
+    public Long getTotalSteps() {
+        return totalSteps;
+    }
+
+    public void setTotalSteps(Long totalSteps) {
+        this.totalSteps = totalSteps;
+    }
+
+    public Integer getPercent() {
+        return percent;
+    }
+
+    public void setPercent(Integer percent) {
+        this.percent = percent;
+    }
+
+    public Long getEtaSeconds() {
+        return etaSeconds;
+    }
+
+    public void setEtaSeconds(Long etaSeconds) {
+        this.etaSeconds = etaSeconds;
+    }
+
+    public Double getTrainLoss() {
+        return trainLoss;
+    }
+
+    public void setTrainLoss(Double trainLoss) {
+        this.trainLoss = trainLoss;
+    }
+
+    public Double getTrainAccuracy() {
+        return trainAccuracy;
+    }
+
+    public void setTrainAccuracy(Double trainAccuracy) {
+        this.trainAccuracy = trainAccuracy;
+    }
+
+    public Double getValidationAccuracy() {
+        return validationAccuracy;
+    }
+
+    public void setValidationAccuracy(Double validationAccuracy) {
+        this.validationAccuracy = validationAccuracy;
+    }
+
+    public Double getTestAccuracy() {
+        return testAccuracy;
+    }
+
+    public void setTestAccuracy(Double testAccuracy) {
+        this.testAccuracy = testAccuracy;
+    }
+
+    public Double getStepsPerSecond() {
+        return stepsPerSecond;
+    }
+
+    public void setStepsPerSecond(Double stepsPerSecond) {
+        this.stepsPerSecond = stepsPerSecond;
+    }
+
+    public Double getExchangeMillis() {
+        return exchangeMillis;
+    }
+
+    public void setExchangeMillis(Double exchangeMillis) {
+        this.exchangeMillis = exchangeMillis;
+    }
+
+    public String getUpdateTime() {
+        return updateTime;
+    }
+
+    public void setUpdateTime(String updateTime) {
+        this.updateTime = updateTime;
+    }
+
+    public String getLastStepChangeTime() {
+        return lastStepChangeTime;
+    }
+
+    public void setLastStepChangeTime(String lastStepChangeTime) {
+        this.lastStepChangeTime = lastStepChangeTime;
+    }
+}
