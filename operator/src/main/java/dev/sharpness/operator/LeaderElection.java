@@ -1,0 +1,16 @@
+package dev.sharpness.operator;
+
+import dev.sharpness.operator.config.OperatorConfig;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import jakarta.inject.Singleton;
+
+/**
+ * Leader election on a Lease in the operator's namespace: with several replicas, one reconciles and
+ * the others wait to take over.
+ */
+@Singleton
+public class LeaderElection extends LeaderElectionConfiguration {
+    public LeaderElection(OperatorConfig config) {
+        super("sam-operator-leader", config.namespace());
+    }
+}

@@ -1,0 +1,300 @@
+package dev.sharpness.operator.pods;
+
+import dev.sharpness.api.v1alpha1.CheckpointSpec;
+import dev.sharpness.api.v1alpha1.Constants;
+import dev.sharpness.api.v1alpha1.DatasetSpec;
+import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.api.v1alpha1.SchedulingSpec;
+import dev.sharpness.api.v1alpha1.WorkerSpec;
+import dev.sharpness.api.v1alpha1.WorkerTemplateSpec;
+import dev.sharpness.operator.children.JobNames;
+import dev.sharpness.operator.children.Owners;
+import dev.sharpness.operator.children.TrainerPaths;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodAffinityTerm;
+import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The trainer pods of one execution attempt: {@code <job>-0} and {@code <job>-1} for SAMPa, {@code
+ * <job>-0} otherwise. A pure function of the job, the attempt and the default image, so every
+ * detail of the pod contract is testable without a server.
+ */
+public final class WorkerPods {
+    /** The trainer container's name; status reads its exit code and termination message. */
+    public static final String CONTAINER = "trainer";
+
+    /** The non-root user of the trainer image. */
+    static final long USER = 65532;
+
+    /** Rank 0 writes a checkpoint on SIGTERM; this is its time to do so. */
+    static final long GRACE_SECONDS = 60;
+
+    private static final String KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
+    private static final String KUEUE_GROUP = "kueue.x-k8s.io/pod-group-name";
+    private static final String KUEUE_COUNT = "kueue.x-k8s.io/pod-group-total-count";
+    private static final String HOSTNAME_TOPOLOGY = "kubernetes.io/hostname";
+
+    /** Environment the operator sets; a job's template cannot override these. */
+    private static final Set<String> CONTRACT_ENV =
+            Set.of("SAM_RANK", "SAM_PEER", "SAM_ATTEMPT", "SAM_TOKEN_FILE");
+
+    private WorkerPods() {}
+
+    public static List<Pod> desired(SamTrainingJob job, int attempt, String defaultImage) {
+        List<Pod> pods = new ArrayList<>();
+        for (int rank = 0; rank < JobNames.workers(job); rank++) {
+            pods.add(pod(job, rank, attempt, defaultImage));
+        }
+        return pods;
+    }
+
+    static Pod pod(SamTrainingJob job, int rank, int attempt, String defaultImage) {
+        WorkerSpec worker = job.getSpec().getWorker();
+        WorkerTemplateSpec template =
+                worker.getTemplate() != null ? worker.getTemplate() : new WorkerTemplateSpec();
+        SchedulingSpec scheduling = job.getSpec().getScheduling();
+        String image = worker.getImage() != null ? worker.getImage() : defaultImage;
+
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (template.getLabels() != null) {
+            labels.putAll(template.getLabels());
+        }
+        labels.putAll(attemptLabels(job, attempt));
+        labels.put(Constants.LABEL_RANK, Integer.toString(rank));
+        labels.put(Constants.LABEL_ROLE, JobNames.role(job, rank));
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (template.getAnnotations() != null) {
+            annotations.putAll(template.getAnnotations());
+        }
+        if (!isBlank(scheduling.getQueueName())) {
+            labels.put(KUEUE_QUEUE, scheduling.getQueueName());
+            labels.put(KUEUE_GROUP, job.getMetadata().getName() + "-" + attempt);
+            annotations.put(KUEUE_COUNT, Integer.toString(JobNames.workers(job)));
+        }
+
+        var metadata = Owners.ownedBy(job, JobNames.pod(job, rank), labels);
+        metadata.setAnnotations(annotations);
+
+        PodSpecBuilder spec =
+                new PodSpecBuilder()
+                        .withRestartPolicy("Never")
+                        .withHostname(JobNames.pod(job, rank))
+                        .withSubdomain(JobNames.service(job))
+                        .withAutomountServiceAccountToken(false)
+                        .withServiceAccountName(template.getServiceAccountName())
+                        .withTerminationGracePeriodSeconds(GRACE_SECONDS)
+                        .withNodeSelector(template.getNodeSelector())
+                        .withTolerations(template.getTolerations())
+                        .withImagePullSecrets(template.getImagePullSecrets())
+                        .withAffinity(affinity(job, attempt))
+                        .withNewSecurityContext()
+                        .withRunAsNonRoot(true)
+                        .withRunAsUser(USER)
+                        .withRunAsGroup(USER)
+                        .withFsGroup(USER)
+                        .withNewSeccompProfile()
+                        .withType("RuntimeDefault")
+                        .endSeccompProfile()
+                        .endSecurityContext()
+                        .withVolumes(volumes(job))
+                        .withContainers(
+                                new ContainerBuilder()
+                                        .withName(CONTAINER)
+                                        .withImage(image)
+                                        .withImagePullPolicy("IfNotPresent")
+                                        .withArgs(
+                                                "worker",
+                                                "--manifest",
+                                                TrainerPaths.MANIFEST,
+                                                "--out",
+                                                TrainerPaths.runFolder(job),
+                                                "--resume",
+                                                "--termination-log",
+                                                "/dev/termination-log")
+                                        .withEnv(env(job, rank, attempt, template))
+                                        .addNewPort()
+                                        .withName("exchange")
+                                        .withContainerPort(
+                                                job.getSpec().getCommunication().getPort())
+                                        .endPort()
+                                        .addNewPort()
+                                        .withName("metrics")
+                                        .withContainerPort(TrainerPaths.METRICS_PORT)
+                                        .endPort()
+                                        .withResources(worker.getResources())
+                                        .withTerminationMessagePolicy("File")
+                                        .withNewSecurityContext()
+                                        .withAllowPrivilegeEscalation(false)
+                                        .withReadOnlyRootFilesystem(true)
+                                        .withRunAsNonRoot(true)
+                                        .withNewCapabilities()
+                                        .withDrop("ALL")
+                                        .endCapabilities()
+                                        .endSecurityContext()
+                                        .withVolumeMounts(mounts(job))
+                                        .build());
+        if (!isBlank(scheduling.getPriorityClassName())) {
+            spec.withPriorityClassName(scheduling.getPriorityClassName());
+        }
+        if (!isBlank(scheduling.getSchedulerName())) {
+            spec.withSchedulerName(scheduling.getSchedulerName());
+        }
+        return new PodBuilder().withMetadata(metadata).withSpec(spec.build()).build();
+    }
+
+    /** Labels shared by the pods of one attempt; selectors use them. */
+    public static Map<String, String> attemptLabels(SamTrainingJob job, int attempt) {
+        Map<String, String> labels = Owners.jobLabels(job);
+        labels.put(Constants.LABEL_ATTEMPT, Integer.toString(attempt));
+        return labels;
+    }
+
+    private static List<EnvVar> env(
+            SamTrainingJob job, int rank, int attempt, WorkerTemplateSpec template) {
+        List<EnvVar> env = new ArrayList<>();
+        if (template.getEnv() != null) {
+            template.getEnv().stream()
+                    .filter(variable -> !CONTRACT_ENV.contains(variable.getName()))
+                    .forEach(env::add);
+        }
+        env.add(new EnvVar("SAM_RANK", Integer.toString(rank), null));
+        env.add(new EnvVar("SAM_ATTEMPT", Integer.toString(attempt), null));
+        env.add(new EnvVar("SAM_TOKEN_FILE", TrainerPaths.TOKEN_FILE, null));
+        if (rank > 0) {
+            env.add(new EnvVar("SAM_PEER", peer(job), null));
+        }
+        // PyTorch's native library is unpacked from the jar; the root file system is read-only.
+        env.add(new EnvVar("DJL_CACHE_DIR", TrainerPaths.TMP + "/djl", null));
+        return env;
+    }
+
+    /** Rank 0's stable address through the headless Service. */
+    public static String peer(SamTrainingJob job) {
+        return JobNames.pod(job, 0)
+                + "."
+                + JobNames.service(job)
+                + "."
+                + job.getMetadata().getNamespace()
+                + ".svc:"
+                + job.getSpec().getCommunication().getPort();
+    }
+
+    private static Affinity affinity(SamTrainingJob job, int attempt) {
+        if (JobNames.workers(job) == 1) {
+            return null;
+        }
+        LabelSelector partner =
+                new LabelSelectorBuilder().withMatchLabels(attemptLabels(job, attempt)).build();
+        PodAffinityTerm sameHost =
+                new PodAffinityTermBuilder()
+                        .withLabelSelector(partner)
+                        .withTopologyKey(HOSTNAME_TOPOLOGY)
+                        .build();
+        AffinityBuilder affinity = new AffinityBuilder();
+        switch (job.getSpec().getScheduling().getPlacement()) {
+            case SAME_NODE ->
+                    affinity.withNewPodAffinity()
+                            .withRequiredDuringSchedulingIgnoredDuringExecution(sameHost)
+                            .endPodAffinity();
+            case SPREAD ->
+                    affinity.withNewPodAntiAffinity()
+                            .withRequiredDuringSchedulingIgnoredDuringExecution(sameHost)
+                            .endPodAntiAffinity();
+            case ANY ->
+                    affinity.withNewPodAffinity()
+                            .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                            .withWeight(100)
+                            .withPodAffinityTerm(sameHost)
+                            .endPreferredDuringSchedulingIgnoredDuringExecution()
+                            .endPodAffinity();
+        }
+        return affinity.build();
+    }
+
+    private static List<Volume> volumes(SamTrainingJob job) {
+        List<Volume> volumes = new ArrayList<>();
+        volumes.add(
+                new VolumeBuilder()
+                        .withName("job")
+                        .withNewConfigMap()
+                        .withName(JobNames.configMap(job))
+                        .endConfigMap()
+                        .build());
+        volumes.add(
+                new VolumeBuilder()
+                        .withName("token")
+                        .withNewSecret()
+                        .withSecretName(JobNames.secret(job))
+                        .withDefaultMode(0400)
+                        .endSecret()
+                        .build());
+        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+        CheckpointSpec checkpoint = job.getSpec().getCheckpoint();
+        VolumeBuilder checkpoints = new VolumeBuilder().withName("checkpoints");
+        if (checkpoint.getVolume() != null) {
+            checkpoints
+                    .withNewPersistentVolumeClaim()
+                    .withClaimName(checkpoint.getVolume().getClaimName())
+                    .withReadOnly(false)
+                    .endPersistentVolumeClaim();
+        } else {
+            checkpoints.withNewEmptyDir().endEmptyDir();
+        }
+        volumes.add(checkpoints.build());
+        DatasetSpec dataset = job.getSpec().getDataset();
+        if (dataset.getVolume() != null) {
+            volumes.add(
+                    new VolumeBuilder()
+                            .withName("data")
+                            .withNewPersistentVolumeClaim()
+                            .withClaimName(dataset.getVolume().getClaimName())
+                            .withReadOnly(dataset.getVolume().isReadOnly())
+                            .endPersistentVolumeClaim()
+                            .build());
+        }
+        return volumes;
+    }
+
+    private static List<VolumeMount> mounts(SamTrainingJob job) {
+        List<VolumeMount> mounts = new ArrayList<>();
+        mounts.add(mount("job", TrainerPaths.CONFIG_DIRECTORY, true));
+        mounts.add(mount("token", TrainerPaths.TOKEN_DIRECTORY, true));
+        mounts.add(mount("tmp", TrainerPaths.TMP, false));
+        mounts.add(mount("checkpoints", TrainerPaths.checkpointMount(job), false));
+        DatasetSpec dataset = job.getSpec().getDataset();
+        if (dataset.getVolume() != null) {
+            mounts.add(
+                    mount("data", TrainerPaths.dataMount(job), dataset.getVolume().isReadOnly()));
+        }
+        return mounts;
+    }
+
+    private static VolumeMount mount(String volume, String path, boolean readOnly) {
+        return new VolumeMountBuilder()
+                .withName(volume)
+                .withMountPath(path)
+                .withReadOnly(readOnly)
+                .build();
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.sharpness.operator.progress;
+
+import java.time.Instant;
+
+/**
+ * One answer of rank 0's {@code GetProgress}.
+ *
+ * @param attempt the execution attempt whose rank 0 answered
+ * @param readAt when the operator received it
+ */
+public record ProgressReading(
+        int attempt,
+        int epoch,
+        long step,
+        long totalSteps,
+        double trainLoss,
+        double trainAccuracy,
+        double validationAccuracy,
+        double testAccuracy,
+        double stepsPerSecond,
+        double exchangeMillis,
+        long lastCheckpointStep,
+        Instant readAt) {}

@@ -1,0 +1,351 @@
+package dev.sharpness.operator.reconcile;
+
+import dev.sharpness.api.v1alpha1.Constants;
+import dev.sharpness.api.v1alpha1.Phase;
+import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.api.v1alpha1.SamTrainingJobStatus;
+import dev.sharpness.api.v1alpha1.VolumeClaimSpec;
+import dev.sharpness.operator.children.ExchangeNetworkPolicy;
+import dev.sharpness.operator.children.ExchangeSecret;
+import dev.sharpness.operator.children.JobConfigMap;
+import dev.sharpness.operator.children.JobNames;
+import dev.sharpness.operator.children.PairService;
+import dev.sharpness.operator.config.OperatorConfig;
+import dev.sharpness.operator.config.OperatorSettings;
+import dev.sharpness.operator.events.JobEvents;
+import dev.sharpness.operator.metrics.OperatorMetrics;
+import dev.sharpness.operator.pods.ObservedWorker;
+import dev.sharpness.operator.pods.WorkerPods;
+import dev.sharpness.operator.progress.ProgressPoller;
+import dev.sharpness.operator.progress.ProgressReading;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Owns a SamTrainingJob's pods and their companions (ConfigMap, Secret, Service, NetworkPolicy):
+ * observes the pods, lets {@link Lifecycle} decide, carries the decision out, and writes the
+ * status. Never blocks: progress comes from {@link ProgressPoller} in the background, waits are
+ * {@code rescheduleAfter}.
+ */
+@ControllerConfiguration(name = SamTrainingJobReconciler.NAME, triggerReconcilerOnAllEvents = true)
+public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
+    public static final String NAME = "samtrainingjob";
+    private static final Logger LOG = Logger.getLogger(SamTrainingJobReconciler.class);
+
+    private final OperatorSettings settings;
+    private final ProgressPoller progress;
+    private final OperatorMetrics metrics;
+    private final Clock clock;
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private InformerEventSource<Pod, SamTrainingJob> podEvents;
+
+    @Inject
+    public SamTrainingJobReconciler(OperatorConfig config, MeterRegistry registry) {
+        this(
+                OperatorSettings.from(config),
+                new ProgressPoller(config.progressPollInterval(), Clock.systemUTC()),
+                new OperatorMetrics(registry),
+                Clock.systemUTC());
+    }
+
+    public SamTrainingJobReconciler(
+            OperatorSettings settings,
+            ProgressPoller progress,
+            OperatorMetrics metrics,
+            Clock clock) {
+        this.settings = settings;
+        this.progress = progress;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, SamTrainingJob>> prepareEventSources(
+            EventSourceContext<SamTrainingJob> context) {
+        podEvents =
+                new InformerEventSource<>(
+                        InformerEventSourceConfiguration.from(Pod.class, SamTrainingJob.class)
+                                .withLabelSelector(
+                                        Constants.LABEL_MANAGED_BY + "=" + Constants.MANAGED_BY)
+                                .build(),
+                        context);
+        return List.of(podEvents);
+    }
+
+    @Override
+    public UpdateControl<SamTrainingJob> reconcile(
+            SamTrainingJob job, Context<SamTrainingJob> context) {
+        long started = System.nanoTime();
+        String key = key(job);
+        if (context.isPrimaryResourceDeleted()) {
+            // Owner references take the children with the job; only our own memory is left.
+            progress.forget(key);
+            metrics.forget(key);
+            tokens.remove(key);
+            return UpdateControl.noUpdate();
+        }
+        Instant now = clock.instant();
+        List<ObservedWorker> workers =
+                context.getSecondaryResources(Pod.class).stream().map(ObservedWorker::of).toList();
+        Optional<ProgressReading> reading = progress.latest(key);
+        Lifecycle.Plan plan =
+                Lifecycle.plan(
+                        job,
+                        workers,
+                        reading,
+                        Optional.empty(),
+                        now,
+                        settings.progressPollInterval());
+        KubernetesClient client = context.getClient();
+        if (plan.pods() == Lifecycle.PodAction.CREATE) {
+            Optional<String> invalid = missingReferences(job, client);
+            if (invalid.isPresent()) {
+                plan =
+                        Lifecycle.plan(
+                                job,
+                                workers,
+                                reading,
+                                invalid,
+                                now,
+                                settings.progressPollInterval());
+            }
+        }
+
+        carryOut(job, plan, client);
+        SamTrainingJobStatus before = job.getStatus();
+        if (!sameStatus(before, plan.status())) {
+            SamTrainingJobStatus status = plan.status();
+            PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+                    job,
+                    context,
+                    fresh -> {
+                        fresh.setStatus(status);
+                        return fresh;
+                    });
+            JobEvents events = new JobEvents(client);
+            plan.events().forEach(event -> events.record(job, event, now));
+            logTransition(job, before, status);
+        }
+        afterwards(job, plan, workers, client, key);
+        metrics.reconciled(Duration.ofNanos(System.nanoTime() - started));
+        UpdateControl<SamTrainingJob> control = UpdateControl.noUpdate();
+        if (plan.requeueAfter() != null) {
+            control.rescheduleAfter(plan.requeueAfter());
+        }
+        return control;
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<SamTrainingJob> updateErrorStatus(
+            SamTrainingJob job, Context<SamTrainingJob> context, Exception e) {
+        LOG.warnf(e, "reconciling %s failed; retrying", key(job));
+        new JobEvents(context.getClient())
+                .record(
+                        job,
+                        new Lifecycle.Event(true, "ReconcileError", String.valueOf(e.getMessage())),
+                        clock.instant());
+        return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+
+    /** Applies the plan's pod action; a new attempt first brings its companions up to date. */
+    private void carryOut(SamTrainingJob job, Lifecycle.Plan plan, KubernetesClient client) {
+        String namespace = job.getMetadata().getNamespace();
+        switch (plan.pods()) {
+            case CREATE -> {
+                ensureCompanions(job, client);
+                for (Pod pod :
+                        WorkerPods.desired(
+                                job,
+                                plan.status().getExecutionAttempt(),
+                                settings.defaultTrainerImage())) {
+                    createIfAbsent(client, pod);
+                    podEvents.handleRecentResourceCreate(ResourceID.fromResource(job), pod);
+                }
+            }
+            case DELETE ->
+                    client.pods()
+                            .inNamespace(namespace)
+                            .withLabel(Constants.LABEL_JOB, job.getMetadata().getName())
+                            .withLabel(Constants.LABEL_MANAGED_BY, Constants.MANAGED_BY)
+                            .delete();
+            case NONE -> {}
+        }
+        if (plan.deleteJob()) {
+            LOG.infof("%s: ttlSecondsAfterFinished passed; deleting the job", key(job));
+            client.resource(job).delete();
+        }
+    }
+
+    /**
+     * ConfigMap and NetworkPolicy follow the spec (it may have changed while suspended); the Secret
+     * and Service are created once.
+     */
+    private void ensureCompanions(SamTrainingJob job, KubernetesClient client) {
+        client.resource(JobConfigMap.desired(job)).createOr(existing -> existing.update());
+        client.resource(ExchangeNetworkPolicy.desired(job, settings.operatorNamespace()))
+                .createOr(existing -> existing.update());
+        Secret secret =
+                client.secrets()
+                        .inNamespace(job.getMetadata().getNamespace())
+                        .withName(JobNames.secret(job))
+                        .get();
+        if (secret == null) {
+            createIfAbsent(client, ExchangeSecret.desired(job));
+        }
+        createIfAbsent(client, PairService.desired(job));
+    }
+
+    private static void createIfAbsent(KubernetesClient client, HasMetadata resource) {
+        try {
+            client.resource(resource).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+        }
+    }
+
+    /** Claims the spec names that do not exist: only the operator can see those. */
+    static Optional<String> missingReferences(SamTrainingJob job, KubernetesClient client) {
+        String namespace = job.getMetadata().getNamespace();
+        for (Map.Entry<String, VolumeClaimSpec> reference :
+                Map.of(
+                                "spec.dataset.volume.claimName",
+                                Optional.ofNullable(job.getSpec().getDataset().getVolume()),
+                                "spec.checkpoint.volume.claimName",
+                                Optional.ofNullable(job.getSpec().getCheckpoint().getVolume()))
+                        .entrySet()
+                        .stream()
+                        .filter(e -> e.getValue().isPresent())
+                        .map(e -> Map.entry(e.getKey(), e.getValue().get()))
+                        .sorted(Map.Entry.comparingByKey())
+                        .toList()) {
+            String claim = reference.getValue().getClaimName();
+            PersistentVolumeClaim found =
+                    client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get();
+            if (found == null) {
+                return Optional.of(
+                        reference.getKey()
+                                + ": PersistentVolumeClaim \""
+                                + claim
+                                + "\" does not exist in namespace "
+                                + namespace);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Progress polling, metrics and the operator's memory of the job after a reconcile. */
+    private void afterwards(
+            SamTrainingJob job,
+            Lifecycle.Plan plan,
+            List<ObservedWorker> workers,
+            KubernetesClient client,
+            String key) {
+        SamTrainingJobStatus status = plan.status();
+        metrics.phase(key, status.getPhase());
+        int restartsBefore = job.getStatus() == null ? 0 : job.getStatus().getRestarts();
+        if (status.getRestarts() > restartsBefore && status.getLastFailure() != null) {
+            metrics.restarted(status.getLastFailure().getReason());
+        }
+        if (status.getPhase() != Phase.RUNNING) {
+            if (status.getPhase().isFinished()) {
+                progress.forget(key);
+            }
+            return;
+        }
+        workers.stream()
+                .filter(w -> w.rank() == 0 && w.attempt() == status.getExecutionAttempt())
+                .filter(w -> w.podIp() != null && w.running())
+                .findFirst()
+                .ifPresent(
+                        rank0 -> {
+                            String token = token(job, client);
+                            if (token != null) {
+                                progress.requestIfDue(
+                                        new ProgressPoller.Target(
+                                                key,
+                                                status.getExecutionAttempt(),
+                                                rank0.podIp(),
+                                                job.getSpec().getCommunication().getPort(),
+                                                token));
+                            }
+                        });
+    }
+
+    private String token(SamTrainingJob job, KubernetesClient client) {
+        String cached = tokens.get(key(job));
+        if (cached != null) {
+            return cached;
+        }
+        Secret secret =
+                client.secrets()
+                        .inNamespace(job.getMetadata().getNamespace())
+                        .withName(JobNames.secret(job))
+                        .get();
+        if (secret == null) {
+            return null;
+        }
+        String token = ExchangeSecret.token(secret);
+        tokens.put(key(job), token);
+        return token;
+    }
+
+    private static boolean sameStatus(SamTrainingJobStatus before, SamTrainingJobStatus after) {
+        return before != null
+                && Objects.equals(Serialization.asJson(before), Serialization.asJson(after));
+    }
+
+    private static void logTransition(
+            SamTrainingJob job, SamTrainingJobStatus before, SamTrainingJobStatus after) {
+        Phase was = before == null ? null : before.getPhase();
+        if (was != after.getPhase()) {
+            LOG.infof(
+                    "%s: %s -> %s (attempt %d)",
+                    key(job),
+                    was == null ? "new" : was.display(),
+                    after.getPhase().display(),
+                    after.getExecutionAttempt());
+        } else {
+            LOG.debugf("%s: status updated", key(job));
+        }
+    }
+
+    static String key(SamTrainingJob job) {
+        return job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
+    }
+
+    /** Kept for tests that look at the ConfigMap the trainer will read. */
+    static ConfigMap configMap(SamTrainingJob job) {
+        return JobConfigMap.desired(job);
+    }
+}
