@@ -139,6 +139,12 @@ class WorkerPodsTest {
                         "spec.worker.template.env[0].value=seven",
                         "spec.worker.template.env[1].name=NCCL_DEBUG",
                         "spec.worker.template.env[1].value=INFO");
+        job.getSpec()
+                .getWorker()
+                .setResources(
+                        new ResourceRequirementsBuilder()
+                                .addToLimits("nvidia.com/gpu", new Quantity("1"))
+                                .build());
         Pod pod = WorkerPods.desired(job, 2, "t").get(1);
 
         assertThat(
