@@ -140,8 +140,10 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
             }
         }
 
-        carryOut(job, plan, client);
+        // The status write below may hand back the job with the new status: remember the old one.
         SamTrainingJobStatus before = job.getStatus();
+        int restartsBefore = before == null ? 0 : before.getRestarts();
+        carryOut(job, plan, client);
         if (!sameStatus(before, plan.status())) {
             SamTrainingJobStatus status = plan.status();
             PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
@@ -155,7 +157,7 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
             plan.events().forEach(event -> events.record(job, event, now));
             logTransition(job, before, status);
         }
-        afterwards(job, plan, workers, client, key);
+        afterwards(job, plan, workers, client, key, restartsBefore);
         metrics.reconciled(Duration.ofNanos(System.nanoTime() - started));
         UpdateControl<SamTrainingJob> control = UpdateControl.noUpdate();
         if (plan.requeueAfter() != null) {
@@ -187,8 +189,11 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
                                 job,
                                 plan.status().getExecutionAttempt(),
                                 settings.defaultTrainerImage())) {
-                    createIfAbsent(client, pod);
-                    podEvents.handleRecentResourceCreate(ResourceID.fromResource(job), pod);
+                    Pod created = createIfAbsent(client, pod);
+                    if (created != null) {
+                        // The next reconcile must see the pod even if the informer has not yet.
+                        podEvents.handleRecentResourceCreate(ResourceID.fromResource(job), created);
+                    }
                 }
             }
             case DELETE ->
@@ -224,13 +229,15 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
         createIfAbsent(client, PairService.desired(job));
     }
 
-    private static void createIfAbsent(KubernetesClient client, HasMetadata resource) {
+    /** Creates the resource; null when it already exists (a reconcile repeated after a crash). */
+    private static <R extends HasMetadata> R createIfAbsent(KubernetesClient client, R resource) {
         try {
-            client.resource(resource).create();
+            return client.resource(resource).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                 throw e;
             }
+            return null;
         }
     }
 
@@ -270,10 +277,10 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
             Lifecycle.Plan plan,
             List<ObservedWorker> workers,
             KubernetesClient client,
-            String key) {
+            String key,
+            int restartsBefore) {
         SamTrainingJobStatus status = plan.status();
         metrics.phase(key, status.getPhase());
-        int restartsBefore = job.getStatus() == null ? 0 : job.getStatus().getRestarts();
         if (status.getRestarts() > restartsBefore && status.getLastFailure() != null) {
             metrics.restarted(status.getLastFailure().getReason());
         }

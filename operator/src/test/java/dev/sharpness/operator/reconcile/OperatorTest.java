@@ -1,0 +1,324 @@
+package dev.sharpness.operator.reconcile;
+
+import static dev.sharpness.operator.testing.TestJobs.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sharpness.api.v1alpha1.Constants;
+import dev.sharpness.api.v1alpha1.Phase;
+import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.operator.children.ExchangeSecret;
+import dev.sharpness.operator.testing.RunningOperator;
+import dev.sharpness.operator.testing.StandInTrainer;
+import dev.sharpness.operator.testing.TestJobs;
+import dev.sharpness.operator.testing.TestKubelet;
+import dev.sharpness.trainer.exchange.proto.Progress;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator end to end against the Fabric8 mock API server in CRUD mode: the real reconciler in
+ * the real operator SDK runtime, a test kubelet moving pods, and a stand-in for rank 0's progress
+ * server.
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorTest {
+    static KubernetesClient client;
+    static KubernetesMockServer server;
+
+    private RunningOperator operator;
+    private StandInTrainer trainer;
+    private TestKubelet kubelet;
+
+    @BeforeEach
+    void start() throws Exception {
+        CustomResourceDefinition crd =
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .load(Path.of("../crds/samtrainingjobs.sharpness.dev-v1.yml").toFile())
+                        .item();
+        client.resource(crd).createOr(existing -> existing.update());
+        trainer = new StandInTrainer();
+        kubelet = new TestKubelet(client, NAMESPACE);
+        operator = new RunningOperator(client, NAMESPACE);
+    }
+
+    @AfterEach
+    void stop() {
+        operator.close();
+        trainer.close();
+    }
+
+    @Test
+    void sampaJobRunsAsAPairWithProgressInStatusAndSucceeds() {
+        SamTrainingJob job = create(TestJobs.sampa("happy", port()));
+
+        List<Pod> pods = awaitPods("happy", 2, "0");
+        assertThat(pods)
+                .extracting(p -> p.getMetadata().getName())
+                .containsExactly("happy-0", "happy-1");
+        List<HasMetadata> companions =
+                List.of(
+                        client.configMaps().inNamespace(NAMESPACE).withName("happy-config").get(),
+                        client.secrets().inNamespace(NAMESPACE).withName("happy-exchange").get(),
+                        client.services().inNamespace(NAMESPACE).withName("happy").get(),
+                        client.network()
+                                .v1()
+                                .networkPolicies()
+                                .inNamespace(NAMESPACE)
+                                .withName("happy-exchange")
+                                .get());
+        assertThat(Stream.concat(companions.stream(), pods.stream()))
+                .allSatisfy(
+                        child ->
+                                assertThat(child.getMetadata().getOwnerReferences())
+                                        .singleElement()
+                                        .satisfies(
+                                                o -> assertThat(o.getUid()).isEqualTo(uid(job))));
+        awaitPhase("happy", Phase.STARTING);
+
+        trainer.expectToken(
+                ExchangeSecret.token(
+                        client.secrets().inNamespace(NAMESPACE).withName("happy-exchange").get()));
+        trainer.report(
+                Progress.newBuilder()
+                        .setEpoch(1)
+                        .setStep(30)
+                        .setTotalSteps(120)
+                        .setTestAccuracy(0.5)
+                        .setStepsPerSecond(10)
+                        .build());
+        kubelet.runAll("happy");
+        awaitPhase("happy", Phase.RUNNING);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () ->
+                                assertThat(get("happy").getStatus().getProgress())
+                                        .isNotNull()
+                                        .satisfies(
+                                                p -> {
+                                                    assertThat(p.getStep()).isEqualTo(30);
+                                                    assertThat(p.getPercent()).isEqualTo(25);
+                                                }));
+
+        String summary = "{\"testAccuracy\":0.91,\"steps\":120,\"parameterChecksum\":\"cafe\"}";
+        kubelet.terminate("happy-1", 0, summary);
+        kubelet.terminate("happy-0", 0, summary);
+        awaitPhase("happy", Phase.SUCCEEDED);
+        SamTrainingJob done = get("happy");
+        assertThat(done.getStatus().getResult().getParameterChecksum()).isEqualTo("cafe");
+        assertThat(done.getStatus().getResult().getTestAccuracy()).isEqualTo(0.91);
+        assertThat(done.getStatus().getCompletionTime()).isNotNull();
+        assertThat(events("happy"))
+                .contains("Starting", "Running", Constants.REASON_TRAINING_FINISHED);
+    }
+
+    @Test
+    void restartsWholePairWhenOneWorkerFails() {
+        create(TestJobs.sampa("restart", port(), "spec.failurePolicy.backoff.initialSeconds=1"));
+        awaitPods("restart", 2, "0");
+        kubelet.runAll("restart");
+        awaitPhase("restart", Phase.RUNNING);
+
+        kubelet.terminate("restart-1", 137, "OOMKilled");
+
+        List<Pod> next = awaitPods("restart", 2, "1");
+        assertThat(next)
+                .allSatisfy(
+                        p ->
+                                assertThat(
+                                                p.getStatus() == null
+                                                        || p.getStatus().getPhase() == null)
+                                        .isTrue());
+        SamTrainingJob job = get("restart");
+        assertThat(job.getStatus().getRestarts()).isEqualTo(1);
+        assertThat(job.getStatus().getRestartsCountTowardsLimit()).isEqualTo(1);
+        assertThat(job.getStatus().getExecutionAttempt()).isEqualTo(1);
+        assertThat(job.getStatus().getLastFailure().getRank()).isEqualTo(1);
+        assertThat(job.getStatus().getLastFailure().getExitCode()).isEqualTo(137);
+        assertThat(events("restart")).contains(Constants.REASON_WORKER_FAILED);
+        assertThat(operator.metrics().find("sam_operator_restarts").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void operatorRestartInTheMiddleOfAJobCreatesNoDuplicatePodsAndLosesNoStatus() {
+        create(TestJobs.sampa("reborn", port()));
+        List<Pod> before = awaitPods("reborn", 2, "0");
+        kubelet.runAll("reborn");
+        awaitPhase("reborn", Phase.RUNNING);
+        SamTrainingJob running = get("reborn");
+
+        operator.close();
+        operator = new RunningOperator(client, NAMESPACE);
+        // Let the new operator reconcile the job a few times.
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+
+        List<Pod> after = kubelet.pods("reborn");
+        assertThat(after)
+                .extracting(p -> p.getMetadata().getUid())
+                .containsExactlyElementsOf(
+                        before.stream().map(p -> p.getMetadata().getUid()).toList());
+        SamTrainingJob now = get("reborn");
+        assertThat(now.getStatus().getPhase()).isEqualTo(Phase.RUNNING);
+        assertThat(now.getStatus().getStartTime()).isEqualTo(running.getStatus().getStartTime());
+        assertThat(now.getStatus().getExecutionAttempt()).isZero();
+        assertThat(now.getStatus().getRestarts()).isZero();
+    }
+
+    @Test
+    void statusWriteSurvivesAConflict() {
+        // The first status write meets a real conflict: someone else changes the job just then.
+        String path =
+                "/apis/sharpness.dev/v1alpha1/namespaces/"
+                        + NAMESPACE
+                        + "/samtrainingjobs/conflict/status";
+        server.expect()
+                .put()
+                .withPath(path)
+                .andReply(
+                        409,
+                        request -> {
+                            // The change lands right after the refusal, from another thread: the
+                            // mock server answers on one event loop, never call it from here.
+                            CompletableFuture.runAsync(
+                                    () ->
+                                            edit(
+                                                    "conflict",
+                                                    j ->
+                                                            j.getMetadata()
+                                                                    .setAnnotations(
+                                                                            Map.of(
+                                                                                    "touched",
+                                                                                    "yes"))));
+                            return new StatusBuilder()
+                                    .withCode(409)
+                                    .withReason("Conflict")
+                                    .withMessage("the object has been modified")
+                                    .build();
+                        })
+                .once();
+
+        create(TestJobs.sampa("conflict", port()));
+
+        awaitPhase("conflict", Phase.STARTING);
+        assertThat(kubelet.pods("conflict")).hasSize(2);
+        assertThat(get("conflict").getMetadata().getAnnotations()).containsEntry("touched", "yes");
+    }
+
+    @Test
+    void suspendDeletesThePodsAndResumeStartsANewAttempt() {
+        create(TestJobs.sam("solo", port()));
+        awaitPods("solo", 1, "0");
+        kubelet.runAll("solo");
+        awaitPhase("solo", Phase.RUNNING);
+
+        edit("solo", j -> j.getSpec().setSuspend(true));
+        awaitPhase("solo", Phase.SUSPENDED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods("solo").isEmpty());
+
+        edit("solo", j -> j.getSpec().setSuspend(false));
+        awaitPods("solo", 1, "1");
+        assertThat(get("solo").getStatus().getRestarts()).isZero();
+    }
+
+    @Test
+    void missingClaimFailsTheJobNamingTheField() {
+        create(TestJobs.sampa("claim", port(), "spec.dataset.volume.claimName=imagenet"));
+
+        awaitPhase("claim", Phase.FAILED);
+        assertThat(get("claim").getStatus().getConditions())
+                .filteredOn(c -> c.getType().equals("Failed"))
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.getReason()).isEqualTo(Constants.REASON_INVALID_SPEC);
+                            assertThat(c.getMessage())
+                                    .startsWith(
+                                            "spec.dataset.volume.claimName: PersistentVolumeClaim \"imagenet\" does not exist");
+                        });
+        assertThat(kubelet.pods("claim")).isEmpty();
+    }
+
+    // ---- helpers ----
+
+    private String port() {
+        return "spec.communication.port=" + trainer.port();
+    }
+
+    private SamTrainingJob create(SamTrainingJob job) {
+        job.getMetadata().setUid(null);
+        job.getMetadata().setGeneration(null);
+        return client.resource(job).create();
+    }
+
+    private SamTrainingJob get(String name) {
+        return client.resources(SamTrainingJob.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    private void edit(String name, java.util.function.Consumer<SamTrainingJob> change) {
+        client.resources(SamTrainingJob.class)
+                .inNamespace(NAMESPACE)
+                .withName(name)
+                .edit(
+                        j -> {
+                            change.accept(j);
+                            return j;
+                        });
+    }
+
+    private static String uid(SamTrainingJob job) {
+        return job.getMetadata().getUid();
+    }
+
+    private List<Pod> awaitPods(String job, int count, String attempt) {
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> {
+                            List<Pod> pods = kubelet.pods(job);
+                            return pods.size() == count
+                                    && pods.stream()
+                                            .allMatch(
+                                                    p ->
+                                                            attempt.equals(
+                                                                    p.getMetadata()
+                                                                            .getLabels()
+                                                                            .get(
+                                                                                    Constants
+                                                                                            .LABEL_ATTEMPT)));
+                        });
+        return kubelet.pods(job);
+    }
+
+    private void awaitPhase(String name, Phase phase) {
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> {
+                            SamTrainingJob job = get(name);
+                            assertThat(job.getStatus()).isNotNull();
+                            assertThat(job.getStatus().getPhase()).isEqualTo(phase);
+                        });
+    }
+
+    private List<String> events(String job) {
+        return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> job.equals(e.getInvolvedObject().getName()))
+                .map(io.fabric8.kubernetes.api.model.Event::getReason)
+                .toList();
+    }
+}

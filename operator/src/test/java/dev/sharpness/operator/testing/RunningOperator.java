@@ -1,0 +1,51 @@
+package dev.sharpness.operator.testing;
+
+import dev.sharpness.operator.config.OperatorSettings;
+import dev.sharpness.operator.metrics.OperatorMetrics;
+import dev.sharpness.operator.progress.ProgressPoller;
+import dev.sharpness.operator.reconcile.SamTrainingJobReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The real reconciler in a real operator SDK runtime (informers, event handling, retries) against
+ * the mock API server: what the Quarkus application runs, minus Quarkus.
+ */
+public final class RunningOperator implements AutoCloseable {
+    public static final Duration POLL = Duration.ofMillis(500);
+
+    private final Operator operator;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    public RunningOperator(KubernetesClient client, String namespace) {
+        // The mock API server cannot do server-side apply: patch the plain way in tests only.
+        operator =
+                new Operator(
+                        o ->
+                                o.withKubernetesClient(client)
+                                        .withCloseClientOnStop(false)
+                                        .withUseSSAToPatchPrimaryResource(false)
+                                        .withSSABasedCreateUpdateMatchForDependentResources(false));
+        SamTrainingJobReconciler reconciler =
+                new SamTrainingJobReconciler(
+                        new OperatorSettings("trainer:test", POLL, "sam-system"),
+                        new ProgressPoller(POLL, Clock.systemUTC()),
+                        new OperatorMetrics(registry),
+                        Clock.systemUTC());
+        operator.register(reconciler, c -> c.settingNamespaces(Set.of(namespace)));
+        operator.start();
+    }
+
+    public SimpleMeterRegistry metrics() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+    }
+}
