@@ -248,7 +248,10 @@ public final class TrainingRun {
                 if (loop.batchInEpoch == stepsPerEpoch) {
                     loop.endEpoch(step, learningRate, elapsed(startNanos));
                 }
-                boolean stopping = stopAsked || (link != null && link.peer().stop());
+                // Alone, a request that came during the step stops the run now; a pair stops only
+                // at a step whose gradients carried the request, so both ranks stop together.
+                boolean stopping =
+                        link == null ? stop.requested() : stopAsked || link.peer().stop();
                 if (link != null && link.stateFollows()) {
                     handOverRankOneState((SampaWorker<Batch>) method, link.exchange(), step, root);
                 }
