@@ -56,24 +56,28 @@ public final class CheckpointStore {
         return directory;
     }
 
+    /** The file that holds the checkpoint of {@code step}. */
+    public Path fileOf(long step) {
+        return directory.resolve(String.format("step-%012d.ckpt", step));
+    }
+
     /** Writes {@code checkpoint} atomically and deletes all but the newest {@code keep}. */
     public Path write(Checkpoint checkpoint) {
-        Path target = directory.resolve(String.format("step-%012d.ckpt", checkpoint.step()));
+        Path target = fileOf(checkpoint.step());
         Path temporary = directory.resolve(target.getFileName() + ".tmp");
         try {
             Files.createDirectories(directory);
-            byte[] body = encode(checkpoint);
+            byte[] bytes = toBytes(checkpoint);
             try (FileChannel channel =
                     FileChannel.open(
                             temporary,
                             StandardOpenOption.CREATE,
                             StandardOpenOption.TRUNCATE_EXISTING,
                             StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(body);
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
-                channel.write(ByteBuffer.wrap(sha256(body, body.length)));
                 channel.force(true);
             }
             move(temporary, target);
@@ -137,14 +141,41 @@ public final class CheckpointStore {
         } catch (IOException e) {
             throw new CheckpointException(file + ": cannot read: " + e.getMessage(), e);
         }
+        Checkpoint checkpoint = fromBytes(bytes, file.toString(), manager);
+        Matcher m = NAME.matcher(file.getFileName().toString());
+        if (m.matches() && Long.parseLong(m.group(1)) != checkpoint.step()) {
+            throw new CheckpointException(
+                    file + ": holds step " + checkpoint.step() + ", not the one in its name");
+        }
+        return checkpoint;
+    }
+
+    /** A checkpoint as its file holds it, digest included: what a rank sends to its peer. */
+    public static byte[] toBytes(Checkpoint checkpoint) {
+        try {
+            byte[] body = encode(checkpoint);
+            byte[] bytes = Arrays.copyOf(body, body.length + DIGEST_BYTES);
+            System.arraycopy(sha256(body, body.length), 0, bytes, body.length, DIGEST_BYTES);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the checkpoint", e);
+        }
+    }
+
+    /**
+     * Decodes and verifies {@link #toBytes}' output, its tensors owned by {@code manager}.
+     *
+     * @param origin names where the bytes came from in error messages
+     */
+    public static Checkpoint fromBytes(byte[] bytes, String origin, NDManager manager) {
         if (bytes.length < MAGIC.length + DIGEST_BYTES
                 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
-            throw new CheckpointException(file + ": not a checkpoint (bad header or truncated)");
+            throw new CheckpointException(origin + ": not a checkpoint (bad header or truncated)");
         }
         int bodyLength = bytes.length - DIGEST_BYTES;
         byte[] expected = Arrays.copyOfRange(bytes, bodyLength, bytes.length);
         if (!MessageDigest.isEqual(expected, sha256(bytes, bodyLength))) {
-            throw new CheckpointException(file + ": corrupt (SHA-256 mismatch)");
+            throw new CheckpointException(origin + ": corrupt (SHA-256 mismatch)");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes, MAGIC.length, bodyLength - MAGIC.length);
         long step = in.getLong();
@@ -158,11 +189,6 @@ public final class CheckpointStore {
             byte[] encoded = new byte[in.getInt()];
             in.get(encoded);
             tensors.put(new String(name, StandardCharsets.UTF_8), NDArray.decode(manager, encoded));
-        }
-        Matcher m = NAME.matcher(file.getFileName().toString());
-        if (m.matches() && Long.parseLong(m.group(1)) != step) {
-            throw new CheckpointException(
-                    file + ": holds step " + step + ", not the one in its name");
         }
         return new Checkpoint(step, position, tensors);
     }

@@ -7,6 +7,7 @@ import dev.sharpness.trainer.exchange.ExchangeMismatchException;
 import dev.sharpness.trainer.exchange.PeerLostException;
 import dev.sharpness.trainer.exchange.ReplicaMismatchException;
 import dev.sharpness.trainer.training.DivergedException;
+import dev.sharpness.trainer.training.StoppedException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -14,7 +15,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * The trainer's exit codes, which the operator acts on: 2 = invalid configuration or data (do not
  * retry), 3 = peer lost or exchange timeout (retry the pair), 4 = training diverged (do not retry),
- * 5 = the replicas disagree, 1 = anything unexpected.
+ * 5 = the replicas disagree, 1 = anything unexpected, 143 = stopped by SIGTERM after a checkpoint
+ * (128 + 15, as the shell reports a process ended by the signal).
  */
 final class ExitCodes implements IExecutionExceptionHandler {
     static final int OK = 0;
@@ -23,6 +25,7 @@ final class ExitCodes implements IExecutionExceptionHandler {
     static final int PEER_LOST = 3;
     static final int DIVERGED = 4;
     static final int REPLICAS_DISAGREE = 5;
+    static final int TERMINATED = 143;
 
     @Override
     public int handleExecutionException(
@@ -53,6 +56,9 @@ final class ExitCodes implements IExecutionExceptionHandler {
         }
         if (e instanceof ReplicaMismatchException) {
             return REPLICAS_DISAGREE;
+        }
+        if (e instanceof StoppedException) {
+            return TERMINATED;
         }
         return UNEXPECTED;
     }

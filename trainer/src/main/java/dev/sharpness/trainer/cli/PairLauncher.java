@@ -17,10 +17,22 @@ import java.util.concurrent.TimeUnit;
  * talking over loopback with a fresh token, rank 0 printing progress and writing the run folder.
  */
 final class PairLauncher {
+    /** The option that turns a local worker's {@code /metrics} off. */
+    static final String NO_METRICS = "--metrics-port=0";
+
     private PairLauncher() {}
 
-    /** Starts both ranks, waits for both, and returns the first failure's exit code (or 0). */
-    static int run(Path manifest, Path runDirectory, List<String> overrides, Integer threads)
+    /**
+     * Starts both ranks, waits for both, and returns the first failure's exit code (or 0). With
+     * {@code resume}, rank 0 continues from the newest checkpoint in the run folder and hands the
+     * state to rank 1.
+     */
+    static int run(
+            Path manifest,
+            Path runDirectory,
+            List<String> overrides,
+            Integer threads,
+            boolean resume)
             throws IOException, InterruptedException {
         Files.createDirectories(runDirectory);
         Path token =
@@ -39,7 +51,8 @@ final class PairLauncher {
                         : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         String uid = UUID.randomUUID().toString();
         try {
-            Process rank0 = start(0, manifest, runDirectory, overrides, perRank, port, uid, token);
+            Process rank0 =
+                    start(0, manifest, runDirectory, overrides, perRank, port, uid, token, resume);
             Process rank1 =
                     start(
                             1,
@@ -49,7 +62,8 @@ final class PairLauncher {
                             perRank,
                             port,
                             uid,
-                            token);
+                            token,
+                            resume);
             return waitForBoth(rank0, rank1);
         } finally {
             Files.deleteIfExists(token);
@@ -64,12 +78,16 @@ final class PairLauncher {
             int threads,
             int port,
             String uid,
-            Path token)
+            Path token,
+            boolean resume)
             throws IOException {
         Files.createDirectories(out);
         List<String> sets = new ArrayList<>(List.of("metadata.uid=" + uid));
         sets.addAll(overrides);
         ProcessBuilder builder = worker(rank, manifest, out, threads, port, token, sets);
+        if (resume) {
+            builder.command().add("--resume");
+        }
         if (rank == 0) {
             builder.inheritIO();
         } else {
@@ -80,7 +98,9 @@ final class PairLauncher {
 
     /**
      * A {@code sam-trainer worker} process of this installation as a pod runs it: the env contract,
-     * the token file, rank 0 at 127.0.0.1:{@code port}, the termination message in {@code out}.
+     * the token file, rank 0 at 127.0.0.1:{@code port}, the termination message in {@code out}, no
+     * {@code /metrics} (two local workers would both want its port; replace {@link #NO_METRICS} in
+     * the command to have it).
      */
     static ProcessBuilder worker(
             int rank,
@@ -102,7 +122,8 @@ final class PairLauncher {
                                 "--out=" + out,
                                 "--threads=" + threads,
                                 "--termination-log=" + out.resolve("termination-message.json"),
-                                "--set=spec.communication.port=" + port));
+                                "--port=" + port,
+                                NO_METRICS));
         for (String override : overrides) {
             command.add("--set=" + override);
         }

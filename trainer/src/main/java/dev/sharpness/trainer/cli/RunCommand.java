@@ -52,11 +52,13 @@ final class RunCommand implements Callable<Integer> {
             discardEarlierCheckpoints(job, runDirectory);
         }
         if (job.getSpec().getOptimizer().getMethod() == OptimizerSpec.Method.SAMPA && !serial) {
-            if (options.resume) {
-                throw new InvalidJobException(
-                        "--resume: resuming a SAMPa pair is not supported yet; add --serial", null);
-            }
-            int code = PairLauncher.run(manifest, runDirectory, options.overrides, options.threads);
+            int code =
+                    PairLauncher.run(
+                            manifest,
+                            runDirectory,
+                            options.overrides,
+                            options.threads,
+                            options.resume);
             if (code == ExitCodes.OK) {
                 System.out.println();
                 System.out.print(SummaryTable.render(RunOutputs.read(runDirectory), runDirectory));

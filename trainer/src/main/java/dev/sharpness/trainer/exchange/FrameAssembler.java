@@ -7,6 +7,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -21,8 +22,11 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
     /** A checksum is a digest, not a vector: anything longer is a protocol error. */
     static final int MAX_CHECKSUM_BYTES = 1 << 16;
 
-    /** A completed vector: {@code floats} for a gradient, {@code bytes} for a checksum. */
-    record Vector(long step, FrameKind kind, float[] floats, byte[] bytes) {}
+    /**
+     * A completed vector: {@code floats} for a gradient, {@code bytes} for a checksum or a state;
+     * {@code intent} as the last chunk of a gradient carried it.
+     */
+    record Vector(long step, FrameKind kind, float[] floats, byte[] bytes, StepIntent intent) {}
 
     private final String peer;
     private final long elementCount;
@@ -30,6 +34,7 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
     private final FrameSender sender;
     private final Duration timeout;
     private final BlockingQueue<Object> delivered = new LinkedBlockingQueue<>(); // Vector or end
+    private final CountDownLatch ended = new CountDownLatch(1);
 
     // The vector in progress; only gRPC's serialized callbacks touch these.
     private long step;
@@ -87,6 +92,17 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
     void end(RuntimeException why) {
         sender.lost(why);
         delivered.add(why);
+        ended.countDown();
+    }
+
+    /** Waits at most {@code limit} for the stream to end; whether it did. */
+    boolean awaitEnd(Duration limit) {
+        try {
+            return ended.await(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
@@ -183,7 +199,13 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
                             .formatted(peer, next, total, complete ? "not last" : "last"));
         }
         if (complete) {
-            delivered.add(new Vector(step, kind, floats, bytes));
+            delivered.add(
+                    new Vector(
+                            step,
+                            kind,
+                            floats,
+                            bytes,
+                            new StepIntent(frame.getCheckpoint(), frame.getStop())));
             next = -1;
             floats = null;
             bytes = null;
@@ -213,6 +235,15 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
                                 .formatted(peer, total, step, MAX_CHECKSUM_BYTES));
             }
             bytes = new byte[(int) total];
+        } else if (kind == FrameKind.FRAME_KIND_STATE) {
+            // Rank 1's own state is its BatchNorm statistics, never more values than the model
+            // has trainable parameters (each BatchNorm channel has a trainable scale and shift).
+            if (total < 0 || total > 4 * elementCount) {
+                throw new ExchangeProtocolException(
+                        "%s sent a state of %d bytes for step %d; at most %d are allowed"
+                                .formatted(peer, total, step, 4 * elementCount));
+            }
+            bytes = new byte[(int) total];
         } else {
             throw new ExchangeProtocolException(
                     "%s sent %s for step %d".formatted(peer, name(kind), step));
@@ -237,6 +268,7 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
         return switch (kind) {
             case FRAME_KIND_GRADIENT -> "the gradient";
             case FRAME_KIND_CHECKSUM -> "the checksum";
+            case FRAME_KIND_STATE -> "its state";
             default -> "a frame of kind " + kind;
         };
     }

@@ -20,6 +20,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -61,6 +63,12 @@ public final class PairExchange implements AutoCloseable {
     /** How many bytes may wait in the transport before a sender waits: a few chunks in flight. */
     private static final int ON_READY_THRESHOLD = 4 * CHUNK_BYTES;
 
+    /**
+     * How long rank 1, closing, waits for rank 0 to end the stream before cutting it: its last
+     * frames (its state for rank 0's final checkpoint) may still be on their way.
+     */
+    private static final Duration LINGER = Duration.ofSeconds(5);
+
     /** Pause between rank 1's connection attempts while rank 0 is not up yet. */
     private static final long RETRY_PAUSE_MILLIS = 200;
 
@@ -80,6 +88,9 @@ public final class PairExchange implements AutoCloseable {
     private final byte[] resumeState;
     private final SwapStats.Recorder stats = new SwapStats.Recorder();
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Rank 1's last call sent its state, which rank 0 may not have taken yet. */
+    private volatile boolean stateInFlight;
 
     private PairExchange(
             int rank,
@@ -291,12 +302,21 @@ public final class PairExchange implements AutoCloseable {
      * @throws PeerLostException if the peer does not deliver within the timeout or the stream broke
      * @throws ExchangeProtocolException if the peer sent another step, kind or size
      */
-    public synchronized float[] swap(long step, float[] mine) {
+    public float[] swap(long step, float[] mine) {
+        return swap(step, mine, StepIntent.NONE).gradient();
+    }
+
+    /**
+     * {@link #swap(long, float[])}, telling the peer what this rank does after the step and
+     * learning what the peer does.
+     */
+    public synchronized Swapped swap(long step, float[] mine, StepIntent intent) {
         requireOpen();
         if (mine.length != elementCount) {
             throw new IllegalArgumentException(
                     "a gradient has " + elementCount + " elements, got " + mine.length);
         }
+        stateInFlight = false;
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         int perChunk = CHUNK_BYTES / precision.bytesPerElement();
@@ -304,6 +324,7 @@ public final class PairExchange implements AutoCloseable {
         int offset = 0;
         do {
             int count = Math.min(perChunk, mine.length - offset);
+            boolean last = offset + count == mine.length;
             Frame frame =
                     Frame.newBuilder()
                             .setStep(step)
@@ -311,15 +332,74 @@ public final class PairExchange implements AutoCloseable {
                             .setOffset(offset)
                             .setTotal(mine.length)
                             .setPayload(precision.encode(mine, offset, count))
-                            .setLast(offset + count == mine.length)
+                            .setLast(last)
+                            .setCheckpoint(last && intent.checkpoint())
+                            .setStop(last && intent.stop())
                             .build();
             sender.send(frame, deadline, "the gradient for step " + step);
             bytes += frame.getSerializedSize();
             offset += count;
         } while (offset < mine.length);
-        float[] theirs = inbound.receive(step, FrameKind.FRAME_KIND_GRADIENT, deadline).floats();
+        FrameAssembler.Vector theirs =
+                inbound.receive(step, FrameKind.FRAME_KIND_GRADIENT, deadline);
         stats.record(bytes, System.nanoTime() - start);
-        return theirs;
+        return new Swapped(theirs.floats(), theirs.intent());
+    }
+
+    /**
+     * Rank 1: sends its own state after {@code step} (its BatchNorm statistics), bit for bit
+     * whatever the gradient precision, for rank 0's checkpoint.
+     *
+     * @throws PeerLostException if rank 0 does not take it within the timeout
+     */
+    public synchronized void sendState(long step, float[] state) {
+        requireOpen();
+        if (rank != 1) {
+            throw new IllegalStateException("only rank 1 sends its state");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ByteBuffer bytes = ByteBuffer.allocate(4 * state.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(state);
+        int total = bytes.capacity();
+        int offset = 0;
+        do {
+            int count = Math.min(CHUNK_BYTES, total - offset);
+            sender.send(
+                    Frame.newBuilder()
+                            .setStep(step)
+                            .setKind(FrameKind.FRAME_KIND_STATE)
+                            .setOffset(offset)
+                            .setTotal(total)
+                            .setPayload(ByteString.copyFrom(bytes.array(), offset, count))
+                            .setLast(offset + count == total)
+                            .build(),
+                    deadline,
+                    "its state for step " + step);
+            offset += count;
+        } while (offset < total);
+        stateInFlight = true;
+    }
+
+    /**
+     * Rank 0: rank 1's state as sent after {@code step}.
+     *
+     * @throws PeerLostException if rank 1 does not deliver within the timeout or the stream broke
+     * @throws ExchangeProtocolException if rank 1 sent something else
+     */
+    public synchronized float[] receiveState(long step) {
+        requireOpen();
+        if (rank != 0) {
+            throw new IllegalStateException("only rank 0 receives rank 1's state");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] bytes = inbound.receive(step, FrameKind.FRAME_KIND_STATE, deadline).bytes();
+        if (bytes.length % 4 != 0) {
+            throw new ExchangeProtocolException(
+                    "rank 1 sent a state of " + bytes.length + " bytes, not whole floats");
+        }
+        float[] state = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(state);
+        return state;
     }
 
     /**
@@ -333,6 +413,7 @@ public final class PairExchange implements AutoCloseable {
         if (checksum.length > FrameAssembler.MAX_CHECKSUM_BYTES) {
             throw new IllegalArgumentException("a checksum of " + checksum.length + " bytes");
         }
+        stateInFlight = false;
         long deadline = System.nanoTime() + timeout.toNanos();
         sender.send(
                 Frame.newBuilder()
@@ -383,16 +464,21 @@ public final class PairExchange implements AutoCloseable {
 
     /**
      * Ends the stream and stops the server or channel; the peer's next swap fails with {@link
-     * PeerLostException}. Returns within a few seconds at most; idempotent.
+     * PeerLostException}. Rank 1, when its last call sent its state, first waits a little for rank
+     * 0 to end the stream, so that the state arrives. Returns within a few seconds at most;
+     * idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        sender.complete();
+        if (stateInFlight) {
+            inbound.awaitEnd(LINGER);
+        }
         inbound.end(
                 new PeerLostException("the exchange with " + peer + " was closed on this side"));
-        sender.complete();
         stop(server, channel, executor);
     }
 

@@ -190,6 +190,11 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
 
     @Override
     public void getProgress(ProgressRequest request, StreamObserver<Progress> response) {
+        answerProgress(progress, response);
+    }
+
+    /** Answers a {@code GetProgress} call from {@code progress}, or UNAVAILABLE. */
+    static void answerProgress(Supplier<Progress> progress, StreamObserver<Progress> response) {
         Progress answer;
         try {
             answer = progress.get();

@@ -69,7 +69,7 @@ public final class Sampa<B> implements TrainingMethod<B> {
         workerOneStatistics.ifPresent(
                 s -> {
                     for (int i = 0; i < s.size(); i++) {
-                        state.put("sampa.worker1.batchnorm." + i, s.get(i));
+                        state.put(SampaRoles.WORKER_ONE_STATISTICS + i, s.get(i));
                     }
                 });
         return state;

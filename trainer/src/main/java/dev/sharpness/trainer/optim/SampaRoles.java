@@ -11,6 +11,12 @@ import java.util.Map;
  * {@link SampaWorker} plays one and swaps its gradient with its peer.
  */
 final class SampaRoles<B> {
+    /**
+     * Name prefix of worker 1's BatchNorm statistics in the method state: one checkpoint format for
+     * the serial emulation and the pair.
+     */
+    static final String WORKER_ONE_STATISTICS = "sampa.worker1.batchnorm.";
+
     private final Objective<B> objective;
     private final BaseOptimizer base;
     private final Perturbation perturbation;

@@ -3,8 +3,10 @@ package dev.sharpness.trainer.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One of SAMPa's two workers. Rank 0 computes the gradient at x~ (on the batch of the carried
@@ -12,12 +14,19 @@ import java.util.Map;
  * both apply the same update, so both hold identical parameters without any broadcast. Each keeps
  * its own BatchNorm statistics. The arithmetic is {@link SampaRoles}', shared with the serial
  * {@link Sampa}, so a pair computes exactly what the serial emulation computes.
+ *
+ * <p>The state tensors are the serial emulation's, so one checkpoint format serves both: rank 1's
+ * BatchNorm statistics are its model's live buffers; rank 0 holds a copy of them that rank 1 sends
+ * before each checkpoint ({@link #ownState}, {@link #keepPeerState}).
  */
 public final class SampaWorker<B> implements TrainingMethod<B> {
     private final int rank;
     private final Objective<B> objective;
     private final SampaRoles<B> roles;
     private final GradientSwap peer;
+
+    /** Worker 1's BatchNorm statistics: rank 1's live ones, rank 0's copy; empty without BN. */
+    private final Optional<ParamVector> workerOneStatistics;
 
     public SampaWorker(
             int rank,
@@ -34,6 +43,11 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
         this.objective = objective;
         this.roles = new SampaRoles<>(objective, base, perturbation, lambda, owner);
         this.peer = peer;
+        // Both ranks start from the same initialization, statistics included.
+        this.workerOneStatistics =
+                rank == 1
+                        ? objective.batchNormStatistics()
+                        : objective.batchNormStatistics().map(s -> s.copy(owner));
     }
 
     @Override
@@ -55,7 +69,38 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
 
     @Override
     public Map<String, NDArray> stateTensors() {
-        return roles.stateTensors();
+        Map<String, NDArray> state = new LinkedHashMap<>(roles.stateTensors());
+        workerOneStatistics.ifPresent(
+                s -> {
+                    for (int i = 0; i < s.size(); i++) {
+                        state.put(SampaRoles.WORKER_ONE_STATISTICS + i, s.get(i));
+                    }
+                });
+        return state;
+    }
+
+    /** Rank 1: what only it holds, for rank 0's checkpoint (empty for a model without BN). */
+    public float[] ownState() {
+        if (rank != 1) {
+            throw new IllegalStateException("rank 0's state is in its own checkpoint");
+        }
+        return workerOneStatistics.map(SampaWorker::flatten).orElse(new float[0]);
+    }
+
+    /** Rank 0: keeps rank 1's {@link #ownState} for the next checkpoint. */
+    public void keepPeerState(float[] state, NDManager scope) {
+        if (rank != 0) {
+            throw new IllegalStateException("rank 1 keeps its own state");
+        }
+        if (workerOneStatistics.isEmpty()) {
+            if (state.length != 0) {
+                throw new IllegalArgumentException(
+                        "rank 1 sent " + state.length + " values of state; the model has none");
+            }
+            return;
+        }
+        ParamVector kept = workerOneStatistics.get();
+        kept.assign(unflatten(state, kept, scope));
     }
 
     /** The vector's tensors concatenated in order, as the wire carries them. */

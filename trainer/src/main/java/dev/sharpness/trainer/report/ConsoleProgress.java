@@ -59,7 +59,13 @@ public final class ConsoleProgress implements ProgressListener {
     }
 
     @Override
-    public void stepped(long step, int epoch, double loss, double accuracy, double learningRate) {
+    public void stepped(
+            long step,
+            int epoch,
+            double loss,
+            double accuracy,
+            double learningRate,
+            double stepSeconds) {
         String message =
                 String.format(
                         Locale.ROOT,

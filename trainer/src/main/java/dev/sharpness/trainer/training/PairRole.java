@@ -2,7 +2,6 @@ package dev.sharpness.trainer.training;
 
 import dev.sharpness.trainer.exchange.Layout;
 import dev.sharpness.trainer.exchange.PairExchange;
-import java.util.function.Function;
 
 /**
  * This process is one rank of a SAMPa pair.
@@ -11,4 +10,17 @@ import java.util.function.Function;
  * @param connect forms the pair once the model's parameter layout is known
  * @param checksumEverySteps steps between checks that both ranks hold identical parameters
  */
-public record PairRole(int rank, Function<Layout, PairExchange> connect, int checksumEverySteps) {}
+public record PairRole(int rank, Connector connect, int checksumEverySteps) {
+
+    /** Forms the pair. */
+    @FunctionalInterface
+    public interface Connector {
+        /**
+         * @param resumeState rank 0: the checkpoint rank 1 continues from, as {@link
+         *     dev.sharpness.trainer.checkpoint.CheckpointStore#toBytes} encodes it; empty when
+         *     starting fresh. Rank 1 ignores it and finds rank 0's in {@link
+         *     PairExchange#resumeState()}.
+         */
+        PairExchange connect(Layout layout, byte[] resumeState);
+    }
+}

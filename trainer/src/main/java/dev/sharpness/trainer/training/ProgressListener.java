@@ -1,16 +1,73 @@
 package dev.sharpness.trainer.training;
 
+import dev.sharpness.trainer.exchange.SwapStats;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
 /** Hears how a run advances: a progress bar, log lines, a metrics endpoint. */
 public interface ProgressListener {
     /** Called once before the first step; {@code startStep} is non-zero on resume. */
     default void started(long totalSteps, long startStep) {}
 
-    /** Called after every step. */
-    default void stepped(long step, int epoch, double loss, double accuracy, double learningRate) {}
+    /** Called after every step; {@code stepSeconds} is the optimizer step's wall time alone. */
+    default void stepped(
+            long step,
+            int epoch,
+            double loss,
+            double accuracy,
+            double learningRate,
+            double stepSeconds) {}
 
     /** Called after each evaluation. */
     default void epochEnded(EpochMetrics metrics) {}
 
+    /**
+     * Called when a checkpoint was written, and on resume for the checkpoint the run continues
+     * from.
+     */
+    default void checkpointed(long step, Path file, long unixMillis) {}
+
+    /** Called once the pair has formed; {@code exchange} tells how the swaps went so far. */
+    default void paired(Supplier<SwapStats> exchange) {}
+
     /** Called once when training stops, before the outputs are written. */
     default void finished() {}
+
+    /** One listener that tells each of {@code listeners}, in order. */
+    static ProgressListener all(List<ProgressListener> listeners) {
+        List<ProgressListener> each = List.copyOf(listeners);
+        return new ProgressListener() {
+            @Override
+            public void started(long totalSteps, long startStep) {
+                each.forEach(l -> l.started(totalSteps, startStep));
+            }
+
+            @Override
+            public void stepped(
+                    long step, int epoch, double loss, double accuracy, double lr, double seconds) {
+                each.forEach(l -> l.stepped(step, epoch, loss, accuracy, lr, seconds));
+            }
+
+            @Override
+            public void epochEnded(EpochMetrics metrics) {
+                each.forEach(l -> l.epochEnded(metrics));
+            }
+
+            @Override
+            public void checkpointed(long step, Path file, long unixMillis) {
+                each.forEach(l -> l.checkpointed(step, file, unixMillis));
+            }
+
+            @Override
+            public void paired(Supplier<SwapStats> exchange) {
+                each.forEach(l -> l.paired(exchange));
+            }
+
+            @Override
+            public void finished() {
+                each.forEach(ProgressListener::finished);
+            }
+        };
+    }
 }

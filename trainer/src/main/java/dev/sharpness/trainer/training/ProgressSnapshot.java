@@ -1,51 +1,104 @@
 package dev.sharpness.trainer.training;
 
+import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.exchange.proto.Progress;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The latest progress of a run, for the operator's {@code GetProgress}: updated by the training
- * thread, read by the exchange's server threads.
+ * thread, read by the exchange's server threads. The exchange time is read when asked.
  */
 public final class ProgressSnapshot implements ProgressListener {
-    private final AtomicReference<Progress> latest =
-            new AtomicReference<>(Progress.getDefaultInstance());
+    /** {@link Progress#getState()} before the first step: data, model, pair, resume. */
+    public static final String STARTING = "Starting";
+
+    public static final String TRAINING = "Training";
+    public static final String FINISHED = "Finished";
+
+    private final AtomicReference<Progress> latest;
+    private volatile Supplier<SwapStats> exchange;
     private volatile long totalSteps;
     private volatile long startStep;
     private volatile long startNanos;
+
+    /** {@code epochs}: the spec's epoch count, reported from the start. */
+    public ProgressSnapshot(int epochs) {
+        latest =
+                new AtomicReference<>(
+                        Progress.newBuilder().setEpochsTotal(epochs).setState(STARTING).build());
+    }
 
     @Override
     public void started(long totalSteps, long startStep) {
         this.totalSteps = totalSteps;
         this.startStep = startStep;
         this.startNanos = System.nanoTime();
-        latest.set(latest.get().toBuilder().setStep(startStep).setTotalSteps(totalSteps).build());
+        update(p -> p.setStep(startStep).setTotalSteps(totalSteps).setState(TRAINING));
     }
 
     @Override
-    public void stepped(long step, int epoch, double loss, double accuracy, double learningRate) {
+    public void stepped(
+            long step,
+            int epoch,
+            double loss,
+            double accuracy,
+            double learningRate,
+            double stepSeconds) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        latest.set(
-                latest.get().toBuilder()
-                        .setEpoch(epoch)
-                        .setStep(step)
-                        .setTotalSteps(totalSteps)
-                        .setTrainLoss(loss)
-                        .setTrainAccuracy(accuracy)
-                        .setStepsPerSecond(seconds > 0 ? (step - startStep) / seconds : 0)
-                        .build());
+        update(
+                p ->
+                        p.setEpoch(epoch)
+                                .setStep(step)
+                                .setTotalSteps(totalSteps)
+                                .setTrainLoss(loss)
+                                .setTrainAccuracy(accuracy)
+                                .setStepsPerSecond(seconds > 0 ? (step - startStep) / seconds : 0));
     }
 
     @Override
     public void epochEnded(EpochMetrics m) {
-        Progress.Builder p = latest.get().toBuilder().setTestAccuracy(m.testAccuracy());
-        if (m.validationAccuracy() != null) {
-            p.setValidationAccuracy(m.validationAccuracy());
-        }
-        latest.set(p.build());
+        update(
+                p -> {
+                    p.setTestAccuracy(m.testAccuracy());
+                    if (m.validationAccuracy() != null) {
+                        p.setValidationAccuracy(m.validationAccuracy());
+                    }
+                    return p;
+                });
     }
 
+    @Override
+    public void checkpointed(long step, Path file, long unixMillis) {
+        update(
+                p ->
+                        p.setLastCheckpointStep(step)
+                                .setLastCheckpointPath(file.toString())
+                                .setLastCheckpointUnixMillis(unixMillis));
+    }
+
+    @Override
+    public void paired(Supplier<SwapStats> exchange) {
+        this.exchange = exchange;
+    }
+
+    @Override
+    public void finished() {
+        update(p -> p.setState(FINISHED));
+    }
+
+    /** The progress as of now. */
     public Progress get() {
-        return latest.get();
+        Progress p = latest.get();
+        Supplier<SwapStats> swaps = exchange;
+        return swaps == null
+                ? p
+                : p.toBuilder().setExchangeMillis(swaps.get().meanMillis()).build();
+    }
+
+    private void update(UnaryOperator<Progress.Builder> change) {
+        latest.updateAndGet(p -> change.apply(p.toBuilder()).build());
     }
 }

@@ -21,15 +21,16 @@ import dev.sharpness.trainer.data.ImageSet;
 import dev.sharpness.trainer.data.TrainingData;
 import dev.sharpness.trainer.exchange.Layout;
 import dev.sharpness.trainer.exchange.PairExchange;
-import dev.sharpness.trainer.exchange.WirePrecision;
+import dev.sharpness.trainer.exchange.StepIntent;
 import dev.sharpness.trainer.optim.Batches;
-import dev.sharpness.trainer.optim.GradientSwap;
 import dev.sharpness.trainer.optim.LearningRateSchedule;
 import dev.sharpness.trainer.optim.Optimizers;
+import dev.sharpness.trainer.optim.SampaWorker;
 import dev.sharpness.trainer.optim.StepResult;
 import dev.sharpness.trainer.optim.TrainingMethod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,6 +62,7 @@ public final class TrainingRun {
     private final boolean resume;
     private final ProgressListener progress;
     private PairRole pair;
+    private StopRequest stop = new StopRequest();
 
     /**
      * @param manifestDirectory relative dataset paths are resolved against it
@@ -87,19 +89,24 @@ public final class TrainingRun {
 
     /**
      * Runs this process as one rank of a SAMPa pair instead of training alone. Rank 1 writes no
-     * checkpoints and no best model: rank 0 owns the run's state.
+     * checkpoints and no best model: rank 0 owns the run's state, takes rank 1's own state (its
+     * BatchNorm statistics) into every checkpoint, and on resume hands the whole state to rank 1.
      */
     public TrainingRun asPair(PairRole role) {
         if (spec.getOptimizer().getMethod() != OptimizerSpec.Method.SAMPA) {
             throw new IllegalArgumentException(
                     "spec.optimizer.method: only SAMPa runs as a pair of workers");
         }
-        if (resume) {
-            throw new IllegalArgumentException(
-                    "--resume: resuming a pair from a checkpoint is not supported yet; resume with"
-                            + " --serial");
-        }
         this.pair = role;
+        return this;
+    }
+
+    /**
+     * Lets another thread ask the run to stop at the next step boundary: rank 0 (or a single
+     * worker) then writes a checkpoint and {@link #execute} throws {@link StoppedException}.
+     */
+    public TrainingRun stoppable(StopRequest request) {
+        this.stop = request;
         return this;
     }
 
@@ -145,35 +152,47 @@ public final class TrainingRun {
                                 train.classes(),
                                 seed,
                                 root);
-                PairExchange exchange = openPair(network)) {
+                PairLink link = pair == null ? null : new PairLink(pair.rank())) {
             NetworkObjective objective =
                     new NetworkObjective(
                             network, spec.getTraining().getLabelSmoothing(), train.classes());
             TrainingMethod<Batch> method =
-                    exchange == null
+                    link == null
                             ? Optimizers.method(spec.getOptimizer(), objective, root)
                             : Optimizers.sampaWorker(
-                                    spec.getOptimizer(),
-                                    objective,
-                                    root,
-                                    pair.rank(),
-                                    swapOver(exchange));
+                                    spec.getOptimizer(), objective, root, pair.rank(), link);
             Map<String, NDArray> state = stateTensors(network, method);
 
-            RunPosition position = resume ? restore(state, root) : null;
+            RunPosition position = resume && writesState() ? restore(state, root) : null;
+            if (link != null) {
+                byte[] handed =
+                        position == null
+                                ? new byte[0]
+                                : CheckpointStore.toBytes(
+                                        new Checkpoint(
+                                                stepOf(position, stepsPerEpoch),
+                                                positionBytes(position),
+                                                state));
+                link.open(pair.connect().connect(layoutOf(network), handed));
+                progress.paired(link.exchange()::stats);
+                if (pair.rank() == 1 && link.exchange().resumeState().length > 0) {
+                    position = restoreHanded(link.exchange().resumeState(), state, root);
+                }
+            }
             if (position == null) {
                 position =
                         new RunPosition(
                                 specHash(spec), 0, 0, 0, 0, 0, 0, 0, null, null, new ArrayList<>());
             }
             Loop loop = new Loop(position, network, data, root);
-            long step = (long) loop.epoch * stepsPerEpoch + loop.batchInEpoch;
+            long step = stepOf(position, stepsPerEpoch);
             long firstStep = step;
             BatchAssembler assembler =
                     new BatchAssembler(
                             train, BatchAssembler.augmentationOn(spec.getDataset()), seed);
             Batches<Batch> batches =
                     (t, owner) -> assembler.assemble(owner, plan.indices(t), plan.epochOf(t), t);
+            long corruptAfter = ReplicaFault.step();
             progress.started(lastStep, step);
 
             boolean stoppedAtMaxSteps = false;
@@ -185,20 +204,33 @@ public final class TrainingRun {
                     break;
                 }
                 learningRate = schedule.at(step);
+                boolean stopAsked = stop.requested();
+                boolean checkpointDue =
+                        writesState()
+                                && (stopAsked
+                                        || loop.batchInEpoch + 1 == stepsPerEpoch
+                                        || (step + 1) % spec.getCheckpoint().getEverySteps() == 0
+                                        || step + 1 == lastStep);
+                if (link != null) {
+                    link.intend(new StepIntent(checkpointDue, stopAsked));
+                }
                 StepResult result;
                 long stepStart = System.nanoTime();
                 try (NDManager scope = root.newSubManager()) {
                     result = method.step(step, batches, learningRate, scope);
                 }
-                stepNanos += System.nanoTime() - stepStart;
+                long took = System.nanoTime() - stepStart;
+                stepNanos += took;
                 if (!Double.isFinite(result.loss())) {
                     throw new DivergedException(step, loop.epoch, result.loss());
                 }
                 loop.record(result);
+                if (step == corruptAfter) {
+                    ReplicaFault.corrupt(network);
+                }
                 step++;
-                if (exchange != null
-                        && (step % pair.checksumEverySteps() == 0 || step == lastStep)) {
-                    exchange.verifyReplicas(step, network.trainableChecksum());
+                if (link != null && (step % pair.checksumEverySteps() == 0 || step == lastStep)) {
+                    link.exchange().verifyReplicas(step, network.trainableChecksum());
                 }
                 loop.batchInEpoch++;
                 progress.stepped(
@@ -206,17 +238,26 @@ public final class TrainingRun {
                         loop.epoch,
                         result.loss(),
                         (double) result.correct() / result.samples(),
-                        learningRate);
+                        learningRate,
+                        took / 1e9);
 
-                boolean epochDone = loop.batchInEpoch == stepsPerEpoch;
-                if (epochDone) {
+                if (loop.batchInEpoch == stepsPerEpoch) {
                     loop.endEpoch(step, learningRate, elapsed(startNanos));
                 }
-                if (writesState()
-                        && (epochDone
-                                || step % spec.getCheckpoint().getEverySteps() == 0
-                                || step == lastStep)) {
-                    save(state, loop.position(elapsed(startNanos)), step);
+                // Alone, a request that came during the step stops the run now; a pair stops only
+                // at a step whose gradients carried the request, so both ranks stop together.
+                boolean stopping =
+                        link == null ? stop.requested() : stopAsked || link.peer().stop();
+                if (link != null && link.stateFollows()) {
+                    handOverRankOneState((SampaWorker<Batch>) method, link.exchange(), step, root);
+                }
+                Path saved = null;
+                if (writesState() && (checkpointDue || stopping)) {
+                    saved = save(state, loop.position(elapsed(startNanos)), step);
+                }
+                if (stopping) {
+                    LOG.info("stopping after step {} as asked", step);
+                    throw new StoppedException(step, saved);
                 }
             }
 
@@ -233,7 +274,7 @@ public final class TrainingRun {
                     methodName(),
                     spec.getModel().getArchitecture().name().toLowerCase().replace('_', '-'),
                     network.parameterCount(),
-                    exchange == null ? 1 : 2,
+                    link == null ? 1 : 2,
                     loop.history.size(),
                     step,
                     stoppedAtMaxSteps,
@@ -248,36 +289,34 @@ public final class TrainingRun {
                     (step - firstStep) / Math.max(sessionSeconds, 1e-9),
                     step > firstStep ? stepNanos / 1e6 / (step - firstStep) : Double.NaN,
                     network.checksum(),
-                    exchange == null ? null : exchange.stats(),
+                    link == null ? null : link.exchange().stats(),
                     history);
         }
     }
 
-    /** Forms the pair, if this run is one rank of a pair; null otherwise. */
-    private PairExchange openPair(Network network) {
-        if (pair == null) {
-            return null;
-        }
+    private static Layout layoutOf(Network network) {
         List<long[]> shapes =
                 network.trainable().tensors().stream().map(t -> t.getShape().getShape()).toList();
-        return pair.connect().apply(new Layout(network.trainableNames(), shapes));
+        return new Layout(network.trainableNames(), shapes);
     }
 
-    /** The exchange as the optimizer sees it. */
-    private static GradientSwap swapOver(PairExchange exchange) {
-        return new GradientSwap() {
-            @Override
-            public float[] swap(long step, float[] mine) {
-                return exchange.swap(step, mine);
-            }
+    private static long stepOf(RunPosition position, int stepsPerEpoch) {
+        return (long) position.epoch() * stepsPerEpoch + position.batchInEpoch();
+    }
 
-            @Override
-            public float[] asSent(float[] mine) {
-                return exchange.precision() == WirePrecision.FP32
-                        ? mine
-                        : exchange.precision().quantize(mine);
-            }
-        };
+    /**
+     * After a step that rank 0 checkpoints: rank 1 sends what only it holds, rank 0 keeps it for
+     * the checkpoint.
+     */
+    private void handOverRankOneState(
+            SampaWorker<Batch> worker, PairExchange exchange, long step, NDManager root) {
+        if (pair.rank() == 1) {
+            exchange.sendState(step, worker.ownState());
+            return;
+        }
+        try (NDManager scope = root.newSubManager()) {
+            worker.keepPeerState(exchange.receiveState(step), scope);
+        }
     }
 
     /** Rank 1 of a pair leaves checkpoints and the best model to rank 0. */
@@ -300,11 +339,16 @@ public final class TrainingRun {
         return state;
     }
 
-    private void save(Map<String, NDArray> state, RunPosition position, long step) {
+    private Path save(Map<String, NDArray> state, RunPosition position, long step) {
+        Path file = checkpoints.write(new Checkpoint(step, positionBytes(position), state));
+        LOG.debug("checkpoint {}", file);
+        progress.checkpointed(step, file, System.currentTimeMillis());
+        return file;
+    }
+
+    private static byte[] positionBytes(RunPosition position) {
         try {
-            byte[] json = JSON.writeValueAsBytes(position);
-            Path file = checkpoints.write(new Checkpoint(step, json, state));
-            LOG.debug("checkpoint {}", file);
+            return JSON.writeValueAsBytes(position);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -319,45 +363,77 @@ public final class TrainingRun {
         try (NDManager scope = root.newSubManager()) {
             Optional<Checkpoint> found = checkpoints.latestValid(scope);
             if (found.isEmpty()) {
-                LOG.info(
-                        "no checkpoint in {}: starting from the beginning",
-                        checkpoints.directory());
+                LOG.info("no checkpoint in {}: starting from step 0", checkpoints.directory());
                 return null;
             }
             Checkpoint checkpoint = found.get();
-            RunPosition position = JSON.readValue(checkpoint.position(), RunPosition.class);
-            if (!position.specHash().equals(specHash(spec))) {
-                throw new CheckpointException(
-                        "the checkpoint at step "
-                                + checkpoint.step()
-                                + " in "
-                                + checkpoints.directory()
-                                + " was written by a different training spec; use another --out or"
-                                + " start without --resume");
-            }
-            if (!checkpoint.tensors().keySet().equals(state.keySet())) {
-                throw new CheckpointException(
-                        "the checkpoint at step "
-                                + checkpoint.step()
-                                + " holds other tensors than this model and method");
-            }
-            for (Map.Entry<String, NDArray> e : state.entrySet()) {
-                NDArray saved = checkpoint.tensors().get(e.getKey());
-                if (!saved.getShape().equals(e.getValue().getShape())) {
-                    throw new CheckpointException(
-                            "checkpoint tensor "
-                                    + e.getKey()
-                                    + " has shape "
-                                    + saved.getShape()
-                                    + ", the model has "
-                                    + e.getValue().getShape());
-                }
-                e.getValue().set(new NDIndex("..."), saved);
-            }
-            LOG.info("resuming from step {} ({})", checkpoint.step(), checkpoints.directory());
+            RunPosition position = apply(checkpoint, state, "in " + checkpoints.directory());
+            Path file = checkpoints.fileOf(checkpoint.step());
+            LOG.info("resuming from step {} ({})", checkpoint.step(), file);
+            progress.checkpointed(checkpoint.step(), file, modified(file));
             return position;
+        }
+    }
+
+    /**
+     * Rank 1: loads the checkpoint rank 0 handed over in the handshake. Rank 1's own BatchNorm
+     * statistics are the method's worker-1 tensors, which come after the model's in {@code state},
+     * so they overwrite rank 0's statistics that the model's tensors carry.
+     */
+    private RunPosition restoreHanded(byte[] handed, Map<String, NDArray> state, NDManager root) {
+        try (NDManager scope = root.newSubManager()) {
+            Checkpoint checkpoint =
+                    CheckpointStore.fromBytes(handed, "rank 0's resume state", scope);
+            RunPosition position = apply(checkpoint, state, "from rank 0");
+            LOG.info("resuming from step {} with the state rank 0 handed over", checkpoint.step());
+            return position;
+        }
+    }
+
+    /** Overwrites the live tensors with the checkpoint's, after checking it fits this run. */
+    private RunPosition apply(Checkpoint checkpoint, Map<String, NDArray> state, String where) {
+        RunPosition position;
+        try {
+            position = JSON.readValue(checkpoint.position(), RunPosition.class);
         } catch (IOException e) {
             throw new CheckpointException("checkpoint position unreadable: " + e.getMessage(), e);
+        }
+        if (!position.specHash().equals(specHash(spec))) {
+            throw new CheckpointException(
+                    "the checkpoint at step "
+                            + checkpoint.step()
+                            + " "
+                            + where
+                            + " was written by a different training spec; use another --out or"
+                            + " start without --resume");
+        }
+        if (!checkpoint.tensors().keySet().equals(state.keySet())) {
+            throw new CheckpointException(
+                    "the checkpoint at step "
+                            + checkpoint.step()
+                            + " holds other tensors than this model and method");
+        }
+        for (Map.Entry<String, NDArray> e : state.entrySet()) {
+            NDArray saved = checkpoint.tensors().get(e.getKey());
+            if (!saved.getShape().equals(e.getValue().getShape())) {
+                throw new CheckpointException(
+                        "checkpoint tensor "
+                                + e.getKey()
+                                + " has shape "
+                                + saved.getShape()
+                                + ", the model has "
+                                + e.getValue().getShape());
+            }
+            e.getValue().set(new NDIndex("..."), saved);
+        }
+        return position;
+    }
+
+    private static long modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -12,6 +12,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -145,6 +146,10 @@ final class Loopback {
         }
 
         Future<?> onRank0(Runnable action) {
+            return rank0Thread.submit(action);
+        }
+
+        <T> Future<T> callOnRank0(Callable<T> action) {
             return rank0Thread.submit(action);
         }
 

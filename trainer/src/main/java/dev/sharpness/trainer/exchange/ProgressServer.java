@@ -1,0 +1,76 @@
+package dev.sharpness.trainer.exchange;
+
+import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
+import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.trainer.exchange.proto.ProgressRequest;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exchange service of a worker that has no peer (SGD, SAM, K-SAM, LookSAM): it answers the
+ * operator's {@code GetProgress}, with the same token check as a pair's rank 0, and nothing else
+ * (the pair's calls answer UNIMPLEMENTED).
+ */
+public final class ProgressServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressServer.class);
+
+    private final Server server;
+
+    private ProgressServer(Server server) {
+        this.server = server;
+    }
+
+    /**
+     * Listens on {@code port} (0 picks a free one) until {@link #close}.
+     *
+     * @param token the job's token, printable ASCII without spaces
+     */
+    public static ProgressServer start(int port, byte[] token, Supplier<Progress> progress) {
+        PairExchangeGrpc.PairExchangeImplBase service =
+                new PairExchangeGrpc.PairExchangeImplBase() {
+                    @Override
+                    public void getProgress(
+                            ProgressRequest request, StreamObserver<Progress> response) {
+                        PairExchangeService.answerProgress(progress, response);
+                    }
+                };
+        try {
+            Server server =
+                    NettyServerBuilder.forPort(port)
+                            .addService(
+                                    ServerInterceptors.intercept(
+                                            service, new BearerToken(token).check()))
+                            .build()
+                            .start();
+            LOG.info("Serving progress on port {}", server.getPort());
+            return new ProgressServer(server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve progress on port " + port, e);
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(1, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.sharpness.trainer.metrics;
+
+import dev.sharpness.trainer.exchange.SwapStats;
+import dev.sharpness.trainer.training.EpochMetrics;
+import dev.sharpness.trainer.training.ProgressListener;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker's Prometheus {@code /metrics}: step time, exchange time and bytes, loss and accuracy,
+ * where the run stands and its last checkpoint. Fed as a {@link ProgressListener}; the exchange's
+ * numbers are read when scraped.
+ */
+public final class WorkerMetrics implements ProgressListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerMetrics.class);
+
+    private final HTTPServer server;
+    private final Gauge step;
+    private final Gauge totalSteps;
+    private final Gauge epoch;
+    private final Histogram stepSeconds;
+    private final Gauge trainLoss;
+    private final Gauge trainAccuracy;
+    private final Gauge validationAccuracy;
+    private final Gauge testAccuracy;
+    private final Gauge checkpointStep;
+    private final Gauge checkpointTime;
+    private volatile Supplier<SwapStats> exchange = () -> new SwapStats(0, 0, 0, 0, 0, 0);
+
+    private WorkerMetrics(int port, int rank) throws IOException {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        step = gauge(registry, "sam_step", "Optimizer steps done in the whole run.");
+        totalSteps = gauge(registry, "sam_total_steps", "Steps the run will take in all.");
+        epoch = gauge(registry, "sam_epoch", "The epoch in progress, from 0.");
+        stepSeconds =
+                Histogram.builder()
+                        .name("sam_step_seconds")
+                        .help("Wall time of one optimizer step (gradients, exchange, update).")
+                        .classicOnly()
+                        .classicExponentialUpperBounds(0.001, 2, 18)
+                        .register(registry);
+        trainLoss = gauge(registry, "sam_train_loss", "Training loss of the last step.");
+        trainAccuracy =
+                gauge(registry, "sam_train_accuracy", "Training accuracy of the last step.");
+        validationAccuracy =
+                gauge(
+                        registry,
+                        "sam_validation_accuracy",
+                        "Validation accuracy after the last finished epoch.");
+        testAccuracy =
+                gauge(
+                        registry,
+                        "sam_test_accuracy",
+                        "Test accuracy after the last finished epoch.");
+        checkpointStep = gauge(registry, "sam_checkpoint_step", "Step of the last checkpoint.");
+        checkpointTime =
+                gauge(
+                        registry,
+                        "sam_checkpoint_timestamp_seconds",
+                        "Unix time the last checkpoint was written.");
+        CounterWithCallback.builder()
+                .name("sam_exchange_swaps")
+                .help("Gradient swaps with the peer.")
+                .callback(cb -> cb.call(exchange.get().swaps()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("sam_exchange_sent_bytes")
+                .help("Bytes of gradient frames sent to the peer.")
+                .callback(cb -> cb.call(exchange.get().bytesSent()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("sam_exchange_seconds")
+                .help("Wall time spent in gradient swaps, waiting for the peer included.")
+                .callback(
+                        cb -> {
+                            SwapStats s = exchange.get();
+                            cb.call(s.meanMillis() * s.swaps() / 1e3);
+                        })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("sam_exchange_last_seconds")
+                .help("Wall time of the last gradient swap.")
+                .callback(cb -> cb.call(exchange.get().lastMillis() / 1e3))
+                .register(registry);
+        gauge(registry, "sam_worker_rank", "This worker's rank: 0 (alone or the x~ worker) or 1.")
+                .set(rank);
+        server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+        LOG.info("Serving /metrics on port {}", server.getPort());
+    }
+
+    /**
+     * Serves {@code /metrics} on {@code port} (0 picks a free one).
+     *
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    public static WorkerMetrics serve(int port, int rank) {
+        try {
+            return new WorkerMetrics(port, rank);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve /metrics on port " + port, e);
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void started(long total, long startStep) {
+        totalSteps.set(total);
+        step.set(startStep);
+    }
+
+    @Override
+    public void stepped(
+            long step,
+            int epoch,
+            double loss,
+            double accuracy,
+            double learningRate,
+            double stepSeconds) {
+        this.step.set(step);
+        this.epoch.set(epoch);
+        this.stepSeconds.observe(stepSeconds);
+        trainLoss.set(loss);
+        trainAccuracy.set(accuracy);
+    }
+
+    @Override
+    public void epochEnded(EpochMetrics m) {
+        testAccuracy.set(m.testAccuracy());
+        if (m.validationAccuracy() != null) {
+            validationAccuracy.set(m.validationAccuracy());
+        }
+    }
+
+    @Override
+    public void checkpointed(long step, Path file, long unixMillis) {
+        checkpointStep.set(step);
+        checkpointTime.set(unixMillis / 1e3);
+    }
+
+    @Override
+    public void paired(Supplier<SwapStats> exchange) {
+        this.exchange = exchange;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    private static Gauge gauge(PrometheusRegistry registry, String name, String help) {
+        return Gauge.builder().name(name).help(help).register(registry);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.sharpness.trainer.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sharpness.trainer.exchange.SwapStats;
+import dev.sharpness.trainer.exchange.proto.Progress;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** GetProgress carries every field the operator's status shows, from the events of a run. */
+class ProgressSnapshotTest {
+
+    @Test
+    void fillsEveryFieldTheOperatorReads() {
+        ProgressSnapshot snapshot = new ProgressSnapshot(3);
+        assertThat(snapshot.get().getState()).isEqualTo("Starting");
+        assertThat(snapshot.get().getEpochsTotal()).isEqualTo(3);
+
+        snapshot.started(30, 10);
+        snapshot.paired(() -> new SwapStats(4, 400, 100, 2.0, 1.5, 2.0));
+        snapshot.checkpointed(10, Path.of("/ckpt/step-000000000010.ckpt"), 1_700_000_000_000L);
+        snapshot.stepped(11, 1, 0.75, 0.5, 0.1, 0.02);
+        snapshot.epochEnded(new EpochMetrics(1, 11, 0.1, 0.7, 0.55, 0.8, 0.6, 0.9, 0.65, 22, 12.0));
+        Progress p = snapshot.get();
+
+        assertThat(p.getState()).isEqualTo("Training");
+        assertThat(p.getEpoch()).isEqualTo(1);
+        assertThat(p.getStep()).isEqualTo(11);
+        assertThat(p.getTotalSteps()).isEqualTo(30);
+        assertThat(p.getTrainLoss()).isEqualTo(0.75);
+        assertThat(p.getTrainAccuracy()).isEqualTo(0.5);
+        assertThat(p.getValidationAccuracy()).isEqualTo(0.6);
+        assertThat(p.getTestAccuracy()).isEqualTo(0.65);
+        assertThat(p.getStepsPerSecond()).isPositive();
+        assertThat(p.getExchangeMillis()).isEqualTo(1.5);
+        assertThat(p.getLastCheckpointStep()).isEqualTo(10);
+        assertThat(p.getLastCheckpointPath()).isEqualTo("/ckpt/step-000000000010.ckpt");
+        assertThat(p.getLastCheckpointUnixMillis()).isEqualTo(1_700_000_000_000L);
+
+        snapshot.finished();
+        assertThat(snapshot.get().getState()).isEqualTo("Finished");
+    }
+}
