@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,8 +129,7 @@ class ArgoCdHealthCheckTest {
                 spec: {model: {architecture: resnet56}}
                 """;
         JsonNode object = YAML.readTree(job);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) object)
-                .setAll((com.fasterxml.jackson.databind.node.ObjectNode) YAML.readTree(yaml));
+        ((ObjectNode) object).setAll((ObjectNode) YAML.readTree(yaml));
         return object;
     }
 

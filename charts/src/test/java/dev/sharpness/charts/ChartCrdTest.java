@@ -36,8 +36,9 @@ class ChartCrdTest {
 
         assertThat(YAML.readTree(CHART_CRD.toFile()))
                 .as(
-                        "the chart's CRD differs from the generated one; copy it: cp %s charts/%s",
-                        GENERATED_CRD.normalize(), CHART_CRD)
+                        "the chart's CRD differs from the generated one; from the repository root:"
+                                + " cp %s charts/%s",
+                        Path.of("..").relativize(GENERATED_CRD), CHART_CRD)
                 .isEqualTo(YAML.readTree(GENERATED_CRD.toFile()));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,7 +71,7 @@ class ChartLintTest {
     }
 
     private static Map<String, Object> withServiceMonitor(Map<String, Object> values) {
-        Map<String, Object> all = new java.util.HashMap<>(values);
+        Map<String, Object> all = new HashMap<>(values);
         all.put("metrics.serviceMonitor.enabled", true);
         return all;
     }

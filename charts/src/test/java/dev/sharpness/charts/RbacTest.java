@@ -5,6 +5,7 @@ import static dev.sharpness.charts.RenderedChart.RELEASE;
 import static dev.sharpness.charts.RenderedChart.TWO_NAMESPACES;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -186,7 +188,7 @@ class RbacTest {
 
     /** Roles by "namespace/name". */
     private static Map<String, Role> roles(RenderedChart chart) {
-        Map<String, Role> roles = new java.util.TreeMap<>();
+        Map<String, Role> roles = new TreeMap<>();
         for (var object : chart.ofKind("Role")) {
             Role role = RenderedChart.as(object, Role.class);
             Role previous =
@@ -198,7 +200,7 @@ class RbacTest {
         return roles;
     }
 
-    private static List<String> names(List<com.fasterxml.jackson.databind.JsonNode> objects) {
+    private static List<String> names(List<JsonNode> objects) {
         return objects.stream().map(o -> o.path("metadata").path("name").asText()).toList();
     }
 
