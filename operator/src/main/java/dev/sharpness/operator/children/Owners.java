@@ -34,7 +34,8 @@ public final class Owners {
                                 .withName(job.getMetadata().getName())
                                 .withUid(job.getMetadata().getUid())
                                 .withController(true)
-                                .withBlockOwnerDeletion(true)
+                                // blockOwnerDeletion would need update on the jobs' finalizers,
+                                // which the operator's RBAC does not grant.
                                 .build())
                 .build();
     }

@@ -118,6 +118,10 @@ public class ProgressPoller implements AutoCloseable {
                 p.getStepsPerSecond(),
                 p.getExchangeMillis(),
                 p.getLastCheckpointStep(),
+                p.getLastCheckpointPath(),
+                p.getLastCheckpointUnixMillis() > 0
+                        ? Instant.ofEpochMilli(p.getLastCheckpointUnixMillis())
+                        : null,
                 clock.instant());
     }
 

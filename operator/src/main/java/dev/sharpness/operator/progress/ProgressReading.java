@@ -6,6 +6,8 @@ import java.time.Instant;
  * One answer of rank 0's {@code GetProgress}.
  *
  * @param attempt the execution attempt whose rank 0 answered
+ * @param lastCheckpointPath the newest checkpoint's file, as the trainer sees it ("" if none)
+ * @param lastCheckpointTime when it was written, or null
  * @param readAt when the operator received it
  */
 public record ProgressReading(
@@ -20,4 +22,6 @@ public record ProgressReading(
         double stepsPerSecond,
         double exchangeMillis,
         long lastCheckpointStep,
+        String lastCheckpointPath,
+        Instant lastCheckpointTime,
         Instant readAt) {}

@@ -380,8 +380,15 @@ public final class Lifecycle {
                         || status.getLastCheckpoint().getStep() != reading.lastCheckpointStep())) {
             CheckpointStatus checkpoint = new CheckpointStatus();
             checkpoint.setStep(reading.lastCheckpointStep());
-            checkpoint.setPath(TrainerPaths.checkpointFolder(job));
-            checkpoint.setTime(Times.format(reading.readAt()));
+            checkpoint.setPath(
+                    reading.lastCheckpointPath().isEmpty()
+                            ? TrainerPaths.checkpointFolder(job)
+                            : reading.lastCheckpointPath());
+            checkpoint.setTime(
+                    Times.format(
+                            reading.lastCheckpointTime() != null
+                                    ? reading.lastCheckpointTime()
+                                    : reading.readAt()));
             status.setLastCheckpoint(checkpoint);
         }
     }

@@ -143,7 +143,7 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
         // The status write below may hand back the job with the new status: remember the old one.
         SamTrainingJobStatus before = job.getStatus();
         int restartsBefore = before == null ? 0 : before.getRestarts();
-        carryOut(job, plan, client);
+        carryOut(job, plan, workers, client);
         if (!sameStatus(before, plan.status())) {
             SamTrainingJobStatus status = plan.status();
             PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
@@ -179,7 +179,11 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
     }
 
     /** Applies the plan's pod action; a new attempt first brings its companions up to date. */
-    private void carryOut(SamTrainingJob job, Lifecycle.Plan plan, KubernetesClient client) {
+    private void carryOut(
+            SamTrainingJob job,
+            Lifecycle.Plan plan,
+            List<ObservedWorker> workers,
+            KubernetesClient client) {
         String namespace = job.getMetadata().getNamespace();
         switch (plan.pods()) {
             case CREATE -> {
@@ -196,12 +200,12 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
                     }
                 }
             }
-            case DELETE ->
-                    client.pods()
-                            .inNamespace(namespace)
-                            .withLabel(Constants.LABEL_JOB, job.getMetadata().getName())
-                            .withLabel(Constants.LABEL_MANAGED_BY, Constants.MANAGED_BY)
-                            .delete();
+            case DELETE -> {
+                // One by one, by name: RBAC grants delete, not deletecollection.
+                for (ObservedWorker worker : workers) {
+                    client.pods().inNamespace(namespace).withName(worker.pod()).delete();
+                }
+            }
             case NONE -> {}
         }
         if (plan.deleteJob()) {

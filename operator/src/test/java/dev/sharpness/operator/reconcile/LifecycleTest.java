@@ -240,9 +240,8 @@ class LifecycleTest {
         assertThat(progress.getEtaSeconds()).isEqualTo(90);
         assertThat(progress.getTestAccuracy()).isEqualTo(0.25);
         assertThat(job.getStatus().getLastCheckpoint().getStep()).isEqualTo(20);
-        assertThat(job.getStatus().getLastCheckpoint().getPath())
-                .startsWith("/checkpoints/pair-")
-                .contains("/checkpoints-");
+        assertThat(job.getStatus().getLastCheckpoint().getPath()).endsWith("ckpt-000000020.bin");
+        assertThat(job.getStatus().getLastCheckpoint().getTime()).isEqualTo("2026-11-23T10:00:50Z");
     }
 
     @Test
@@ -407,7 +406,20 @@ class LifecycleTest {
 
     private ProgressReading progress(int attempt, long step, int epoch, double testAccuracy) {
         return new ProgressReading(
-                attempt, epoch, step, 120, 0.9, 0.7, 0.3, testAccuracy, 1.0, 4.0, 20, now);
+                attempt,
+                epoch,
+                step,
+                120,
+                0.9,
+                0.7,
+                0.3,
+                testAccuracy,
+                1.0,
+                4.0,
+                20,
+                "/checkpoints/pair-33c9b363/checkpoints-18adf43c4f87/ckpt-000000020.bin",
+                T0.plusSeconds(50),
+                now);
     }
 
     private static PodStatus running(int rank) {
