@@ -126,6 +126,8 @@ public final class WorkerPods {
                                                 "--out",
                                                 TrainerPaths.runFolder(job),
                                                 "--resume",
+                                                "--metrics-port",
+                                                Integer.toString(TrainerPaths.METRICS_PORT),
                                                 "--termination-log",
                                                 "/dev/termination-log")
                                         .withEnv(env(job, rank, attempt, template))
