@@ -11,6 +11,14 @@ import jakarta.inject.Singleton;
 @Singleton
 public class LeaderElection extends LeaderElectionConfiguration {
     public LeaderElection(OperatorConfig config) {
-        super("sam-operator-leader", config.namespace());
+        super(
+                "sam-operator-leader",
+                config.namespace(),
+                LEASE_DURATION_DEFAULT_VALUE,
+                RENEW_DEADLINE_DEFAULT_VALUE,
+                RETRY_PERIOD_DEFAULT_VALUE,
+                null,
+                null,
+                config.exitOnLostLeadership());
     }
 }

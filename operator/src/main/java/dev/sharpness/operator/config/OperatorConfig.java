@@ -30,4 +30,11 @@ public interface OperatorConfig {
     /** The operator's own namespace: its lease, and the source the NetworkPolicy admits. */
     @WithDefault("sam-system")
     String namespace();
+
+    /**
+     * Exit the process when leadership is lost, so the pod restarts as a follower with clean
+     * caches. Tests turn it off: their application stops leading when it shuts down.
+     */
+    @WithDefault("true")
+    boolean exitOnLostLeadership();
 }

@@ -1,0 +1,96 @@
+package dev.sharpness.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sharpness.api.v1alpha1.Phase;
+import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.operator.testing.MockKubernetesResource;
+import dev.sharpness.operator.testing.TestJobs;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Quarkus application as it ships: configuration, the controller's registration, leader
+ * election, health and metrics endpoints, against a mock API server.
+ */
+@QuarkusTest
+@QuarkusTestResource(MockKubernetesResource.class)
+class OperatorApplicationTest {
+    @Inject KubernetesClient client;
+
+    @ConfigProperty(name = "quarkus.http.test-port")
+    int port;
+
+    @Test
+    void theApplicationReconcilesJobsWithItsConfiguredDefaults() {
+        SamTrainingJob job = TestJobs.sampa("wired");
+        job.getMetadata().setUid(null);
+        job.getMetadata().setGeneration(null);
+        client.resource(job).create();
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            SamTrainingJob current =
+                                    client.resources(SamTrainingJob.class)
+                                            .inNamespace(TestJobs.NAMESPACE)
+                                            .withName("wired")
+                                            .get();
+                            return current.getStatus() != null
+                                    && current.getStatus().getPhase() == Phase.STARTING;
+                        });
+        List<Pod> pods =
+                client.pods()
+                        .inNamespace(TestJobs.NAMESPACE)
+                        .withLabel("sharpness.dev/job", "wired")
+                        .list()
+                        .getItems();
+        assertThat(pods).hasSize(2);
+        // sam.operator.default-trainer-image, set for the test profile in application.properties.
+        assertThat(pods.get(0).getSpec().getContainers().get(0).getImage())
+                .isEqualTo("sam-trainer:test-default");
+    }
+
+    @Test
+    void leaderElectionTakesALeaseInTheOperatorsNamespace() {
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                client.leases()
+                                                .inNamespace("sam-system")
+                                                .withName("sam-operator-leader")
+                                                .get()
+                                        != null);
+    }
+
+    @Test
+    void healthAndMetricsAreServed() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get(http, "/q/health/ready").statusCode() == 200);
+        assertThat(get(http, "/q/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<String> metrics = get(http, "/q/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("sam_operator_jobs{")
+                .contains("sam_operator_reconcile");
+    }
+
+    private HttpResponse<String> get(HttpClient http, String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
