@@ -222,12 +222,7 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
         client.resource(JobConfigMap.desired(job)).createOr(existing -> existing.update());
         client.resource(ExchangeNetworkPolicy.desired(job, settings.operatorNamespace()))
                 .createOr(existing -> existing.update());
-        Secret secret =
-                client.secrets()
-                        .inNamespace(job.getMetadata().getNamespace())
-                        .withName(JobNames.secret(job))
-                        .get();
-        if (secret == null) {
+        if (exchangeSecret(job, client) == null) {
             createIfAbsent(client, ExchangeSecret.desired(job));
         }
         createIfAbsent(client, PairService.desired(job));
@@ -318,17 +313,20 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
         if (cached != null) {
             return cached;
         }
-        Secret secret =
-                client.secrets()
-                        .inNamespace(job.getMetadata().getNamespace())
-                        .withName(JobNames.secret(job))
-                        .get();
+        Secret secret = exchangeSecret(job, client);
         if (secret == null) {
             return null;
         }
         String token = ExchangeSecret.token(secret);
         tokens.put(key(job), token);
         return token;
+    }
+
+    private static Secret exchangeSecret(SamTrainingJob job, KubernetesClient client) {
+        return client.secrets()
+                .inNamespace(job.getMetadata().getNamespace())
+                .withName(JobNames.secret(job))
+                .get();
     }
 
     private static boolean sameStatus(SamTrainingJobStatus before, SamTrainingJobStatus after) {

@@ -10,17 +10,16 @@ import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.operator.children.ExchangeSecret;
 import dev.sharpness.operator.testing.RunningOperator;
 import dev.sharpness.operator.testing.StandInTrainer;
+import dev.sharpness.operator.testing.TestCrd;
 import dev.sharpness.operator.testing.TestJobs;
 import dev.sharpness.operator.testing.TestKubelet;
 import dev.sharpness.trainer.exchange.proto.Progress;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,13 +45,7 @@ class OperatorTest {
 
     @BeforeEach
     void start() throws Exception {
-        CustomResourceDefinition crd =
-                client.apiextensions()
-                        .v1()
-                        .customResourceDefinitions()
-                        .load(Path.of("../crds/samtrainingjobs.sharpness.dev-v1.yml").toFile())
-                        .item();
-        client.resource(crd).createOr(existing -> existing.update());
+        TestCrd.apply(client);
         trainer = new StandInTrainer();
         kubelet = new TestKubelet(client, NAMESPACE);
         operator = new RunningOperator(client, NAMESPACE);

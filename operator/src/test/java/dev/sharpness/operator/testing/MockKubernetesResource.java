@@ -1,6 +1,5 @@
 package dev.sharpness.operator.testing;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -9,7 +8,6 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
@@ -52,13 +50,7 @@ public class MockKubernetesResource implements QuarkusTestResourceLifecycleManag
                                 .build())
                 .always();
         try (KubernetesClient client = server.createClient()) {
-            CustomResourceDefinition crd =
-                    client.apiextensions()
-                            .v1()
-                            .customResourceDefinitions()
-                            .load(Path.of("../crds/samtrainingjobs.sharpness.dev-v1.yml").toFile())
-                            .item();
-            client.resource(crd).create();
+            TestCrd.apply(client);
         }
         return Map.of(
                 "quarkus.kubernetes-client.api-server-url",
