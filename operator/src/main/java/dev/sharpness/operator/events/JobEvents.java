@@ -1,7 +1,6 @@
 package dev.sharpness.operator.events;
 
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
-import dev.sharpness.operator.reconcile.Lifecycle;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,7 +20,7 @@ public final class JobEvents {
         this.client = client;
     }
 
-    public void record(SamTrainingJob job, Lifecycle.Event event, Instant now) {
+    public void record(SamTrainingJob job, JobEvent event, Instant now) {
         String time = now.toString();
         try {
             client.v1()

@@ -15,6 +15,7 @@ import dev.sharpness.api.v1alpha1.SamTrainingJobStatus;
 import dev.sharpness.api.v1alpha1.WorkerStatus;
 import dev.sharpness.operator.children.JobNames;
 import dev.sharpness.operator.children.TrainerPaths;
+import dev.sharpness.operator.events.JobEvent;
 import dev.sharpness.operator.pods.ObservedWorker;
 import dev.sharpness.operator.progress.ProgressReading;
 import dev.sharpness.operator.status.Conditions;
@@ -46,9 +47,6 @@ public final class Lifecycle {
         DELETE
     }
 
-    /** A Kubernetes event to record on the job. */
-    public record Event(boolean warning, String reason, String message) {}
-
     /**
      * @param requeueAfter when to reconcile again even if nothing changes; null: only on events
      */
@@ -57,14 +55,14 @@ public final class Lifecycle {
             PodAction pods,
             boolean deleteJob,
             Duration requeueAfter,
-            List<Event> events) {}
+            List<JobEvent> events) {}
 
     private final SamTrainingJob job;
     private final SamTrainingJobSpec spec;
     private final SamTrainingJobStatus status;
     private final Instant now;
     private final Duration pollInterval;
-    private final List<Event> events = new ArrayList<>();
+    private final List<JobEvent> events = new ArrayList<>();
     private PodAction pods = PodAction.NONE;
     private boolean deleteJob;
     private Duration requeue;
@@ -177,7 +175,7 @@ public final class Lifecycle {
         }
         if (status.getPhase() != Phase.SUSPENDED) {
             events.add(
-                    new Event(
+                    new JobEvent(
                             false,
                             Constants.REASON_SUSPENDED,
                             "suspended: pods deleted, checkpoint kept"));
@@ -194,7 +192,8 @@ public final class Lifecycle {
     }
 
     private void resume() {
-        events.add(new Event(false, Constants.REASON_RESUMED, "resumed from the last checkpoint"));
+        events.add(
+                new JobEvent(false, Constants.REASON_RESUMED, "resumed from the last checkpoint"));
         condition(
                 Constants.CONDITION_SUSPENDED,
                 false,
@@ -231,7 +230,7 @@ public final class Lifecycle {
                 Constants.REASON_WAITING,
                 "waiting for " + workers + (workers == 1 ? " pod" : " pods") + " to run");
         events.add(
-                new Event(
+                new JobEvent(
                         false,
                         "Starting",
                         "created "
@@ -292,7 +291,7 @@ public final class Lifecycle {
 
     private void running(Optional<ProgressReading> progress) {
         if (status.getPhase() != Phase.RUNNING) {
-            events.add(new Event(false, "Running", "all workers running"));
+            events.add(new JobEvent(false, "Running", "all workers running"));
         }
         status.setPhase(Phase.RUNNING);
         condition(
@@ -446,7 +445,7 @@ public final class Lifecycle {
         condition(Constants.CONDITION_RESTARTING, true, reason, message);
         condition(Constants.CONDITION_PODS_READY, false, reason, "restarting the whole pair");
         events.add(
-                new Event(
+                new JobEvent(
                         true,
                         reason,
                         message
@@ -477,7 +476,7 @@ public final class Lifecycle {
         if (Conditions.isTrue(status.getConditions(), Constants.CONDITION_RESTARTING)) {
             condition(Constants.CONDITION_RESTARTING, false, reason, "the job failed");
         }
-        events.add(new Event(true, reason, message));
+        events.add(new JobEvent(true, reason, message));
         if (workers.stream().anyMatch(this::active) || !workers.isEmpty()) {
             pods = PodAction.DELETE;
         }
@@ -514,7 +513,7 @@ public final class Lifecycle {
                 false,
                 Constants.REASON_TRAINING_FINISHED,
                 "workers finished");
-        events.add(new Event(false, Constants.REASON_TRAINING_FINISHED, message));
+        events.add(new JobEvent(false, Constants.REASON_TRAINING_FINISHED, message));
         finished(List.of());
     }
 

@@ -12,6 +12,7 @@ import dev.sharpness.operator.children.JobNames;
 import dev.sharpness.operator.children.PairService;
 import dev.sharpness.operator.config.OperatorConfig;
 import dev.sharpness.operator.config.OperatorSettings;
+import dev.sharpness.operator.events.JobEvent;
 import dev.sharpness.operator.events.JobEvents;
 import dev.sharpness.operator.metrics.OperatorMetrics;
 import dev.sharpness.operator.pods.ObservedWorker;
@@ -173,7 +174,7 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
         new JobEvents(context.getClient())
                 .record(
                         job,
-                        new Lifecycle.Event(true, "ReconcileError", String.valueOf(e.getMessage())),
+                        new JobEvent(true, "ReconcileError", String.valueOf(e.getMessage())),
                         clock.instant());
         return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
