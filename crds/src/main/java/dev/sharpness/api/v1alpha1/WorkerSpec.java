@@ -1,7 +1,6 @@
 package dev.sharpness.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** The trainer containers: image, resources and what a platform may add to their pods. */
 public class WorkerSpec {
@@ -11,7 +10,7 @@ public class WorkerSpec {
 
     @JsonPropertyDescription(
             "Resources of each trainer container, e.g. limits: {nvidia.com/gpu: 1, memory: 16Gi}.")
-    private ResourceRequirements resources;
+    private ResourcesSpec resources;
 
     @JsonPropertyDescription(
             "What may be added to each trainer pod: labels, annotations, nodeSelector,"
@@ -26,11 +25,11 @@ public class WorkerSpec {
         this.image = image;
     }
 
-    public ResourceRequirements getResources() {
+    public ResourcesSpec getResources() {
         return resources;
     }
 
-    public void setResources(ResourceRequirements resources) {
+    public void setResources(ResourcesSpec resources) {
         this.resources = resources;
     }
 

@@ -13,6 +13,7 @@ import dev.sharpness.api.v1alpha1.KSamSpec;
 import dev.sharpness.api.v1alpha1.LookSamSpec;
 import dev.sharpness.api.v1alpha1.ModelSpec;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
+import dev.sharpness.api.v1alpha1.ResourcesSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
 import dev.sharpness.api.v1alpha1.SampaSpec;
@@ -59,6 +60,7 @@ class ApiDefaultsTest {
                         CheckpointSpec.class,
                         VolumeClaimSpec.class,
                         WorkerSpec.class,
+                        ResourcesSpec.class,
                         WorkerTemplateSpec.class,
                         SchedulingSpec.class,
                         FailurePolicySpec.class,

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -140,7 +142,7 @@ public final class WorkerPods {
                                         .withName("metrics")
                                         .withContainerPort(TrainerPaths.METRICS_PORT)
                                         .endPort()
-                                        .withResources(worker.getResources())
+                                        .withResources(resources(worker))
                                         .withTerminationMessagePolicy("File")
                                         .withNewSecurityContext()
                                         .withAllowPrivilegeEscalation(false)
@@ -159,6 +161,16 @@ public final class WorkerPods {
             spec.withSchedulerName(scheduling.getSchedulerName());
         }
         return new PodBuilder().withMetadata(metadata).withSpec(spec.build()).build();
+    }
+
+    private static ResourceRequirements resources(WorkerSpec worker) {
+        if (worker.getResources() == null) {
+            return null;
+        }
+        return new ResourceRequirementsBuilder()
+                .withLimits(worker.getResources().getLimits())
+                .withRequests(worker.getResources().getRequests())
+                .build();
     }
 
     /** Labels shared by the pods of one attempt; selectors use them. */

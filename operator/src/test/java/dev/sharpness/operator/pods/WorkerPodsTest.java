@@ -3,6 +3,7 @@ package dev.sharpness.operator.pods;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sharpness.api.manifest.ManifestLoader;
+import dev.sharpness.api.v1alpha1.ResourcesSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.operator.children.ExchangeNetworkPolicy;
 import dev.sharpness.operator.children.JobConfigMap;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.List;
 import java.util.Map;
@@ -139,12 +139,9 @@ class WorkerPodsTest {
                         "spec.worker.template.env[0].value=seven",
                         "spec.worker.template.env[1].name=NCCL_DEBUG",
                         "spec.worker.template.env[1].value=INFO");
-        job.getSpec()
-                .getWorker()
-                .setResources(
-                        new ResourceRequirementsBuilder()
-                                .addToLimits("nvidia.com/gpu", new Quantity("1"))
-                                .build());
+        ResourcesSpec resources = new ResourcesSpec();
+        resources.setLimits(Map.of("nvidia.com/gpu", new Quantity("1")));
+        job.getSpec().getWorker().setResources(resources);
         Pod pod = WorkerPods.desired(job, 2, "t").get(1);
 
         assertThat(
