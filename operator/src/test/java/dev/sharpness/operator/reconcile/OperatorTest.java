@@ -248,7 +248,32 @@ class OperatorTest {
         assertThat(kubelet.pods("claim")).isEmpty();
     }
 
+    @Test
+    void aJobDeletedMidRunIsForgottenAndItsChildrenAreOwnedByIt() {
+        SamTrainingJob job = create(TestJobs.sampa("gone", port()));
+        awaitPods("gone", 2, "0");
+        kubelet.runAll("gone");
+        awaitPhase("gone", Phase.RUNNING);
+        double running = runningGauge();
+
+        client.resource(job).delete();
+
+        // Kubernetes' garbage collector deletes what the job owns (the mock server has none):
+        // every child names the job as its controlling owner.
+        assertThat(kubelet.pods("gone"))
+                .allSatisfy(
+                        pod ->
+                                assertThat(pod.getMetadata().getOwnerReferences())
+                                        .singleElement()
+                                        .satisfies(o -> assertThat(o.getController()).isTrue()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> runningGauge() == running - 1);
+    }
+
     // ---- helpers ----
+
+    private double runningGauge() {
+        return operator.metrics().find("sam_operator_jobs").tag("phase", "Running").gauge().value();
+    }
 
     private String port() {
         return "spec.communication.port=" + trainer.port();
