@@ -51,12 +51,9 @@ class OperatorApplicationTest {
                             return current.getStatus() != null
                                     && current.getStatus().getPhase() == Phase.STARTING;
                         });
-        List<Pod> pods =
-                client.pods()
-                        .inNamespace(TestJobs.NAMESPACE)
-                        .withLabel("sharpness.dev/job", "wired")
-                        .list()
-                        .getItems();
+        // The status is written first, the pods right after it.
+        await().atMost(Duration.ofSeconds(10)).until(() -> pods("wired").size() == 2);
+        List<Pod> pods = pods("wired");
         assertThat(pods).hasSize(2);
         // sam.operator.default-trainer-image, set for the test profile in application.properties.
         assertThat(pods.get(0).getSpec().getContainers().get(0).getImage())
@@ -86,6 +83,14 @@ class OperatorApplicationTest {
         assertThat(metrics.body())
                 .contains("sam_operator_jobs{")
                 .contains("sam_operator_reconcile");
+    }
+
+    private List<Pod> pods(String job) {
+        return client.pods()
+                .inNamespace(TestJobs.NAMESPACE)
+                .withLabel("sharpness.dev/job", job)
+                .list()
+                .getItems();
     }
 
     private HttpResponse<String> get(HttpClient http, String path) throws Exception {

@@ -477,7 +477,7 @@ public final class Lifecycle {
             condition(Constants.CONDITION_RESTARTING, false, reason, "the job failed");
         }
         events.add(new JobEvent(true, reason, message));
-        if (workers.stream().anyMatch(this::active) || !workers.isEmpty()) {
+        if (!workers.isEmpty()) {
             pods = PodAction.DELETE;
         }
         finished(workers);

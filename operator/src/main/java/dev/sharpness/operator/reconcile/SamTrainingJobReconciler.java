@@ -19,7 +19,6 @@ import dev.sharpness.operator.pods.ObservedWorker;
 import dev.sharpness.operator.pods.WorkerPods;
 import dev.sharpness.operator.progress.ProgressPoller;
 import dev.sharpness.operator.progress.ProgressReading;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -144,8 +143,10 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
         // The status write below may hand back the job with the new status: remember the old one.
         SamTrainingJobStatus before = job.getStatus();
         int restartsBefore = before == null ? 0 : before.getRestarts();
-        carryOut(job, plan, workers, client);
-        if (!sameStatus(before, plan.status())) {
+        boolean changed = !sameStatus(before, plan.status());
+        // Status first, pods second: if a pod call fails, the next reconcile starts from the new
+        // status (a restart already counted, the old attempt's pods seen as stale and deleted).
+        if (changed) {
             SamTrainingJobStatus status = plan.status();
             PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
                     job,
@@ -154,9 +155,12 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
                         fresh.setStatus(status);
                         return fresh;
                     });
+        }
+        carryOut(job, plan, workers, client);
+        if (changed) {
             JobEvents events = new JobEvents(client);
             plan.events().forEach(event -> events.record(job, event, now));
-            logTransition(job, before, status);
+            logTransition(job, before, plan.status());
         }
         afterwards(job, plan, workers, client, key, restartsBefore);
         metrics.reconciled(Duration.ofNanos(System.nanoTime() - started));
@@ -352,10 +356,5 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
 
     static String key(SamTrainingJob job) {
         return job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
-    }
-
-    /** Kept for tests that look at the ConfigMap the trainer will read. */
-    static ConfigMap configMap(SamTrainingJob job) {
-        return JobConfigMap.desired(job);
     }
 }

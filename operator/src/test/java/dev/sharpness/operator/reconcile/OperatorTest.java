@@ -210,7 +210,7 @@ class OperatorTest {
         create(TestJobs.sampa("conflict", port()));
 
         awaitPhase("conflict", Phase.STARTING);
-        assertThat(kubelet.pods("conflict")).hasSize(2);
+        awaitPods("conflict", 2, "0");
         assertThat(get("conflict").getMetadata().getAnnotations()).containsEntry("touched", "yes");
     }
 
