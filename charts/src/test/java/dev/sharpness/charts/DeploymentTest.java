@@ -187,6 +187,18 @@ class DeploymentTest {
                 .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
     }
 
+    @Test
+    void operatorPodsCarryTheLabelsTrainerNetworkPoliciesAdmitWhateverTheReleaseIsCalled() {
+        Deployment deployment =
+                RenderedChart.render(Map.of("nameOverride", "other", "fullnameOverride", "renamed"))
+                        .get(Deployment.class, "renamed");
+
+        // The operator's ExchangeNetworkPolicy selects the operator's pods by these labels.
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("app.kubernetes.io/part-of", "sam-operator")
+                .containsEntry("app.kubernetes.io/component", "operator");
+    }
+
     private static void assertHttpGet(Probe probe, String path) {
         assertThat(probe).as("probe on %s", path).isNotNull();
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);

@@ -40,7 +40,7 @@ public final class ExchangeNetworkPolicy {
                 .addToMatchLabels("kubernetes.io/metadata.name", operatorNamespace)
                 .endNamespaceSelector()
                 .withNewPodSelector()
-                .addToMatchLabels(JobNames.OPERATOR_POD_LABEL, JobNames.OPERATOR_POD_LABEL_VALUE)
+                .addToMatchLabels(JobNames.OPERATOR_POD_LABELS)
                 .endPodSelector()
                 .endFrom()
                 .endIngress()

@@ -2,13 +2,18 @@ package dev.sharpness.operator.children;
 
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import java.util.Map;
 
 /** Names of what the operator creates for a job, and the ranks a job runs. */
 public final class JobNames {
-    /** The label the operator's own pods carry; the NetworkPolicy admits them. */
-    public static final String OPERATOR_POD_LABEL = "app.kubernetes.io/name";
-
-    public static final String OPERATOR_POD_LABEL_VALUE = "sam-operator";
+    /**
+     * Labels the operator's own pods carry (the chart sets them whatever the release is called);
+     * the NetworkPolicy admits pods with both to the exchange port, for progress calls.
+     */
+    public static final Map<String, String> OPERATOR_POD_LABELS =
+            Map.of(
+                    "app.kubernetes.io/part-of", "sam-operator",
+                    "app.kubernetes.io/component", "operator");
 
     private JobNames() {}
 
