@@ -55,8 +55,11 @@ public final class TrainerPaths {
                 + TrainingIdentity.hash(job.getSpec()).substring(0, 12);
     }
 
-    /** Rank 0's run folder: summary.json, metrics.csv, curves.png, the best model. */
-    public static String runFolder(SamTrainingJob job) {
-        return jobFolder(job) + "/run";
+    /**
+     * A rank's run folder: rank 0's holds summary.json, metrics.csv, curves.png and the best model;
+     * rank 1 writes only its own summary, into a folder of its own.
+     */
+    public static String runFolder(SamTrainingJob job, int rank) {
+        return jobFolder(job) + (rank == 0 ? "/run" : "/run-rank-" + rank);
     }
 }

@@ -49,6 +49,15 @@ class WorkerPodsTest {
                 .containsSubsequence("worker", "--resume")
                 .contains("/etc/sam/job.yaml");
         assertThat(pods.get(0).getSpec().getRestartPolicy()).isEqualTo("Never");
+        // Only rank 0 writes the run's outputs; rank 1's summary goes elsewhere.
+        assertThat(pods.get(0).getSpec().getContainers().get(0).getArgs())
+                .contains(
+                        "/checkpoints/pair-" + job.getMetadata().getUid().substring(0, 8) + "/run");
+        assertThat(pods.get(1).getSpec().getContainers().get(0).getArgs())
+                .contains(
+                        "/checkpoints/pair-"
+                                + job.getMetadata().getUid().substring(0, 8)
+                                + "/run-rank-1");
         assertThat(pods.get(0).getSpec().getSubdomain()).isEqualTo("pair");
         assertThat(pods.get(0).getMetadata().getOwnerReferences())
                 .singleElement()
