@@ -221,15 +221,14 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
 
     /**
      * ConfigMap and NetworkPolicy follow the spec (it may have changed while suspended); the Secret
-     * and Service are created once.
+     * and Service are created once: a conflict means they exist, so no GET is needed first (one
+     * request per job fewer when many jobs start at once).
      */
     private void ensureCompanions(SamTrainingJob job, KubernetesClient client) {
         client.resource(JobConfigMap.desired(job)).createOr(existing -> existing.update());
         client.resource(ExchangeNetworkPolicy.desired(job, settings.operatorNamespace()))
                 .createOr(existing -> existing.update());
-        if (exchangeSecret(job, client) == null) {
-            createIfAbsent(client, ExchangeSecret.desired(job));
-        }
+        createIfAbsent(client, ExchangeSecret.desired(job));
         createIfAbsent(client, PairService.desired(job));
     }
 
