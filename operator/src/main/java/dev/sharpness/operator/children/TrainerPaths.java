@@ -59,4 +59,13 @@ public final class TrainerPaths {
     public static String runFolder(SamTrainingJob job) {
         return jobFolder(job) + "/run";
     }
+
+    /**
+     * A rank's run folder: rank 0's, or {@code rank-<n>/} inside it (the local layout of {@code
+     * sam-trainer run}). Both ranks of a pair write a summary.json, and on a claim they share rank
+     * 1's must not replace rank 0's.
+     */
+    public static String runFolder(SamTrainingJob job, int rank) {
+        return rank == 0 ? runFolder(job) : runFolder(job) + "/rank-" + rank;
+    }
 }

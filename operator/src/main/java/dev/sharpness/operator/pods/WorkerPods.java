@@ -124,7 +124,7 @@ public final class WorkerPods {
                                                 "--manifest",
                                                 TrainerPaths.MANIFEST,
                                                 "--out",
-                                                TrainerPaths.runFolder(job),
+                                                TrainerPaths.runFolder(job, rank),
                                                 "--resume",
                                                 "--metrics-port",
                                                 Integer.toString(TrainerPaths.METRICS_PORT),

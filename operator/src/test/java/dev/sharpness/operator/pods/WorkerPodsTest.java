@@ -56,6 +56,17 @@ class WorkerPodsTest {
     }
 
     @Test
+    void ranksOfAPairWriteToTheirOwnRunFolders() {
+        SamTrainingJob job = TestJobs.sampa("pair", "spec.checkpoint.volume.claimName=checkpoints");
+        List<Pod> pods = WorkerPods.desired(job, 0, "t");
+        String uid8 = job.getMetadata().getUid().substring(0, 8);
+
+        // On a shared claim, rank 1's summary.json must not replace rank 0's.
+        assertThat(out(pods.get(0))).isEqualTo("/checkpoints/pair-" + uid8 + "/run");
+        assertThat(out(pods.get(1))).isEqualTo("/checkpoints/pair-" + uid8 + "/run/rank-1");
+    }
+
+    @Test
     void singleWorkerMethodsRunOneRankWithoutPeer() {
         List<Pod> pods = WorkerPods.desired(TestJobs.sam("solo"), 0, "trainer:default");
 
@@ -202,5 +213,10 @@ class WorkerPodsTest {
     private static Map<String, String> env(Pod pod) {
         return pod.getSpec().getContainers().get(0).getEnv().stream()
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (a, b) -> b));
+    }
+
+    private static String out(Pod pod) {
+        List<String> args = pod.getSpec().getContainers().get(0).getArgs();
+        return args.get(args.indexOf("--out") + 1);
     }
 }
