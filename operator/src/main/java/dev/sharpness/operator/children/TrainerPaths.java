@@ -56,10 +56,12 @@ public final class TrainerPaths {
     }
 
     /**
-     * A rank's run folder: rank 0's holds summary.json, metrics.csv, curves.png and the best model;
-     * rank 1 writes only its own summary, into a folder of its own.
+     * A rank's run folder: rank 0's, or {@code rank-<n>/} inside it (the local layout of {@code
+     * sam-trainer run}). Both ranks of a pair write a summary.json, and on a claim they share rank
+     * 1's must not replace rank 0's.
      */
     public static String runFolder(SamTrainingJob job, int rank) {
-        return jobFolder(job) + (rank == 0 ? "/run" : "/run-rank-" + rank);
+        String run = jobFolder(job) + "/run";
+        return rank == 0 ? run : run + "/rank-" + rank;
     }
 }

@@ -112,6 +112,11 @@ public record ObservedWorker(
         return "Succeeded".equals(phase);
     }
 
+    /** Exited with the trainer's code for a lost peer or exchange timeout (3). */
+    public boolean lostItsPeer() {
+        return exitCode != null && exitCode == 3;
+    }
+
     /** Failed for good: the pod failed, or it is being taken away (disruption). */
     public boolean failed() {
         return "Failed".equals(phase) || (disrupted && !succeeded());

@@ -250,6 +250,10 @@ public final class Lifecycle {
                                 Comparator.comparing(
                                                 ObservedWorker::finishedAt,
                                                 Comparator.nullsLast(Comparator.naturalOrder()))
+                                        // finishedAt has whole seconds: when both ranks ended in
+                                        // the same one, the rank that lost its peer (exit 3) is
+                                        // the consequence, not the cause.
+                                        .thenComparing(ObservedWorker::lostItsPeer)
                                         .thenComparingInt(ObservedWorker::rank));
         if (firstFailure.isPresent()) {
             onFailure(firstFailure.get());

@@ -49,19 +49,21 @@ class WorkerPodsTest {
                 .containsSubsequence("worker", "--resume")
                 .contains("/etc/sam/job.yaml");
         assertThat(pods.get(0).getSpec().getRestartPolicy()).isEqualTo("Never");
-        // Only rank 0 writes the run's outputs; rank 1's summary goes elsewhere.
-        assertThat(pods.get(0).getSpec().getContainers().get(0).getArgs())
-                .contains(
-                        "/checkpoints/pair-" + job.getMetadata().getUid().substring(0, 8) + "/run");
-        assertThat(pods.get(1).getSpec().getContainers().get(0).getArgs())
-                .contains(
-                        "/checkpoints/pair-"
-                                + job.getMetadata().getUid().substring(0, 8)
-                                + "/run-rank-1");
         assertThat(pods.get(0).getSpec().getSubdomain()).isEqualTo("pair");
         assertThat(pods.get(0).getMetadata().getOwnerReferences())
                 .singleElement()
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(job.getMetadata().getUid()));
+    }
+
+    @Test
+    void ranksOfAPairWriteToTheirOwnRunFolders() {
+        SamTrainingJob job = TestJobs.sampa("pair", "spec.checkpoint.volume.claimName=checkpoints");
+        List<Pod> pods = WorkerPods.desired(job, 0, "t");
+        String uid8 = job.getMetadata().getUid().substring(0, 8);
+
+        // On a shared claim, rank 1's summary.json must not replace rank 0's.
+        assertThat(out(pods.get(0))).isEqualTo("/checkpoints/pair-" + uid8 + "/run");
+        assertThat(out(pods.get(1))).isEqualTo("/checkpoints/pair-" + uid8 + "/run/rank-1");
     }
 
     @Test
@@ -208,5 +210,10 @@ class WorkerPodsTest {
     private static Map<String, String> env(Pod pod) {
         return pod.getSpec().getContainers().get(0).getEnv().stream()
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (a, b) -> b));
+    }
+
+    private static String out(Pod pod) {
+        List<String> args = pod.getSpec().getContainers().get(0).getArgs();
+        return args.get(args.indexOf("--out") + 1);
     }
 }

@@ -134,6 +134,18 @@ class LifecycleTest {
     }
 
     @Test
+    void whenBothRanksEndWithinOneSecondThePeerLossIsNotTheCause() {
+        runBothRanks();
+        now = T0.plusSeconds(100);
+        // Kubernetes writes finishedAt to the second: rank 0 lost its peer in the same one.
+        Instant second = T0.plusSeconds(95);
+        step(List.of(terminated(3, "peer lost", second), terminated(137, "", second)));
+
+        assertThat(job.getStatus().getLastFailure().getRank()).isEqualTo(1);
+        assertThat(job.getStatus().getLastFailure().getExitCode()).isEqualTo(137);
+    }
+
+    @Test
     void invalidConfigurationAndDivergenceFailTheJobWithoutRetry() {
         failRank1WithExitCode(4);
         assertThat(job.getStatus().getPhase()).isEqualTo(Phase.FAILED);

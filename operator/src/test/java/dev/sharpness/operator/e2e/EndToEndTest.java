@@ -1,0 +1,321 @@
+package dev.sharpness.operator.e2e;
+
+import static dev.sharpness.operator.testing.TestJobs.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sharpness.api.manifest.ManifestLoader;
+import dev.sharpness.api.v1alpha1.Phase;
+import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.api.v1alpha1.SamTrainingJobStatus;
+import dev.sharpness.operator.testing.ProcessKubelet;
+import dev.sharpness.operator.testing.RunningOperator;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * The operator and the trainer together, for real: the operator runs against the mock API server,
+ * and a {@link ProcessKubelet} runs every pod it creates as a {@code sam-trainer worker} process of
+ * the packaged trainer, writing exit codes and termination messages back into the pods. A SAMPa job
+ * runs to its result; the same job with rank 1 killed mid-run is restarted as a pair, resumes from
+ * rank 0's checkpoint and ends with the same parameters.
+ */
+@EnableKubernetesMockClient(crud = true)
+class EndToEndTest {
+    static KubernetesClient client;
+
+    /** 640 synthetic samples, 10% held out, batches of 16: 36 steps an epoch, 144 in all. */
+    private static final long TOTAL_STEPS = 144;
+
+    /** Rank 1 dies once rank 0 has checkpointed this step (checkpoints every 10 steps). */
+    private static final long KILL_AFTER_CHECKPOINT = 40;
+
+    private static final Duration JOB_LIMIT = Duration.ofMinutes(3);
+    private static final Path NODE = Path.of("target", "e2e").toAbsolutePath();
+
+    private static RunningOperator operator;
+    private static ProcessKubelet kubelet;
+    private static final List<Observed> history = new CopyOnWriteArrayList<>();
+    private static Watch watch;
+    private static SamTrainingJob uninterrupted;
+
+    @RegisterExtension
+    static final TestWatcher TAILS =
+            new TestWatcher() {
+                @Override
+                public void testFailed(ExtensionContext context, Throwable cause) {
+                    printTails();
+                }
+            };
+
+    /** One status as the job's watchers saw it. */
+    private record Observed(String job, Phase phase, Long step) {}
+
+    @BeforeAll
+    static void runTheJobUninterrupted() throws IOException {
+        Path trainer = ProcessKubelet.trainerJar();
+        deleteRecursively(NODE);
+        CustomResourceDefinition crd =
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .load(Path.of("../crds/samtrainingjobs.sharpness.dev-v1.yml").toFile())
+                        .item();
+        client.resource(crd).createOr(existing -> existing.update());
+        client.persistentVolumeClaims()
+                .inNamespace(NAMESPACE)
+                .resource(
+                        new PersistentVolumeClaimBuilder()
+                                .withNewMetadata()
+                                .withName("checkpoints")
+                                .endMetadata()
+                                .build())
+                .create();
+        watch =
+                client.resources(SamTrainingJob.class)
+                        .inNamespace(NAMESPACE)
+                        .watch(
+                                new Watcher<>() {
+                                    @Override
+                                    public void eventReceived(Action action, SamTrainingJob job) {
+                                        SamTrainingJobStatus s = job.getStatus();
+                                        if (s != null) {
+                                            history.add(
+                                                    new Observed(
+                                                            job.getMetadata().getName(),
+                                                            s.getPhase(),
+                                                            s.getProgress() == null
+                                                                    ? null
+                                                                    : s.getProgress().getStep()));
+                                        }
+                                    }
+
+                                    @Override
+                                    public void onClose(WatcherException cause) {}
+                                });
+        kubelet =
+                new ProcessKubelet(
+                                client,
+                                NAMESPACE,
+                                trainer,
+                                NODE,
+                                List.of(
+                                        // As the trainer image runs it.
+                                        "-Dai.djl.offline=true",
+                                        "-XX:+ExitOnOutOfMemoryError",
+                                        // Two workers share two cores here. The thread count is
+                                        // part of a bit-exact result: every worker uses one.
+                                        "-Dai.djl.pytorch.num_threads=1",
+                                        "-Dai.djl.pytorch.num_interop_threads=1",
+                                        "-XX:+UseSerialGC"))
+                        // Every pod would unpack the same PyTorch natives (430 MB, seconds of
+                        // work) into its /tmp/djl: like a node's image layers, the ones this
+                        // machine already unpacked serve every pod.
+                        .withNodeFolder("/tmp/djl", djlCache())
+                        .start();
+        operator = new RunningOperator(client, NAMESPACE);
+        try {
+            client.resource(job("straight")).create();
+            uninterrupted = awaitFinished("straight");
+        } catch (RuntimeException | Error e) {
+            printTails();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (watch != null) {
+            watch.close();
+        }
+        if (operator != null) {
+            operator.close();
+        }
+        if (kubelet != null) {
+            kubelet.close();
+        }
+    }
+
+    @Test
+    void sampaJobRunsAsTwoTrainerProcessesToSucceededWithProgressAndResult() {
+        SamTrainingJobStatus status = uninterrupted.getStatus();
+        assertThat(status.getPhase())
+                .as(status.getConditions().toString())
+                .isEqualTo(Phase.SUCCEEDED);
+        assertThat(history)
+                .as("progress while running")
+                .anySatisfy(
+                        seen -> {
+                            assertThat(seen.job()).isEqualTo("straight");
+                            assertThat(seen.phase()).isEqualTo(Phase.RUNNING);
+                            assertThat(seen.step()).isPositive();
+                        });
+        assertThat(status.getRestarts()).isZero();
+        assertThat(status.getResult().getParameterChecksum()).isNotBlank();
+        assertThat(status.getResult().getSteps()).isEqualTo(TOTAL_STEPS);
+        assertThat(status.getResult().getTestAccuracy()).isNotNull();
+        assertThat(status.getProgress().getPercent()).isEqualTo(100);
+        assertThat(kubelet.started("straight-0")).isEqualTo(1);
+        assertThat(kubelet.started("straight-1")).isEqualTo(1);
+        assertThat(kubelet.problems()).isEmpty();
+    }
+
+    @Test
+    void pairWithRankOneKilledMidRunRestartsResumesAndEndsWithTheSameParameters() {
+        client.resource(job("killed")).create();
+        Path jobFolder = kubelet.claim("checkpoints").resolve(folderOf("killed"));
+        await("a checkpoint at step " + KILL_AFTER_CHECKPOINT)
+                .atMost(JOB_LIMIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> newestCheckpoint(jobFolder) >= KILL_AFTER_CHECKPOINT);
+        assertThat(get("killed").getStatus().getPhase()).isEqualTo(Phase.RUNNING);
+
+        assertThat(kubelet.kill("killed-1")).as("rank 1 was running").isTrue();
+        long killedAfter = newestCheckpoint(jobFolder);
+        assertThat(killedAfter).as("killed before the end").isLessThan(TOTAL_STEPS);
+
+        SamTrainingJob done = awaitFinished("killed");
+        SamTrainingJobStatus status = done.getStatus();
+        assertThat(status.getPhase())
+                .as(status.getConditions().toString())
+                .isEqualTo(Phase.SUCCEEDED);
+        assertThat(status.getRestarts()).isEqualTo(1);
+        assertThat(status.getLastFailure().getRank()).isEqualTo(1);
+        assertThat(status.getLastFailure().getExitCode()).isEqualTo(137);
+        assertThat(kubelet.started("killed-0")).isEqualTo(2);
+        assertThat(kubelet.started("killed-1")).isEqualTo(2);
+        // The second pair went on from a checkpoint the first one wrote, not from step 0.
+        Matcher resumed =
+                Pattern.compile("resuming from step (\\d+)").matcher(kubelet.log("killed-0"));
+        assertThat(resumed.find()).as("rank 0 resumed").isTrue();
+        assertThat(Long.parseLong(resumed.group(1)))
+                .isBetween(KILL_AFTER_CHECKPOINT, TOTAL_STEPS - 1);
+        assertThat(status.getResult().getSteps()).isEqualTo(TOTAL_STEPS);
+        assertThat(status.getResult().getParameterChecksum())
+                .isEqualTo(uninterrupted.getStatus().getResult().getParameterChecksum());
+        assertThat(kubelet.problems()).isEmpty();
+    }
+
+    // ---- helpers ----
+
+    /** The same training for every job; only the name and the exchange port differ. */
+    private static SamTrainingJob job(String name) {
+        String yaml =
+                """
+                apiVersion: sharpness.dev/v1alpha1
+                kind: SamTrainingJob
+                metadata: {name: %s}
+                spec:
+                  model: {architecture: mlp}
+                  dataset:
+                    format: synthetic
+                    synthetic: {trainSamples: 640, testSamples: 64, classes: 4, imageSize: 8}
+                  optimizer: {method: SAMPa, rho: 0.05, base: {learningRate: 0.05}}
+                  training: {epochs: 4, batchSize: 16, seed: 7}
+                  communication: {port: %d, exchangeTimeoutSeconds: 20, checksumEverySteps: 10}
+                  checkpoint: {volume: {claimName: checkpoints}, everySteps: 10, keep: 3}
+                  scheduling: {startupDeadlineSeconds: 120}
+                  failurePolicy: {backoff: {initialSeconds: 1}}
+                """
+                        .formatted(name, freePort());
+        SamTrainingJob job = ManifestLoader.parse(yaml, name, List.of());
+        job.getMetadata().setNamespace(NAMESPACE);
+        return job;
+    }
+
+    /** The job's folder on the checkpoint claim: its name and the first 8 characters of its uid. */
+    private static String folderOf(String name) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> get(name) != null);
+        return name + "-" + get(name).getMetadata().getUid().substring(0, 8);
+    }
+
+    private static long newestCheckpoint(Path jobFolder) {
+        if (!Files.isDirectory(jobFolder)) {
+            return 0;
+        }
+        Pattern file = Pattern.compile("step-(\\d{12})\\.ckpt");
+        try (Stream<Path> files = Files.walk(jobFolder)) {
+            return files.map(p -> file.matcher(p.getFileName().toString()))
+                    .filter(Matcher::matches)
+                    .mapToLong(m -> Long.parseLong(m.group(1)))
+                    .max()
+                    .orElse(0);
+        } catch (IOException e) {
+            return 0; // a checkpoint renamed or pruned while walking: look again
+        }
+    }
+
+    private static SamTrainingJob awaitFinished(String name) {
+        await("job " + name + " finished")
+                .atMost(JOB_LIMIT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> {
+                            SamTrainingJob job = get(name);
+                            return job != null
+                                    && job.getStatus() != null
+                                    && job.getStatus().getPhase().isFinished();
+                        });
+        return get(name);
+    }
+
+    private static SamTrainingJob get(String name) {
+        return client.resources(SamTrainingJob.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    /** DJL's cache on this machine, where the trainer's own tests unpacked the natives. */
+    private static Path djlCache() {
+        String configured = System.getenv("DJL_CACHE_DIR");
+        return configured != null
+                ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".djl.ai");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void printTails() {
+        if (kubelet != null) {
+            System.out.println("trainer processes (last lines of each):\n" + kubelet.tails(30));
+        }
+    }
+
+    private static void deleteRecursively(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
