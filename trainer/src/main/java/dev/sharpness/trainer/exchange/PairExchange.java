@@ -321,10 +321,12 @@ public final class PairExchange implements AutoCloseable {
         long deadline = start + timeout.toNanos();
         int perChunk = CHUNK_BYTES / precision.bytesPerElement();
         long bytes = 0;
+        long encodeNanos = 0;
         int offset = 0;
         do {
             int count = Math.min(perChunk, mine.length - offset);
             boolean last = offset + count == mine.length;
+            long encodeStart = System.nanoTime();
             Frame frame =
                     Frame.newBuilder()
                             .setStep(step)
@@ -336,13 +338,23 @@ public final class PairExchange implements AutoCloseable {
                             .setCheckpoint(last && intent.checkpoint())
                             .setStop(last && intent.stop())
                             .build();
+            encodeNanos += System.nanoTime() - encodeStart;
             sender.send(frame, deadline, "the gradient for step " + step);
             bytes += frame.getSerializedSize();
             offset += count;
         } while (offset < mine.length);
+        long sent = System.nanoTime();
         FrameAssembler.Vector theirs =
                 inbound.receive(step, FrameKind.FRAME_KIND_GRADIENT, deadline);
-        stats.record(bytes, System.nanoTime() - start);
+        long end = System.nanoTime();
+        stats.record(
+                new SwapStats.Sample(
+                        bytes,
+                        end - start,
+                        Math.max(0, Math.min(end, theirs.firstArrivalNanos()) - start),
+                        sent - start,
+                        encodeNanos,
+                        theirs.decodeNanos()));
         return new Swapped(theirs.floats(), theirs.intent());
     }
 
