@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Per-step time of the SAMPa pair (two worker processes, one thread each, gradients swapped over
-# gRPC on loopback) against SAM and SGD in one process with one thread pinned to one core.
+# Per-step time of the SAMPa pair (two worker processes, one thread each, each pinned to its own
+# core, gradients swapped over gRPC on loopback) against SAM and SGD in one process with one thread
+# pinned to one core; and the pair's exchange against a raw TCP loopback swap of the same bytes.
 # Same synthetic job for all; the step time excludes start-up, pairing, evaluation and checkpoints.
 # Writes docs/benchmarks/pair-time.md. Usage: bench/pair-time.sh [STEPS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-steps=${1:-20}
+steps=${1:-40}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$root/sam-trainer" --version > /dev/null
+jar="$root/trainer/target/sam-trainer.jar"
+samples=$(( steps * 128 > 6400 ? steps * 128 : 6400 ))
 
 cat > "$work/job.yaml" <<YAML
 apiVersion: sharpness.dev/v1alpha1
@@ -19,53 +22,140 @@ spec:
   dataset:
     format: synthetic
     validationFraction: 0.0
-    synthetic: {trainSamples: 6400, testSamples: 128, classes: 10, imageSize: 28, channels: 1}
+    synthetic: {trainSamples: $samples, testSamples: 128, classes: 10, imageSize: 28, channels: 1}
   optimizer: {method: SGD, rho: 0.05, base: {learningRate: 0.01}}
   training: {epochs: 1, batchSize: 128, seed: 1, maxSteps: $steps}
   checkpoint: {everySteps: 100000}
 YAML
 
-run() { # name, model, image, channels, method, extra...
-  local name=$1 model=$2 image=$3 channels=$4 method=$5; shift 5
-  local pin=(taskset -c 0); [ "$method" = SAMPa ] && pin=(taskset -c 0,1)
-  "${pin[@]}" java -jar "$root/trainer/target/sam-trainer.jar" run "$work/job.yaml" --out "$work/$name" --threads 1 \
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+run() { # name, model, image, channels, method [cpu]
+  local name=$1 model=$2 image=$3 channels=$4 method=$5
+  local pin=(taskset -c "${6:-0}") env=()
+  # The launcher itself only waits; each worker it starts gets its own core.
+  [ "$method" = SAMPa ] && pin=(taskset -c 0,1) && env=(SAM_RANK_CPUS="0 1")
+  env "${env[@]}" "${pin[@]}" java -jar "$jar" run "$work/job.yaml" --out "$work/$name" --threads 1 \
       --set spec.model.architecture="$model" --set spec.dataset.synthetic.imageSize="$image" \
-      --set spec.dataset.synthetic.channels="$channels" --set spec.optimizer.method="$method" "$@" > "$work/$name.log" 2>&1
+      --set spec.dataset.synthetic.channels="$channels" --set spec.optimizer.method="$method" \
+      > "$work/$name.log" 2>&1
 }
-for spec in "resnet20 28 1" "resnet56 28 1" "mlp 32 3"; do
+
+swap() { # class, bytes, swaps, warmup, out: one side per core, both directions at once
+  local class=$1 bytes=$2 swaps=$3 warmup=$4 out=$5 port=$((20000 + RANDOM % 20000))
+  taskset -c 0 java -cp "$jar" "dev.sharpness.trainer.bench.$class" serve "$port" "$bytes" "$swaps" "$warmup" \
+      > "$out.serve" 2> "$out.serve.log" &
+  taskset -c 1 java -cp "$jar" "dev.sharpness.trainer.bench.$class" connect "$port" "$bytes" "$swaps" "$warmup" \
+      > "$out.connect" 2> "$out.connect.log"
+  wait
+}
+
+models=("resnet20 28 1" "resnet56 28 1" "mlp 24 3")
+for spec in "${models[@]}"; do
   read -r model image channels <<<"$spec"
+  load > "$work/$model.load-before"
   for method in SGD SAM SAMPa; do
     run "$model-$method" "$model" "$image" "$channels" "$method"
   done
+  # Two SGD processes at once, one per core: what a pass costs when both cores compute, as the
+  # pair's ranks do (shared caches and memory, the VM's scheduling), with no exchange at all.
+  run "$model-SGD0" "$model" "$image" "$channels" SGD 0 &
+  run "$model-SGD1" "$model" "$image" "$channels" SGD 1
+  wait
+  bytes=$(python3 -c "import json,sys; print(4 * json.load(open(sys.argv[1]))['parameters'])" \
+      "$work/$model-SGD/summary.json")
+  swap SocketSwap "$bytes" 300 50 "$work/$model-socket"
+  swap ExchangeSwap "$bytes" 300 1000 "$work/$model-grpc"
+  load > "$work/$model.load-after"
 done
 
-/usr/bin/python3 - "$work" "$root/docs/benchmarks/pair-time.md" "$steps" <<'PY'
+/usr/bin/python3 - "$work" "$root/docs/benchmarks/pair-time.md" "$steps" "$root/bench/pair-time-notes.md" <<'PY'
 import json, sys, datetime
-work, out, steps = sys.argv[1], sys.argv[2], sys.argv[3]
-rows = []
-for model in ["resnet20", "resnet56", "mlp"]:
+work, out, steps, notes = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+models = ["resnet20", "resnet56", "mlp"]
+
+def side(path):
+    return json.loads(open(path).read().strip().splitlines()[-1])
+
+def both(prefix):  # a swap benchmark: the mean of its two sides' numbers
+    a, b = side(prefix + ".serve"), side(prefix + ".connect")
+    return {k: (a[k] + b[k]) / 2 for k in a if isinstance(a[k], float)}
+
+main, split, loads, verdicts = [], [], [], []
+for model in models:
     s = {m: json.load(open(f"{work}/{model}-{m}/summary.json")) for m in ["SGD", "SAM", "SAMPa"]}
-    sgd, sam, pair = (s[m]["meanStepMillis"] for m in ["SGD", "SAM", "SAMPa"])
-    ex = s["SAMPa"]["exchange"]
-    rows.append(f"| {model} ({s['SGD']['parameters']:,} parameters) | {sgd:.1f} | {sam:.1f} | {pair:.1f} | "
-                f"{pair/sam:.3f} | {pair/sgd:.3f} | {ex['meanMillis']:.1f} ({ex['lastBytesSent']/1e6:.2f} MB each way) |")
+    r1 = json.load(open(f"{work}/{model}-SAMPa/rank-1/summary.json"))
+    sgd, sam, pair = (s[m]["medianStepMillis"] for m in ["SGD", "SAM", "SAMPa"])
+    ex, ex1 = s["SAMPa"]["exchange"], r1["exchange"]
+    raw, alone = both(f"{work}/{model}-socket"), both(f"{work}/{model}-grpc")
+    twin = max(json.load(open(f"{work}/{model}-SGD{c}/summary.json"))["medianStepMillis"] for c in (0, 1))
+    mb = 4 * s["SGD"]["parameters"] / 1e6
+    main.append(
+        f"| {model} ({s['SGD']['parameters']:,} parameters, {mb:.2f} MB) | {sgd:.1f} | {sam:.1f} | {pair:.1f} | "
+        f"**{pair/sam:.2f}** | **{pair/sgd:.2f}** | {twin:.1f} | {pair/twin:.2f} | {ex['p50Millis']:.1f} | {ex['p50TransferMillis']:.1f} | "
+        f"{raw['p50Millis']:.2f} | **{ex['p50TransferMillis']/raw['p50Millis']:.1f}** | "
+        f"{alone['p50Millis']:.2f} | **{alone['p50Millis']/raw['p50Millis']:.1f}** |")
+    for rank, summary, e in [(0, s["SAMPa"], ex), (1, r1, ex1)]:
+        step = summary["medianStepMillis"]
+        split.append(
+            f"| {model} | {rank} | {step:.1f} | {summary['meanStepMillis']:.1f} | {e['p50Millis']:.1f} | "
+            f"{e['meanMillis']:.1f} | {e['meanPeerWaitMillis']:.1f} | {e['meanTransferMillis']:.1f} | "
+            f"{e['meanSendMillis']:.2f} | {e['meanEncodeMillis']:.2f} | {e['meanDecodeMillis']:.2f} |")
+    split.append(
+        f"| {model} | raw socket / exchange alone | | | {raw['p50Millis']:.2f} / {alone['p50Millis']:.2f} | "
+        f"{raw['meanMillis']:.2f} / {alone['meanMillis']:.2f} | | | | | |")
+    split.append(
+        f"| {model} | CPU ms per swap: raw / exchange alone | | | | {raw['cpuMillisPerSwap']:.2f} / "
+        f"{alone['cpuMillisPerSwap']:.2f} | | | | | |")
+    met = lambda ok: "met" if ok else "not met"
+    verdicts.append(
+        f"- {model}: SAMPa/SAM {pair/sam:.2f} ({met(pair/sam <= 0.55)}), SAMPa/SGD {pair/sgd:.2f} "
+        f"({met(pair/sgd <= 1.10)}), exchange transfer / raw socket {ex['p50TransferMillis']/raw['p50Millis']:.1f} "
+        f"({met(ex['p50TransferMillis']/raw['p50Millis'] <= 1.5)}).")
+    before = open(f"{work}/{model}.load-before").read().split()
+    after = open(f"{work}/{model}.load-after").read().split()
+    loads.append(f"{model}: {' '.join(before)} before, {' '.join(after)} after")
+
 lines = [
     "# SAMPa pair vs SAM and SGD: per-step time",
     "",
-    f"Measured {datetime.date.today()} with `bench/pair-time.sh {steps}`: the same synthetic job ({steps} steps,",
-    "batch 128) per model; SGD and SAM in one process with one PyTorch thread pinned to core 0; SAMPa as",
-    "`sam-trainer run` starts it, two worker processes with one thread each on cores 0-1, swapping",
-    "gradients over gRPC on loopback every step (fp32). Step time is the optimizer step alone (no",
-    "start-up, pairing, evaluation or checkpoints), mean over the run, from summary.json.",
+    f"Measured {datetime.date.today()} with `bench/pair-time.sh {steps}` on a 2-core machine: the same synthetic",
+    f"job ({steps} steps, batch 128) per model. SGD and SAM: one process, one PyTorch thread, pinned to",
+    "core 0. SAMPa: as `sam-trainer run` starts it, two worker processes with one PyTorch thread each,",
+    "rank 0 pinned to core 0 and rank 1 to core 1 (`SAM_RANK_CPUS=\"0 1\"`), swapping gradients over",
+    "gRPC on loopback every step (fp32). Step time is the optimizer step alone (no start-up, pairing,",
+    "evaluation or checkpoints): the median over the run (the mean is in the second table; the first",
+    "steps warm the JIT up). The raw socket swap is `SocketSwap`: two processes, one per core, one",
+    "thread each, writing and reading the same number of bytes on one TCP loopback connection at once",
+    "(median of 300 swaps). The exchange alone is `ExchangeSwap`: the pair exchange between two such",
+    "processes with no training in between (median of 300 swaps after 1000 of warm-up). \"SGD two at",
+    "once\" runs two SGD processes at the same time, one per core, and takes the slower median: the",
+    "cost of a gradient pass when both cores compute, as the pair's ranks do, with no exchange.",
     "",
-    "| model | SGD ms | SAM ms | SAMPa pair ms | SAMPa/SAM (target <= 0.55) | SAMPa/SGD (target <= 1.10) | exchange ms per step |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    *rows,
+    "| model | SGD ms | SAM ms | SAMPa pair ms | SAMPa/SAM (target <= 0.55) | SAMPa/SGD (target <= 1.10) "
+    "| SGD ms, two at once | SAMPa / SGD two at once | exchange in the run, ms (p50, rank 0) | of it transfer, ms (p50) | raw socket swap ms (p50) "
+    "| transfer / raw (target <= 1.5) | exchange alone ms (p50) | exchange alone / raw |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    *main,
     "",
-    "Not measured yet: the exchange against a raw loopback socket swap of the same bytes (the issue's",
-    "third ratio). This is a shared 2-core machine: each rank of the pair has a core to itself only",
-    "when nothing else runs.",
+    "Where the pair's time goes, per rank (exchange figures from each rank's summary.json; transfer =",
+    "exchange wall time less the wait for the peer's first chunk, which is compute imbalance):",
+    "",
+    "| model | rank | step ms (median) | step ms (mean) | exchange ms (p50) | exchange ms (mean) "
+    "| peer wait ms (mean) | transfer ms (mean) | send ms | encode ms | decode ms |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    *split,
+    "",
+    "Load average (1, 5, 15 min) around each model's runs: " + "; ".join(loads) + ".",
+    "",
+    "Targets in this run:",
+    "",
+    *verdicts,
 ]
+try:
+    lines += ["", open(notes).read().rstrip()]
+except FileNotFoundError:
+    pass
 open(out, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY

@@ -20,6 +20,13 @@ final class PairLauncher {
     /** The option that turns a local worker's {@code /metrics} off. */
     static final String NO_METRICS = "--metrics-port=0";
 
+    /**
+     * Optional: the CPUs of each rank, as {@code taskset -c} lists separated by a space (e.g.
+     * {@code "0 1"}: rank 0 on CPU 0, rank 1 on CPU 1). For benchmarks that give each rank its own
+     * core; unset, the workers run wherever the scheduler puts them.
+     */
+    static final String RANK_CPUS = "SAM_RANK_CPUS";
+
     private PairLauncher() {}
 
     /**
@@ -87,6 +94,15 @@ final class PairLauncher {
         ProcessBuilder builder = worker(rank, manifest, out, threads, port, token, sets);
         if (resume) {
             builder.command().add("--resume");
+        }
+        String cpus = System.getenv(RANK_CPUS);
+        if (cpus != null && !cpus.isBlank()) {
+            String[] perRank = cpus.trim().split("\\s+");
+            if (perRank.length != 2) {
+                throw new IllegalArgumentException(
+                        RANK_CPUS + " names one CPU list per rank, e.g. \"0 1\"; got: " + cpus);
+            }
+            builder.command().addAll(0, List.of("taskset", "-c", perRank[rank]));
         }
         if (rank == 0) {
             builder.inheritIO();

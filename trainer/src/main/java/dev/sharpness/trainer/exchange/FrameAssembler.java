@@ -24,9 +24,17 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
 
     /**
      * A completed vector: {@code floats} for a gradient, {@code bytes} for a checksum or a state;
-     * {@code intent} as the last chunk of a gradient carried it.
+     * {@code intent} as the last chunk of a gradient carried it; when its first chunk arrived
+     * ({@link System#nanoTime}) and how long decoding its chunks took, in nanoseconds.
      */
-    record Vector(long step, FrameKind kind, float[] floats, byte[] bytes, StepIntent intent) {}
+    record Vector(
+            long step,
+            FrameKind kind,
+            float[] floats,
+            byte[] bytes,
+            StepIntent intent,
+            long firstArrivalNanos,
+            long decodeNanos) {}
 
     private final String peer;
     private final long elementCount;
@@ -43,6 +51,8 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
     private long next = -1; // offset the next chunk must have, -1 between vectors
     private float[] floats;
     private byte[] bytes;
+    private long firstArrivalNanos;
+    private long decodeNanos;
     private boolean failed;
 
     FrameAssembler(
@@ -157,7 +167,10 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
     }
 
     private void accept(Frame frame) {
+        long arrived = System.nanoTime();
         if (next < 0) {
+            firstArrivalNanos = arrived;
+            decodeNanos = 0;
             begin(frame);
         } else if (frame.getStep() != step
                 || frame.getKind() != kind
@@ -184,6 +197,7 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
                 throw chunkError(frame);
             }
             count = precision.decode(frame.getPayload(), floats, (int) next);
+            decodeNanos += System.nanoTime() - arrived;
         } else {
             if (next + size > total) {
                 throw chunkError(frame);
@@ -205,7 +219,9 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
                             kind,
                             floats,
                             bytes,
-                            new StepIntent(frame.getCheckpoint(), frame.getStop())));
+                            new StepIntent(frame.getCheckpoint(), frame.getStop()),
+                            firstArrivalNanos,
+                            decodeNanos));
             next = -1;
             floats = null;
             bytes = null;

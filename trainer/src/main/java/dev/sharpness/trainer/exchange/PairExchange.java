@@ -87,6 +87,16 @@ public final class PairExchange implements AutoCloseable {
     private final ExecutorService executor;
     private final byte[] resumeState;
     private final SwapStats.Recorder stats = new SwapStats.Recorder();
+
+    /**
+     * Every gradient chunk is encoded here, not into an array of its own. That is safe because
+     * sending a message serializes it before it returns: the framer copies the payload into the
+     * transport's own buffers within {@code onNext}, and with transparent retries off nothing keeps
+     * the message to send it again. So once {@link FrameSender#send} returns, the next chunk may
+     * overwrite this; swaps are serialized by the monitor.
+     */
+    private final byte[] chunk = new byte[CHUNK_BYTES];
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Rank 1's last call sent its state, which rank 0 may not have taken yet. */
@@ -244,6 +254,10 @@ public final class PairExchange implements AutoCloseable {
         ManagedChannel channel =
                 NettyChannelBuilder.forAddress(host, port)
                         .usePlaintext()
+                        // No transparent retries: a retriable call keeps each sent message to
+                        // replay it, and the frames' payloads share a buffer that the next chunk
+                        // overwrites. Rank 1 retries the handshake itself.
+                        .disableRetry()
                         .executor(executor)
                         .build();
         try {
@@ -273,11 +287,13 @@ public final class PairExchange implements AutoCloseable {
             FrameAssembler inbound =
                     new FrameAssembler(
                             "rank 0", identity.layout().elementCount(), precision, sender, timeout);
-            PairExchangeGrpc.newStub(channel)
-                    .withInterceptors(
-                            bearer.attach(), MetadataUtils.newAttachHeadersInterceptor(session))
-                    .withOnReadyThreshold(ON_READY_THRESHOLD)
-                    .exchange(inbound); // binds the sender before it returns
+            PairExchangeGrpc.PairExchangeStub stub =
+                    PairExchangeGrpc.newStub(channel)
+                            .withInterceptors(
+                                    bearer.attach(),
+                                    MetadataUtils.newAttachHeadersInterceptor(session))
+                            .withOnReadyThreshold(ON_READY_THRESHOLD);
+            stub.exchange(inbound); // binds the sender before it returns
             LOG.info(
                     "Rank 1 paired with rank 0 at {} ({} elements, {}, {} bytes of resume state)",
                     address,
@@ -321,28 +337,40 @@ public final class PairExchange implements AutoCloseable {
         long deadline = start + timeout.toNanos();
         int perChunk = CHUNK_BYTES / precision.bytesPerElement();
         long bytes = 0;
+        long encodeNanos = 0;
         int offset = 0;
         do {
             int count = Math.min(perChunk, mine.length - offset);
             boolean last = offset + count == mine.length;
+            long encodeStart = System.nanoTime();
             Frame frame =
                     Frame.newBuilder()
                             .setStep(step)
                             .setKind(FrameKind.FRAME_KIND_GRADIENT)
                             .setOffset(offset)
                             .setTotal(mine.length)
-                            .setPayload(precision.encode(mine, offset, count))
+                            .setPayload(precision.encode(mine, offset, count, chunk))
                             .setLast(last)
                             .setCheckpoint(last && intent.checkpoint())
                             .setStop(last && intent.stop())
                             .build();
+            encodeNanos += System.nanoTime() - encodeStart;
             sender.send(frame, deadline, "the gradient for step " + step);
             bytes += frame.getSerializedSize();
             offset += count;
         } while (offset < mine.length);
+        long sent = System.nanoTime();
         FrameAssembler.Vector theirs =
                 inbound.receive(step, FrameKind.FRAME_KIND_GRADIENT, deadline);
-        stats.record(bytes, System.nanoTime() - start);
+        long end = System.nanoTime();
+        stats.record(
+                new SwapStats.Sample(
+                        bytes,
+                        end - start,
+                        Math.max(0, Math.min(end, theirs.firstArrivalNanos()) - start),
+                        sent - start,
+                        encodeNanos,
+                        theirs.decodeNanos()));
         return new Swapped(theirs.floats(), theirs.intent());
     }
 

@@ -4,7 +4,15 @@ import java.util.Arrays;
 
 /**
  * How the swaps went so far: counts, the bytes this rank sent, and wall times (send and receive
- * together, including waiting for the peer to be ready).
+ * together, including waiting for the peer to be ready), with the wall time split into what the
+ * peer's lateness cost and what the transfer itself cost.
+ *
+ * <p>A swap's wall time runs from the call until the peer's whole vector is decoded. Its <em>peer
+ * wait</em> is the part before the peer's first chunk had arrived (zero when it was already here):
+ * the peer was still computing, an imbalance between the ranks that no transport can remove. The
+ * rest is the <em>transfer</em>: encoding, handing chunks to the transport, the bytes crossing, and
+ * decoding the peer's chunks as they arrive. The peer wait is measured at the first chunk's
+ * arrival, so it includes that one chunk's crossing ({@value PairExchange#CHUNK_BYTES} bytes).
  *
  * @param swaps completed swaps
  * @param bytesSent bytes of all frames sent by swaps, as serialized (HTTP/2 framing not counted)
@@ -12,6 +20,14 @@ import java.util.Arrays;
  * @param lastMillis wall time of the last swap
  * @param meanMillis mean wall time over all swaps
  * @param p99Millis 99th percentile of the wall time over the last {@value Recorder#WINDOW} swaps
+ * @param p50Millis median wall time over the last {@value Recorder#WINDOW} swaps
+ * @param meanPeerWaitMillis mean time a swap waited before the peer's first chunk arrived
+ * @param meanTransferMillis mean wall time less the peer wait
+ * @param p50TransferMillis median of the same over the last {@value Recorder#WINDOW} swaps
+ * @param meanSendMillis mean time to encode this rank's vector and hand all of it to the transport
+ *     (includes waiting for the transport's flow control)
+ * @param meanEncodeMillis mean time spent encoding this rank's vector into frame payloads
+ * @param meanDecodeMillis mean time spent decoding the peer's payloads (on the transport's threads)
  */
 public record SwapStats(
         long swaps,
@@ -19,42 +35,102 @@ public record SwapStats(
         long lastBytesSent,
         double lastMillis,
         double meanMillis,
-        double p99Millis) {
+        double p99Millis,
+        double p50Millis,
+        double meanPeerWaitMillis,
+        double meanTransferMillis,
+        double p50TransferMillis,
+        double meanSendMillis,
+        double meanEncodeMillis,
+        double meanDecodeMillis) {
+
+    /** Stats with only the totals and wall times known (no split). */
+    public SwapStats(
+            long swaps,
+            long bytesSent,
+            long lastBytesSent,
+            double lastMillis,
+            double meanMillis,
+            double p99Millis) {
+        this(
+                swaps,
+                bytesSent,
+                lastBytesSent,
+                lastMillis,
+                meanMillis,
+                p99Millis,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0);
+    }
+
+    /** What one swap took, in nanoseconds. */
+    record Sample(long bytes, long wall, long peerWait, long send, long encode, long decode) {}
 
     /** Collects the swaps; thread-safe. */
     static final class Recorder {
         static final int WINDOW = 1024;
 
         private final long[] recentNanos = new long[WINDOW];
+        private final long[] recentTransferNanos = new long[WINDOW];
         private long swaps;
         private long bytesSent;
         private long lastBytesSent;
         private long lastNanos;
         private long totalNanos;
+        private long peerWaitNanos;
+        private long sendNanos;
+        private long encodeNanos;
+        private long decodeNanos;
 
-        synchronized void record(long bytes, long nanos) {
-            recentNanos[(int) (swaps % WINDOW)] = nanos;
+        synchronized void record(Sample s) {
+            int slot = (int) (swaps % WINDOW);
+            recentNanos[slot] = s.wall();
+            recentTransferNanos[slot] = s.wall() - s.peerWait();
             swaps++;
-            bytesSent += bytes;
-            lastBytesSent = bytes;
-            lastNanos = nanos;
-            totalNanos += nanos;
+            bytesSent += s.bytes();
+            lastBytesSent = s.bytes();
+            lastNanos = s.wall();
+            totalNanos += s.wall();
+            peerWaitNanos += s.peerWait();
+            sendNanos += s.send();
+            encodeNanos += s.encode();
+            decodeNanos += s.decode();
         }
 
         synchronized SwapStats snapshot() {
             if (swaps == 0) {
                 return new SwapStats(0, 0, 0, 0, 0, 0);
             }
-            long[] recent = Arrays.copyOf(recentNanos, (int) Math.min(swaps, WINDOW));
+            int n = (int) Math.min(swaps, WINDOW);
+            long[] recent = Arrays.copyOf(recentNanos, n);
             Arrays.sort(recent);
-            long p99 = recent[(int) Math.ceil(0.99 * recent.length) - 1];
+            long[] transfer = Arrays.copyOf(recentTransferNanos, n);
+            Arrays.sort(transfer);
+            long p99 = recent[(int) Math.ceil(0.99 * n) - 1];
             return new SwapStats(
                     swaps,
                     bytesSent,
                     lastBytesSent,
                     lastNanos / 1e6,
                     totalNanos / 1e6 / swaps,
-                    p99 / 1e6);
+                    p99 / 1e6,
+                    median(recent) / 1e6,
+                    peerWaitNanos / 1e6 / swaps,
+                    (totalNanos - peerWaitNanos) / 1e6 / swaps,
+                    median(transfer) / 1e6,
+                    sendNanos / 1e6 / swaps,
+                    encodeNanos / 1e6 / swaps,
+                    decodeNanos / 1e6 / swaps);
+        }
+
+        private static double median(long[] sorted) {
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
         }
     }
 }

@@ -50,10 +50,15 @@ public enum WirePrecision {
         return wire;
     }
 
-    /** Encodes {@code count} elements of {@code vector} from {@code from}, little-endian. */
-    ByteString encode(float[] vector, int from, int count) {
-        byte[] bytes = new byte[count * bytesPerElement];
-        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * Encodes {@code count} elements of {@code vector} from {@code from}, little-endian, into the
+     * start of {@code into} (at least {@code count * bytesPerElement()} long) and returns a payload
+     * that shares {@code into}, not a copy: the caller may write {@code into} again only once the
+     * payload has been serialized.
+     */
+    ByteString encode(float[] vector, int from, int count, byte[] into) {
+        int size = count * bytesPerElement;
+        ByteBuffer buffer = ByteBuffer.wrap(into, 0, size).order(ByteOrder.LITTLE_ENDIAN);
         if (this == FP32) {
             buffer.asFloatBuffer().put(vector, from, count);
         } else {
@@ -61,8 +66,7 @@ public enum WirePrecision {
                 buffer.putShort(toBf16(vector[from + i]));
             }
         }
-        // The array is never touched again, so the payload may share it instead of copying it.
-        return UnsafeByteOperations.unsafeWrap(bytes);
+        return UnsafeByteOperations.unsafeWrap(into, 0, size);
     }
 
     /** Decodes all of {@code payload} into {@code vector} from {@code at}; returns the count. */

@@ -197,6 +197,7 @@ public final class TrainingRun {
 
             boolean stoppedAtMaxSteps = false;
             long stepNanos = 0;
+            StepTimes stepTimes = new StepTimes();
             double learningRate = schedule.at(step);
             while (loop.epoch < epochs) {
                 if (step >= lastStep) {
@@ -221,6 +222,7 @@ public final class TrainingRun {
                 }
                 long took = System.nanoTime() - stepStart;
                 stepNanos += took;
+                stepTimes.add(took);
                 if (!Double.isFinite(result.loss())) {
                     throw new DivergedException(step, loop.epoch, result.loss());
                 }
@@ -288,6 +290,7 @@ public final class TrainingRun {
                     loop.previousWallSeconds + sessionSeconds,
                     (step - firstStep) / Math.max(sessionSeconds, 1e-9),
                     step > firstStep ? stepNanos / 1e6 / (step - firstStep) : Double.NaN,
+                    stepTimes.medianMillis(),
                     network.checksum(),
                     link == null ? null : link.exchange().stats(),
                     history);

@@ -1,0 +1,122 @@
+package dev.sharpness.trainer.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The floor for the pair exchange: two processes swap {@code bytes} bytes in both directions at
+ * once over one plain TCP connection, many times, with nothing on top (no framing, no encoding, no
+ * flow control beyond TCP's). Each side runs one thread that writes and reads on a non-blocking
+ * socket, sleeping in a selector when it can do neither, as the exchange's transport does. Run one
+ * side with {@code serve} and the other with {@code connect}, each pinned where the pair's ranks
+ * run; each prints one JSON line with its per-swap times.
+ *
+ * <p>{@code java -cp sam-trainer.jar dev.sharpness.trainer.bench.SocketSwap serve|connect PORT
+ * BYTES SWAPS [WARMUP]}
+ */
+public final class SocketSwap {
+    private SocketSwap() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 4 || !(args[0].equals("serve") || args[0].equals("connect"))) {
+            System.err.println("usage: SocketSwap serve|connect PORT BYTES SWAPS [WARMUP]");
+            System.exit(2);
+        }
+        int port = Integer.parseInt(args[1]);
+        int bytes = Integer.parseInt(args[2]);
+        int swaps = Integer.parseInt(args[3]);
+        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+        try (SocketChannel channel = args[0].equals("serve") ? accept(port) : connect(port)) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            SwapReport report = new SwapReport(args[0], bytes, swaps);
+            run(channel, bytes, warmup, report);
+            System.out.println(report.json());
+        }
+    }
+
+    /** Swaps {@code warmup} untimed times, then as many timed times as the report holds. */
+    static void run(SocketChannel channel, int bytes, int warmup, SwapReport report)
+            throws IOException {
+        ByteBuffer out = ByteBuffer.allocateDirect(bytes);
+        ByteBuffer in = ByteBuffer.allocateDirect(bytes);
+        for (int i = 0; i < bytes; i++) {
+            out.put(i, (byte) i);
+        }
+        channel.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            SelectionKey key = channel.register(selector, 0);
+            for (int i = -warmup; i < report.swaps(); i++) {
+                if (i == 0) {
+                    report.start();
+                }
+                long start = System.nanoTime();
+                swap(channel, selector, key, out.clear(), in.clear());
+                if (i >= 0) {
+                    report.swap(i, System.nanoTime() - start);
+                }
+            }
+            report.stop();
+        }
+    }
+
+    private static void swap(
+            SocketChannel channel,
+            Selector selector,
+            SelectionKey key,
+            ByteBuffer out,
+            ByteBuffer in)
+            throws IOException {
+        while (out.hasRemaining() || in.hasRemaining()) {
+            boolean progressed = false;
+            if (out.hasRemaining() && channel.write(out) > 0) {
+                progressed = true;
+            }
+            if (in.hasRemaining()) {
+                int read = channel.read(in);
+                if (read < 0) {
+                    throw new IOException("the peer closed the connection");
+                }
+                progressed |= read > 0;
+            }
+            if (!progressed) {
+                key.interestOps(
+                        (out.hasRemaining() ? SelectionKey.OP_WRITE : 0)
+                                | (in.hasRemaining() ? SelectionKey.OP_READ : 0));
+                selector.select();
+                selector.selectedKeys().clear();
+            }
+        }
+    }
+
+    private static SocketChannel accept(int port) throws IOException {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress("127.0.0.1", port));
+            return server.accept();
+        }
+    }
+
+    private static SocketChannel connect(int port) throws IOException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                return SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+}
