@@ -8,10 +8,10 @@ import dev.sharpness.operator.config.OperatorSettings;
 import dev.sharpness.operator.metrics.OperatorMetrics;
 import dev.sharpness.operator.progress.ProgressPoller;
 import dev.sharpness.operator.reconcile.SamTrainingJobReconciler;
+import dev.sharpness.operator.testing.TestCrd;
 import dev.sharpness.operator.testing.TestJobs;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -70,7 +70,6 @@ public final class ScaleBenchmark {
 
     static final int CREATE_THREADS = 8;
     static final String USER_AGENT = "scale-benchmark";
-    static final Path CRD = Path.of("../crds/samtrainingjobs.sharpness.dev-v1.yml");
 
     private static final String BEGIN = "<!-- latest run: written by bench/operator-scale.sh -->";
     private static final String END = "<!-- end of latest run -->";
@@ -184,13 +183,7 @@ public final class ScaleBenchmark {
                                         .withUserAgent(USER_AGENT)
                                         .build())
                         .build()) {
-            CustomResourceDefinition crd =
-                    client.apiextensions()
-                            .v1()
-                            .customResourceDefinitions()
-                            .load(CRD.toFile())
-                            .item();
-            client.resource(crd).create();
+            TestCrd.apply(client);
             long empty = settings.measureHeap() ? liveHeap(memory) : 0;
 
             Operator operator = start(operatorClient);
