@@ -21,7 +21,6 @@ import java.util.TreeSet;
  * @param reason why the container terminated or waits (OOMKilled, ImagePullBackOff, ...)
  * @param message the container's termination message (the trainer's summary, or an error)
  * @param finishedAt when the container terminated, or null
- * @param disrupted whether the pod has a DisruptionTarget condition (preemption, drain, eviction)
  * @param podIp the pod's IP, where rank 0 answers progress calls
  * @param conditions the types of the pod's conditions whose status is True
  */
@@ -35,9 +34,9 @@ public record ObservedWorker(
         String reason,
         String message,
         Instant finishedAt,
-        boolean disrupted,
         String podIp,
         Set<String> conditions) {
+    private static final String DISRUPTION_TARGET = "DisruptionTarget";
 
     public static ObservedWorker of(Pod pod) {
         var labels = pod.getMetadata().getLabels();
@@ -49,7 +48,6 @@ public record ObservedWorker(
         String reason = null;
         String message = null;
         Instant finishedAt = null;
-        boolean disrupted = false;
         String podIp = null;
         Set<String> conditions = new TreeSet<>();
         if (status != null) {
@@ -76,11 +74,7 @@ public record ObservedWorker(
             for (PodCondition condition : status.getConditions()) {
                 if ("True".equals(condition.getStatus())) {
                     conditions.add(condition.getType());
-                }
-                if ("DisruptionTarget".equals(condition.getType())
-                        && "True".equals(condition.getStatus())) {
-                    disrupted = true;
-                    if (reason == null) {
+                    if (DISRUPTION_TARGET.equals(condition.getType()) && reason == null) {
                         reason = condition.getReason();
                     }
                 }
@@ -99,9 +93,13 @@ public record ObservedWorker(
                 reason,
                 message,
                 finishedAt,
-                disrupted,
                 podIp,
                 conditions);
+    }
+
+    /** The pod is being taken away: preemption, drain, eviction (a DisruptionTarget condition). */
+    public boolean disrupted() {
+        return conditions.contains(DISRUPTION_TARGET);
     }
 
     public boolean running() {
@@ -119,6 +117,6 @@ public record ObservedWorker(
 
     /** Failed for good: the pod failed, or it is being taken away (disruption). */
     public boolean failed() {
-        return "Failed".equals(phase) || (disrupted && !succeeded());
+        return "Failed".equals(phase) || (disrupted() && !succeeded());
     }
 }

@@ -246,32 +246,39 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
 
     /** Claims the spec names that do not exist: only the operator can see those. */
     static Optional<String> missingReferences(SamTrainingJob job, KubernetesClient client) {
+        return missingClaim(
+                        "spec.dataset.volume.claimName",
+                        job.getSpec().getDataset().getVolume(),
+                        job,
+                        client)
+                .or(
+                        () ->
+                                missingClaim(
+                                        "spec.checkpoint.volume.claimName",
+                                        job.getSpec().getCheckpoint().getVolume(),
+                                        job,
+                                        client));
+    }
+
+    private static Optional<String> missingClaim(
+            String field, VolumeClaimSpec volume, SamTrainingJob job, KubernetesClient client) {
+        if (volume == null) {
+            return Optional.empty();
+        }
         String namespace = job.getMetadata().getNamespace();
-        for (Map.Entry<String, VolumeClaimSpec> reference :
-                Map.of(
-                                "spec.dataset.volume.claimName",
-                                Optional.ofNullable(job.getSpec().getDataset().getVolume()),
-                                "spec.checkpoint.volume.claimName",
-                                Optional.ofNullable(job.getSpec().getCheckpoint().getVolume()))
-                        .entrySet()
-                        .stream()
-                        .filter(e -> e.getValue().isPresent())
-                        .map(e -> Map.entry(e.getKey(), e.getValue().get()))
-                        .sorted(Map.Entry.comparingByKey())
-                        .toList()) {
-            String claim = reference.getValue().getClaimName();
-            PersistentVolumeClaim found =
-                    client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get();
-            if (found == null) {
-                return Optional.of(
-                        reference.getKey()
+        PersistentVolumeClaim found =
+                client.persistentVolumeClaims()
+                        .inNamespace(namespace)
+                        .withName(volume.getClaimName())
+                        .get();
+        return found != null
+                ? Optional.empty()
+                : Optional.of(
+                        field
                                 + ": PersistentVolumeClaim \""
-                                + claim
+                                + volume.getClaimName()
                                 + "\" does not exist in namespace "
                                 + namespace);
-            }
-        }
-        return Optional.empty();
     }
 
     /** Progress polling, metrics and the operator's memory of the job after a reconcile. */
@@ -317,20 +324,17 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
         if (cached != null) {
             return cached;
         }
-        Secret secret = exchangeSecret(job, client);
+        Secret secret =
+                client.secrets()
+                        .inNamespace(job.getMetadata().getNamespace())
+                        .withName(JobNames.secret(job))
+                        .get();
         if (secret == null) {
             return null;
         }
         String token = ExchangeSecret.token(secret);
         tokens.put(key(job), token);
         return token;
-    }
-
-    private static Secret exchangeSecret(SamTrainingJob job, KubernetesClient client) {
-        return client.secrets()
-                .inNamespace(job.getMetadata().getNamespace())
-                .withName(JobNames.secret(job))
-                .get();
     }
 
     private static boolean sameStatus(SamTrainingJobStatus before, SamTrainingJobStatus after) {
