@@ -1,6 +1,6 @@
 package dev.sharpness.trainer.exchange;
 
-import java.util.Arrays;
+import dev.sharpness.trainer.timing.RecentDurations;
 
 /**
  * How the swaps went so far: counts, the bytes this rank sent, and wall times (send and receive
@@ -19,11 +19,12 @@ import java.util.Arrays;
  * @param lastBytesSent bytes sent by the last swap
  * @param lastMillis wall time of the last swap
  * @param meanMillis mean wall time over all swaps
- * @param p99Millis 99th percentile of the wall time over the last {@value Recorder#WINDOW} swaps
- * @param p50Millis median wall time over the last {@value Recorder#WINDOW} swaps
+ * @param p99Millis 99th percentile of the wall time over the last {@value RecentDurations#WINDOW}
+ *     swaps
+ * @param p50Millis median wall time over the last {@value RecentDurations#WINDOW} swaps
  * @param meanPeerWaitMillis mean time a swap waited before the peer's first chunk arrived
  * @param meanTransferMillis mean wall time less the peer wait
- * @param p50TransferMillis median of the same over the last {@value Recorder#WINDOW} swaps
+ * @param p50TransferMillis median of the same over the last {@value RecentDurations#WINDOW} swaps
  * @param meanSendMillis mean time to encode this rank's vector and hand all of it to the transport
  *     (includes waiting for the transport's flow control)
  * @param meanEncodeMillis mean time spent encoding this rank's vector into frame payloads
@@ -73,10 +74,8 @@ public record SwapStats(
 
     /** Collects the swaps; thread-safe. */
     static final class Recorder {
-        static final int WINDOW = 1024;
-
-        private final long[] recentNanos = new long[WINDOW];
-        private final long[] recentTransferNanos = new long[WINDOW];
+        private final RecentDurations recent = new RecentDurations();
+        private final RecentDurations recentTransfer = new RecentDurations();
         private long swaps;
         private long bytesSent;
         private long lastBytesSent;
@@ -88,9 +87,8 @@ public record SwapStats(
         private long decodeNanos;
 
         synchronized void record(Sample s) {
-            int slot = (int) (swaps % WINDOW);
-            recentNanos[slot] = s.wall();
-            recentTransferNanos[slot] = s.wall() - s.peerWait();
+            recent.add(s.wall());
+            recentTransfer.add(s.wall() - s.peerWait());
             swaps++;
             bytesSent += s.bytes();
             lastBytesSent = s.bytes();
@@ -106,31 +104,20 @@ public record SwapStats(
             if (swaps == 0) {
                 return new SwapStats(0, 0, 0, 0, 0, 0);
             }
-            int n = (int) Math.min(swaps, WINDOW);
-            long[] recent = Arrays.copyOf(recentNanos, n);
-            Arrays.sort(recent);
-            long[] transfer = Arrays.copyOf(recentTransferNanos, n);
-            Arrays.sort(transfer);
-            long p99 = recent[(int) Math.ceil(0.99 * n) - 1];
             return new SwapStats(
                     swaps,
                     bytesSent,
                     lastBytesSent,
                     lastNanos / 1e6,
                     totalNanos / 1e6 / swaps,
-                    p99 / 1e6,
-                    median(recent) / 1e6,
+                    recent.percentileMillis(0.99),
+                    recent.medianMillis(),
                     peerWaitNanos / 1e6 / swaps,
                     (totalNanos - peerWaitNanos) / 1e6 / swaps,
-                    median(transfer) / 1e6,
+                    recentTransfer.medianMillis(),
                     sendNanos / 1e6 / swaps,
                     encodeNanos / 1e6 / swaps,
                     decodeNanos / 1e6 / swaps);
-        }
-
-        private static double median(long[] sorted) {
-            int n = sorted.length;
-            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
         }
     }
 }

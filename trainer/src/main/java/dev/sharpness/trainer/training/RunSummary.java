@@ -8,7 +8,8 @@ import java.util.List;
  * The outcome of a run, written as {@code summary.json}. {@code parameterChecksum} is the SHA-256
  * of every model tensor's bytes in a fixed order: two runs with equal checksums hold identical
  * models. {@code meanStepMillis} is over all steps of this session (the first ones warm up); {@code
- * medianStepMillis} over its last {@value StepTimes#WINDOW} steps, robust to warm-up.
+ * medianStepMillis} over its last {@value dev.sharpness.trainer.timing.RecentDurations#WINDOW}
+ * steps, robust to warm-up.
  */
 public record RunSummary(
         String job,

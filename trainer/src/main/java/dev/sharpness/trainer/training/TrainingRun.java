@@ -28,6 +28,7 @@ import dev.sharpness.trainer.optim.Optimizers;
 import dev.sharpness.trainer.optim.SampaWorker;
 import dev.sharpness.trainer.optim.StepResult;
 import dev.sharpness.trainer.optim.TrainingMethod;
+import dev.sharpness.trainer.timing.RecentDurations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -197,7 +198,7 @@ public final class TrainingRun {
 
             boolean stoppedAtMaxSteps = false;
             long stepNanos = 0;
-            StepTimes stepTimes = new StepTimes();
+            RecentDurations stepTimes = new RecentDurations();
             double learningRate = schedule.at(step);
             while (loop.epoch < epochs) {
                 if (step >= lastStep) {
