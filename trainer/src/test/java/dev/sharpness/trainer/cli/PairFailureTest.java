@@ -11,31 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** How a real pair of worker processes meets intruders and broken replicas. */
 class PairFailureTest {
-    private static final String JOB =
-            """
-            apiVersion: sharpness.dev/v1alpha1
-            kind: SamTrainingJob
-            metadata: {name: pair-job}
-            spec:
-              model: {architecture: cnn}
-              dataset:
-                format: synthetic
-                validationFraction: 0.25
-                synthetic: {trainSamples: 256, testSamples: 64, classes: 4, imageSize: 8}
-              optimizer:
-                method: SAMPa
-                rho: 0.05
-                base: {learningRate: 0.05}
-              training: {epochs: 2, batchSize: 32, seed: 7}
-              communication: {exchangeTimeoutSeconds: 60, checksumEverySteps: 4}
-            """;
-
     @TempDir Path dir;
 
     @Test
     @Timeout(180)
     void aThirdProcessWithAWrongTokenIsRefusedAndThePairStillFinishes() throws Exception {
-        Workers workers = new Workers(dir, JOB);
+        Workers workers = new Workers(dir, Workers.PAIR_JOB);
         Path wrong = dir.resolve("wrong-token");
         Files.writeString(wrong, "guessed-token");
         int port = Workers.freePort();
@@ -62,7 +43,7 @@ class PairFailureTest {
     @Test
     @Timeout(180)
     void replicasThatDriftApartEndBothRanksWithExitFive() throws Exception {
-        Workers workers = new Workers(dir, JOB);
+        Workers workers = new Workers(dir, Workers.PAIR_JOB);
         int port = Workers.freePort();
         Process rank0 = workers.worker(0, port, "out", "rank0").start();
         ProcessBuilder faulty = workers.worker(1, port, "out/rank-1", "rank1");

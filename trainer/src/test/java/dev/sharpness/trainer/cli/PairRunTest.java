@@ -22,31 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * property 8), across epoch boundaries.
  */
 class PairRunTest {
-    private static final String JOB =
-            """
-            apiVersion: sharpness.dev/v1alpha1
-            kind: SamTrainingJob
-            metadata: {name: pair-job}
-            spec:
-              model: {architecture: cnn}
-              dataset:
-                format: synthetic
-                validationFraction: 0.25
-                synthetic: {trainSamples: 256, testSamples: 64, classes: 4, imageSize: 8}
-              optimizer:
-                method: SAMPa
-                rho: 0.05
-                sampa: {lambda: 0.2}
-                base: {learningRate: 0.05}
-              training: {epochs: 2, batchSize: 32, seed: 7}
-              communication: {exchangeTimeoutSeconds: 60, checksumEverySteps: 4}
-            """;
-
     @TempDir Path dir;
 
     private JsonNode run(String... extra) throws IOException {
         Path manifest = dir.resolve("job.yaml");
-        Files.writeString(manifest, JOB);
+        Files.writeString(manifest, Workers.PAIR_JOB);
         Path out = dir.resolve(extra.length == 0 ? "pair" : "serial");
         String[] args = new String[4 + extra.length];
         args[0] = "run";
@@ -89,7 +69,7 @@ class PairRunTest {
     private Process worker(int rank, int port, String name, String... overrides)
             throws IOException {
         Path manifest = dir.resolve("job.yaml");
-        Files.writeString(manifest, JOB);
+        Files.writeString(manifest, Workers.PAIR_JOB);
         Path token = dir.resolve("token");
         Files.writeString(token, "0123456789abcdef");
         List<String> sets =

@@ -30,6 +30,27 @@ import java.util.function.BooleanSupplier;
 final class Workers {
     static final String TOKEN = "0123456789abcdef";
 
+    /** A SAMPa job of 12 steps over an epoch boundary that a pair trains in seconds. */
+    static final String PAIR_JOB =
+            """
+            apiVersion: sharpness.dev/v1alpha1
+            kind: SamTrainingJob
+            metadata: {name: pair-job}
+            spec:
+              model: {architecture: cnn}
+              dataset:
+                format: synthetic
+                validationFraction: 0.25
+                synthetic: {trainSamples: 256, testSamples: 64, classes: 4, imageSize: 8}
+              optimizer:
+                method: SAMPa
+                rho: 0.05
+                sampa: {lambda: 0.2}
+                base: {learningRate: 0.05}
+              training: {epochs: 2, batchSize: 32, seed: 7}
+              communication: {exchangeTimeoutSeconds: 60, checksumEverySteps: 4}
+            """;
+
     private final Path dir;
     private final Path manifest;
     private final Path token;
