@@ -36,7 +36,8 @@ public record ObservedWorker(
         Instant finishedAt,
         String podIp,
         Set<String> conditions) {
-    private static final String DISRUPTION_TARGET = "DisruptionTarget";
+    /** The pod condition Kubernetes sets on a pod it is about to take away. */
+    public static final String DISRUPTION_TARGET = "DisruptionTarget";
 
     public static ObservedWorker of(Pod pod) {
         var labels = pod.getMetadata().getLabels();

@@ -17,7 +17,9 @@ final class FailurePolicy {
             List.of(
                     new FailureRule(Action.FAIL, List.of(2, 4), null),
                     new FailureRule(
-                            Action.RESTART_IGNORING_LIMIT, null, List.of("DisruptionTarget")));
+                            Action.RESTART_IGNORING_LIMIT,
+                            null,
+                            List.of(ObservedWorker.DISRUPTION_TARGET)));
 
     /** The action and the condition reason that names the cause. */
     record Decision(Action action, String reason) {}

@@ -1,5 +1,6 @@
 package dev.sharpness.operator.status;
 
+import dev.sharpness.api.v1alpha1.Constants;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
@@ -50,5 +51,11 @@ public final class Conditions {
     }
 
     private static final List<String> ORDER =
-            List.of("Suspended", "PodsReady", "Restarting", "Stalled", "Complete", "Failed");
+            List.of(
+                    Constants.CONDITION_SUSPENDED,
+                    Constants.CONDITION_PODS_READY,
+                    Constants.CONDITION_RESTARTING,
+                    Constants.CONDITION_STALLED,
+                    Constants.CONDITION_COMPLETE,
+                    Constants.CONDITION_FAILED);
 }
