@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * #receive}. As a {@link ClientResponseObserver} it also binds rank 1's {@link FrameSender} when
  * the call starts.
  */
-final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
+final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFrame> {
     /** A checksum is a digest, not a vector: anything longer is a protocol error. */
     static final int MAX_CHECKSUM_BYTES = 1 << 16;
 
@@ -69,17 +69,16 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
     }
 
     @Override
-    public void beforeStart(ClientCallStreamObserver<Frame> requestStream) {
+    public void beforeStart(ClientCallStreamObserver<WireFrame> requestStream) {
         sender.attach(requestStream);
     }
 
     @Override
-    public void onNext(Frame frame) {
-        if (failed) {
-            return;
-        }
-        try {
-            accept(frame);
+    public void onNext(WireFrame frame) {
+        try (frame) {
+            if (!failed) {
+                accept(frame);
+            }
         } catch (ExchangeProtocolException e) {
             failed = true;
             end(e);
@@ -166,8 +165,9 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
         return new PeerLostException(end.getMessage(), end);
     }
 
-    private void accept(Frame frame) {
+    private void accept(WireFrame wire) {
         long arrived = System.nanoTime();
+        Frame frame = wire.fields();
         if (next < 0) {
             firstArrivalNanos = arrived;
             decodeNanos = 0;
@@ -189,20 +189,20 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
                                     next,
                                     total));
         }
-        int size = frame.getPayload().size();
+        int size = wire.payloadSize();
         int count;
         if (kind == FrameKind.FRAME_KIND_GRADIENT) {
             if (size % precision.bytesPerElement() != 0
                     || next + size / precision.bytesPerElement() > total) {
-                throw chunkError(frame);
+                throw chunkError(frame, size);
             }
-            count = precision.decode(frame.getPayload(), floats, (int) next);
+            count = wire.decodeInto(precision, floats, (int) next);
             decodeNanos += System.nanoTime() - arrived;
         } else {
             if (next + size > total) {
-                throw chunkError(frame);
+                throw chunkError(frame, size);
             }
-            frame.getPayload().copyTo(bytes, (int) next);
+            wire.copyInto(bytes, (int) next);
             count = size;
         }
         next += count;
@@ -267,17 +267,11 @@ final class FrameAssembler implements ClientResponseObserver<Frame, Frame> {
         next = 0;
     }
 
-    private ExchangeProtocolException chunkError(Frame frame) {
+    private ExchangeProtocolException chunkError(Frame frame, int size) {
         return new ExchangeProtocolException(
                 "%s sent %d payload bytes at offset %d of %s for step %d (%d elements, %s)"
                         .formatted(
-                                peer,
-                                frame.getPayload().size(),
-                                frame.getOffset(),
-                                name(kind),
-                                step,
-                                total,
-                                precision));
+                                peer, size, frame.getOffset(), name(kind), step, total, precision));
     }
 
     private static String name(FrameKind kind) {

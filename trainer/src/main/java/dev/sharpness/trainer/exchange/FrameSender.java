@@ -1,6 +1,5 @@
 package dev.sharpness.trainer.exchange;
 
-import dev.sharpness.trainer.exchange.proto.Frame;
 import io.grpc.stub.CallStreamObserver;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 final class FrameSender {
     private final String peer;
     private final Duration timeout;
-    private CallStreamObserver<Frame> out;
+    private CallStreamObserver<WireFrame> out;
     private RuntimeException lost; // why nothing can be sent any more, once the stream ended
     private boolean completed;
 
@@ -22,13 +21,13 @@ final class FrameSender {
     }
 
     /** Binds the stream; must be called while gRPC allows setting its ready handler. */
-    synchronized void attach(CallStreamObserver<Frame> out) {
+    synchronized void attach(CallStreamObserver<WireFrame> out) {
         this.out = out;
         out.setOnReadyHandler(this::ready);
     }
 
     /** Sends one frame, first waiting until the transport takes more, but not past the deadline. */
-    synchronized void send(Frame frame, long deadlineNanos, String what) {
+    synchronized void send(WireFrame frame, long deadlineNanos, String what) {
         while (lost == null && !completed && !out.isReady()) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {

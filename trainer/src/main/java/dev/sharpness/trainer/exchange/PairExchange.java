@@ -17,6 +17,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,13 +90,12 @@ public final class PairExchange implements AutoCloseable {
     private final SwapStats.Recorder stats = new SwapStats.Recorder();
 
     /**
-     * Every gradient chunk is encoded here, not into an array of its own. That is safe because
-     * sending a message serializes it before it returns: the framer copies the payload into the
-     * transport's own buffers within {@code onNext}, and with transparent retries off nothing keeps
-     * the message to send it again. So once {@link FrameSender#send} returns, the next chunk may
-     * overwrite this; swaps are serialized by the monitor.
+     * Every gradient chunk is encoded here, piece by piece, as gRPC writes it out. That is safe
+     * because sending a message serializes it before it returns: the framer copies the payload into
+     * the transport's own buffers within {@code onNext}, and with transparent retries off nothing
+     * keeps the message to send it again. Swaps are serialized by the monitor.
      */
-    private final byte[] chunk = new byte[CHUNK_BYTES];
+    private final byte[] scratch = new byte[WireFrame.ENCODE_PIECE_BYTES];
 
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -180,7 +180,7 @@ public final class PairExchange implements AutoCloseable {
                             .executor(executor)
                             .addService(
                                     ServerInterceptors.intercept(
-                                            service,
+                                            service.definition(),
                                             PairExchangeService.callerContext(),
                                             bearer.check())) // the last one runs first
                             .build()
@@ -255,8 +255,8 @@ public final class PairExchange implements AutoCloseable {
                 NettyChannelBuilder.forAddress(host, port)
                         .usePlaintext()
                         // No transparent retries: a retriable call keeps each sent message to
-                        // replay it, and the frames' payloads share a buffer that the next chunk
-                        // overwrites. Rank 1 retries the handshake itself.
+                        // replay it, and a gradient frame is encoded from the live vector when
+                        // it is written. Rank 1 retries the handshake itself.
                         .disableRetry()
                         .executor(executor)
                         .build();
@@ -293,7 +293,8 @@ public final class PairExchange implements AutoCloseable {
                                     bearer.attach(),
                                     MetadataUtils.newAttachHeadersInterceptor(session))
                             .withOnReadyThreshold(ON_READY_THRESHOLD);
-            stub.exchange(inbound); // binds the sender before it returns
+            ClientCalls.asyncBidiStreamingCall( // binds the sender before it returns
+                    stub.getChannel().newCall(FrameCodec.EXCHANGE, stub.getCallOptions()), inbound);
             LOG.info(
                     "Rank 1 paired with rank 0 at {} ({} elements, {}, {} bytes of resume state)",
                     address,
@@ -342,21 +343,20 @@ public final class PairExchange implements AutoCloseable {
         do {
             int count = Math.min(perChunk, mine.length - offset);
             boolean last = offset + count == mine.length;
-            long encodeStart = System.nanoTime();
-            Frame frame =
+            Frame fields =
                     Frame.newBuilder()
                             .setStep(step)
                             .setKind(FrameKind.FRAME_KIND_GRADIENT)
                             .setOffset(offset)
                             .setTotal(mine.length)
-                            .setPayload(precision.encode(mine, offset, count, chunk))
                             .setLast(last)
                             .setCheckpoint(last && intent.checkpoint())
                             .setStop(last && intent.stop())
                             .build();
-            encodeNanos += System.nanoTime() - encodeStart;
+            WireFrame frame = WireFrame.gradient(fields, precision, mine, offset, count, scratch);
             sender.send(frame, deadline, "the gradient for step " + step);
-            bytes += frame.getSerializedSize();
+            encodeNanos += frame.encodeNanos();
+            bytes += frame.serializedSize();
             offset += count;
         } while (offset < mine.length);
         long sent = System.nanoTime();
@@ -393,14 +393,15 @@ public final class PairExchange implements AutoCloseable {
         do {
             int count = Math.min(CHUNK_BYTES, total - offset);
             sender.send(
-                    Frame.newBuilder()
-                            .setStep(step)
-                            .setKind(FrameKind.FRAME_KIND_STATE)
-                            .setOffset(offset)
-                            .setTotal(total)
-                            .setPayload(ByteString.copyFrom(bytes.array(), offset, count))
-                            .setLast(offset + count == total)
-                            .build(),
+                    WireFrame.of(
+                            Frame.newBuilder()
+                                    .setStep(step)
+                                    .setKind(FrameKind.FRAME_KIND_STATE)
+                                    .setOffset(offset)
+                                    .setTotal(total)
+                                    .setPayload(ByteString.copyFrom(bytes.array(), offset, count))
+                                    .setLast(offset + count == total)
+                                    .build()),
                     deadline,
                     "its state for step " + step);
             offset += count;
@@ -444,13 +445,14 @@ public final class PairExchange implements AutoCloseable {
         stateInFlight = false;
         long deadline = System.nanoTime() + timeout.toNanos();
         sender.send(
-                Frame.newBuilder()
-                        .setStep(step)
-                        .setKind(FrameKind.FRAME_KIND_CHECKSUM)
-                        .setTotal(checksum.length)
-                        .setPayload(ByteString.copyFrom(checksum))
-                        .setLast(true)
-                        .build(),
+                WireFrame.of(
+                        Frame.newBuilder()
+                                .setStep(step)
+                                .setKind(FrameKind.FRAME_KIND_CHECKSUM)
+                                .setTotal(checksum.length)
+                                .setPayload(ByteString.copyFrom(checksum))
+                                .setLast(true)
+                                .build()),
                 deadline,
                 "the checksum for step " + step);
         byte[] theirs = inbound.receive(step, FrameKind.FRAME_KIND_CHECKSUM, deadline).bytes();

@@ -1,7 +1,6 @@
 package dev.sharpness.trainer.exchange;
 
 import com.google.protobuf.ByteString;
-import dev.sharpness.trainer.exchange.proto.Frame;
 import dev.sharpness.trainer.exchange.proto.HandshakeRequest;
 import dev.sharpness.trainer.exchange.proto.HandshakeResponse;
 import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
@@ -16,8 +15,11 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -162,8 +164,27 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
         out.setOnReadyHandler(streamer);
     }
 
-    @Override
-    public StreamObserver<Frame> exchange(StreamObserver<Frame> response) {
+    /**
+     * The generated service, but with {@code Exchange} carrying {@link WireFrame}s in {@link
+     * FrameCodec}: same name, same messages on the wire.
+     */
+    ServerServiceDefinition definition() {
+        ServerServiceDefinition.Builder service =
+                ServerServiceDefinition.builder(PairExchangeGrpc.SERVICE_NAME);
+        for (ServerMethodDefinition<?, ?> method : bindService().getMethods()) {
+            if (!method.getMethodDescriptor()
+                    .getFullMethodName()
+                    .equals(FrameCodec.EXCHANGE.getFullMethodName())) {
+                service.addMethod(method);
+            }
+        }
+        return service.addMethod(
+                        FrameCodec.EXCHANGE, ServerCalls.asyncBidiStreamingCall(this::open))
+                .build();
+    }
+
+    /** Rank 1 opens the exchange stream: once, after an accepted handshake. */
+    private StreamObserver<WireFrame> open(StreamObserver<WireFrame> response) {
         if (!fromPairedPeer(response)) {
             return new Ignored();
         }
@@ -175,7 +196,7 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
                             .asRuntimeException());
             return new Ignored();
         }
-        ServerCallStreamObserver<Frame> out = (ServerCallStreamObserver<Frame>) response;
+        ServerCallStreamObserver<WireFrame> out = (ServerCallStreamObserver<WireFrame>) response;
         out.setOnReadyThreshold(onReadyThreshold);
         FrameSender sender = new FrameSender("rank 1", timeout);
         FrameAssembler inbound =
@@ -277,9 +298,11 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
     }
 
     /** The inbound side of a refused stream. */
-    private static final class Ignored implements StreamObserver<Frame> {
+    private static final class Ignored implements StreamObserver<WireFrame> {
         @Override
-        public void onNext(Frame frame) {}
+        public void onNext(WireFrame frame) {
+            frame.close();
+        }
 
         @Override
         public void onError(Throwable t) {}

@@ -1,7 +1,5 @@
 package dev.sharpness.trainer.exchange;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.UnsafeByteOperations;
 import dev.sharpness.trainer.exchange.proto.Precision;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,11 +50,10 @@ public enum WirePrecision {
 
     /**
      * Encodes {@code count} elements of {@code vector} from {@code from}, little-endian, into the
-     * start of {@code into} (at least {@code count * bytesPerElement()} long) and returns a payload
-     * that shares {@code into}, not a copy: the caller may write {@code into} again only once the
-     * payload has been serialized.
+     * start of {@code into} (at least {@code count * bytesPerElement()} long); returns the bytes
+     * written.
      */
-    ByteString encode(float[] vector, int from, int count, byte[] into) {
+    int encode(float[] vector, int from, int count, byte[] into) {
         int size = count * bytesPerElement;
         ByteBuffer buffer = ByteBuffer.wrap(into, 0, size).order(ByteOrder.LITTLE_ENDIAN);
         if (this == FP32) {
@@ -66,21 +63,74 @@ public enum WirePrecision {
                 buffer.putShort(toBf16(vector[from + i]));
             }
         }
-        return UnsafeByteOperations.unsafeWrap(into, 0, size);
+        return size;
     }
 
-    /** Decodes all of {@code payload} into {@code vector} from {@code at}; returns the count. */
-    int decode(ByteString payload, float[] vector, int at) {
-        ByteBuffer buffer = payload.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        int count = payload.size() / bytesPerElement;
-        if (this == FP32) {
-            buffer.asFloatBuffer().get(vector, at, count);
-        } else {
-            for (int i = 0; i < count; i++) {
-                vector[at + i] = fromBf16(buffer.getShort());
-            }
+    /** A decoder of payload bytes into {@code vector} from {@code at}. */
+    Decoder decoder(float[] vector, int at) {
+        return new Decoder(this, vector, at);
+    }
+
+    /**
+     * Turns a payload, handed over in pieces of any size as the transport cut it, into elements. An
+     * element may straddle two pieces: its first bytes wait in {@code carry} for the rest.
+     */
+    static final class Decoder {
+        private final WirePrecision precision;
+        private final float[] vector;
+        private final int from;
+        private final ByteBuffer carry;
+        private int next;
+
+        private Decoder(WirePrecision precision, float[] vector, int at) {
+            this.precision = precision;
+            this.vector = vector;
+            this.from = at;
+            this.next = at;
+            this.carry =
+                    ByteBuffer.allocate(precision.bytesPerElement).order(ByteOrder.LITTLE_ENDIAN);
         }
-        return count;
+
+        /** Decodes what {@code piece} holds from its position to its limit. */
+        void accept(ByteBuffer piece) {
+            piece.order(ByteOrder.LITTLE_ENDIAN);
+            if (carry.position() > 0) {
+                while (carry.hasRemaining() && piece.hasRemaining()) {
+                    carry.put(piece.get());
+                }
+                if (carry.hasRemaining()) {
+                    return;
+                }
+                decode(carry.flip());
+                carry.clear();
+            }
+            decode(piece);
+            carry.put(piece); // fewer bytes than one element
+        }
+
+        /** The number of elements decoded. */
+        int finish() {
+            if (carry.position() > 0) {
+                throw new ExchangeProtocolException(
+                        "a payload ended inside an element: %d bytes of %d"
+                                .formatted(carry.position(), precision.bytesPerElement));
+            }
+            return next - from;
+        }
+
+        /** Decodes the whole elements of {@code bytes}, leaving the rest of an element there. */
+        private void decode(ByteBuffer bytes) {
+            int count = bytes.remaining() / precision.bytesPerElement;
+            if (precision == FP32) {
+                bytes.asFloatBuffer().get(vector, next, count);
+                bytes.position(bytes.position() + 4 * count);
+            } else {
+                for (int i = 0; i < count; i++) {
+                    vector[next + i] = fromBf16(bytes.getShort());
+                }
+            }
+            next += count;
+        }
     }
 
     static short toBf16(float value) {

@@ -1,0 +1,173 @@
+package dev.sharpness.trainer.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.sharpness.trainer.exchange.proto.Frame;
+import dev.sharpness.trainer.exchange.proto.FrameKind;
+import io.grpc.Drainable;
+import io.grpc.internal.CompositeReadableBuffer;
+import io.grpc.internal.ReadableBuffers;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exchange's own framing is protobuf's {@code Frame}, byte for byte, whichever side wrote it;
+ * and a payload decoded in place, from buffers cut anywhere (as the transport cuts them), gives the
+ * vector bit for bit. Streams are gRPC's own buffer streams, as the transport hands them over.
+ */
+class FrameCodecTest {
+    private static final Frame FIELDS =
+            Frame.newBuilder()
+                    .setStep(300_000_000_000L)
+                    .setKind(FrameKind.FRAME_KIND_GRADIENT)
+                    .setOffset(262_144)
+                    .setTotal(1_020_000)
+                    .setLast(true)
+                    .setCheckpoint(true)
+                    .build();
+
+    @Test
+    void aGradientFrameIsTheProtobufFrameWithItsPayloadLast() throws Exception {
+        float[] vector = awkwardVector(20_000);
+        for (WirePrecision precision : WirePrecision.values()) {
+            byte[] wire = written(gradient(vector, precision));
+
+            Frame parsed = Frame.parseFrom(wire);
+            assertThat(parsed.toBuilder().clearPayload().build()).isEqualTo(FIELDS);
+            byte[] expected = new byte[vector.length * precision.bytesPerElement()];
+            precision.encode(vector, 0, vector.length, expected);
+            assertThat(parsed.getPayload().toByteArray()).isEqualTo(expected);
+            assertThat(wire).hasSize(gradient(vector, precision).serializedSize());
+            byte[] tail = Arrays.copyOfRange(wire, wire.length - expected.length, wire.length);
+            assertThat(tail).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aPayloadInPlaceDecodesBitForBitWhereverTheTransportCutsIt() throws Exception {
+        float[] vector = awkwardVector(5_000);
+        for (WirePrecision precision : WirePrecision.values()) {
+            byte[] wire = written(gradient(vector, precision));
+            float[] expected = precision.quantize(vector);
+            for (int piece : new int[] {1, 2, 3, 5, 7, 16_384, wire.length}) {
+                try (WireFrame frame = FrameCodec.INSTANCE.parse(transportStream(wire, piece))) {
+                    assertThat(frame.payloadApart()).isTrue();
+                    assertThat(frame.fields()).isEqualTo(FIELDS);
+                    float[] decoded = new float[vector.length + 3];
+                    assertThat(frame.decodeInto(precision, decoded, 3)).isEqualTo(vector.length);
+                    assertThat(bits(Arrays.copyOfRange(decoded, 3, decoded.length)))
+                            .as("%s in pieces of %d bytes", precision, piece)
+                            .isEqualTo(bits(expected));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFrameFromAnOrdinaryProtobufWriterIsReadTheOrdinaryWay() throws Exception {
+        // Protobuf writes fields in number order: the payload (5) comes before last (6).
+        byte[] payload = new byte[4_000];
+        new Random(7).nextBytes(payload);
+        Frame frame = FIELDS.toBuilder().setPayload(ByteString.copyFrom(payload)).build();
+        byte[] wire = frame.toByteArray();
+
+        for (InputStream stream :
+                new InputStream[] {transportStream(wire, 1_000), new ByteArrayInputStream(wire)}) {
+            try (WireFrame parsed = FrameCodec.INSTANCE.parse(stream)) {
+                assertThat(parsed.fields()).isEqualTo(frame);
+                byte[] copied = new byte[payload.length];
+                parsed.copyInto(copied, 0);
+                assertThat(copied).isEqualTo(payload);
+            }
+        }
+    }
+
+    @Test
+    void framesWithoutAPayloadAndWholeFramesRoundTrip() throws Exception {
+        Frame checksum =
+                Frame.newBuilder()
+                        .setStep(9)
+                        .setKind(FrameKind.FRAME_KIND_CHECKSUM)
+                        .setTotal(3)
+                        .setPayload(ByteString.copyFrom(new byte[] {1, 2, 3}))
+                        .setLast(true)
+                        .build();
+        for (Frame frame : new Frame[] {checksum, Frame.newBuilder().setStep(4).build()}) {
+            byte[] wire = written(WireFrame.of(frame));
+            assertThat(Frame.parseFrom(wire)).isEqualTo(frame);
+            try (WireFrame parsed = FrameCodec.INSTANCE.parse(transportStream(wire, 2))) {
+                byte[] copied = new byte[parsed.payloadSize()];
+                parsed.copyInto(copied, 0);
+                Frame whole =
+                        parsed.fields().toBuilder().setPayload(ByteString.copyFrom(copied)).build();
+                assertThat(whole).isEqualTo(frame);
+            }
+        }
+    }
+
+    @Test
+    void aStreamThatIsReadRatherThanDrainedGivesTheSameBytes() throws Exception {
+        float[] vector = awkwardVector(100);
+        WireFrame frame = gradient(vector, WirePrecision.FP32);
+        byte[] drained = written(frame);
+        byte[] read = FrameCodec.INSTANCE.stream(frame).readAllBytes();
+        assertThat(read).isEqualTo(drained);
+    }
+
+    private static WireFrame gradient(float[] vector, WirePrecision precision) {
+        return WireFrame.gradient(
+                FIELDS,
+                precision,
+                vector,
+                0,
+                vector.length,
+                new byte[WireFrame.ENCODE_PIECE_BYTES]);
+    }
+
+    /** What gRPC's framer writes for {@code frame}: the codec's stream drained. */
+    private static byte[] written(WireFrame frame) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ((Drainable) FrameCodec.INSTANCE.stream(frame)).drainTo(out);
+        return out.toByteArray();
+    }
+
+    /** {@code bytes} as gRPC hands a message to a marshaller: in buffers of {@code piece}. */
+    private static InputStream transportStream(byte[] bytes, int piece) {
+        CompositeReadableBuffer buffers = new CompositeReadableBuffer();
+        for (int at = 0; at < bytes.length; at += piece) {
+            int size = Math.min(piece, bytes.length - at);
+            ByteBuffer direct = ByteBuffer.allocateDirect(size).put(bytes, at, size).flip();
+            buffers.addBuffer(ReadableBuffers.wrap(direct));
+        }
+        return ReadableBuffers.openStream(buffers, true);
+    }
+
+    /** Values whose bits must survive: signed zeros, subnormals, infinities, NaN payloads. */
+    private static float[] awkwardVector(int size) {
+        Random random = new Random(size);
+        float[] vector = new float[size];
+        for (int i = 0; i < size; i++) {
+            vector[i] = (float) random.nextGaussian();
+        }
+        vector[0] = -0.0f;
+        vector[1] = Float.MIN_VALUE;
+        vector[2] = Float.NEGATIVE_INFINITY;
+        vector[3] = Float.intBitsToFloat(0x7fc0_1234);
+        vector[size - 1] = Float.MAX_VALUE;
+        return vector;
+    }
+
+    private static int[] bits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
+    }
+}
