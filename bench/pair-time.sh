@@ -65,7 +65,8 @@ for spec in "${models[@]}"; do
   bytes=$(python3 -c "import json,sys; print(4 * json.load(open(sys.argv[1]))['parameters'])" \
       "$work/$model-SGD/summary.json")
   swap SocketSwap "$bytes" 300 50 "$work/$model-socket"
-  swap ExchangeSwap "$bytes" 300 1000 "$work/$model-grpc"
+  # One core per side: the JIT needs some thousands of swaps to settle (see the notes).
+  swap ExchangeSwap "$bytes" 300 5000 "$work/$model-grpc"
   load > "$work/$model.load-after"
 done
 
@@ -128,7 +129,7 @@ lines = [
     "steps warm the JIT up). The raw socket swap is `SocketSwap`: two processes, one per core, one",
     "thread each, writing and reading the same number of bytes on one TCP loopback connection at once",
     "(median of 300 swaps). The exchange alone is `ExchangeSwap`: the pair exchange between two such",
-    "processes with no training in between (median of 300 swaps after 1000 of warm-up). \"SGD two at",
+    "processes with no training in between (median of 300 swaps after 5000 of warm-up). \"SGD two at",
     "once\" runs two SGD processes at the same time, one per core, and takes the slower median: the",
     "cost of a gradient pass when both cores compute, as the pair's ranks do, with no exchange.",
     "",
