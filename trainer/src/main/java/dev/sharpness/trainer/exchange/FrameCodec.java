@@ -61,15 +61,10 @@ final class FrameCodec implements MethodDescriptor.Marshaller<WireFrame> {
                 frame.payloadApart()
                         ? frame.fields()
                         : frame.fields().toBuilder().clearPayload().build();
-        byte[] encoded = fields.toByteArray();
-        byte[] head =
-                new byte
-                        [encoded.length
-                                + CodedOutputStream.computeUInt32SizeNoTag(PAYLOAD_TAG)
-                                + CodedOutputStream.computeUInt32SizeNoTag(frame.payloadSize())];
+        byte[] head = new byte[frame.serializedSize() - frame.payloadSize()];
         CodedOutputStream out = CodedOutputStream.newInstance(head);
         try {
-            out.writeRawBytes(encoded);
+            fields.writeTo(out);
             out.writeUInt32NoTag(PAYLOAD_TAG);
             out.writeUInt32NoTag(frame.payloadSize());
             out.checkNoSpaceLeft();
@@ -94,7 +89,6 @@ final class FrameCodec implements MethodDescriptor.Marshaller<WireFrame> {
                     && buffers.byteBufferSupported()) {
                 return parseInPlace(stream);
             }
-            if (Boolean.getBoolean("dbg")) System.err.println("plain " + stream.getClass());
             return WireFrame.of(PROTOBUF.parse(stream));
         } catch (IOException e) {
             throw Status.INTERNAL
@@ -117,14 +111,12 @@ final class FrameCodec implements MethodDescriptor.Marshaller<WireFrame> {
                 int size = (int) varint(stream, fields);
                 if (size == stream.available()) {
                     Frame parsed = parseFields(fields.toByteArray(), start);
-                    if (Boolean.getBoolean("dbg")) System.err.println("inplace " + size);
                     return WireFrame.inPlace(parsed, ((Detachable) stream).detach(), size);
                 }
                 break;
             }
             skipValue(tag, stream, fields);
         }
-        if (Boolean.getBoolean("dbg")) System.err.println("fallback " + fields.size());
         InputStream whole =
                 new SequenceInputStream(new ByteArrayInputStream(fields.toByteArray()), stream);
         return WireFrame.of(PROTOBUF.parse(whole));
@@ -133,7 +125,7 @@ final class FrameCodec implements MethodDescriptor.Marshaller<WireFrame> {
     /** The frame that {@code bytes} up to {@code end} (the payload's tag) encode. */
     private static Frame parseFields(byte[] bytes, int end) {
         try {
-            return Frame.parseFrom(ByteString.copyFrom(bytes, 0, end));
+            return Frame.parser().parseFrom(bytes, 0, end);
         } catch (InvalidProtocolBufferException e) {
             throw Status.INTERNAL
                     .withDescription("cannot parse a frame's fields: " + e.getMessage())
