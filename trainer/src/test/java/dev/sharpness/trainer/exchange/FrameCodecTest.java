@@ -34,7 +34,7 @@ class FrameCodecTest {
 
     @Test
     void aGradientFrameIsTheProtobufFrameWithItsPayloadLast() throws Exception {
-        float[] vector = awkwardVector(20_000);
+        float[] vector = SwapTest.randomBits(20_000, 1);
         for (WirePrecision precision : WirePrecision.values()) {
             byte[] wire = written(gradient(vector, precision));
 
@@ -51,7 +51,7 @@ class FrameCodecTest {
 
     @Test
     void aPayloadInPlaceDecodesBitForBitWhereverTheTransportCutsIt() throws Exception {
-        float[] vector = awkwardVector(5_000);
+        float[] vector = SwapTest.randomBits(5_000, 2);
         for (WirePrecision precision : WirePrecision.values()) {
             byte[] wire = written(gradient(vector, precision));
             float[] expected = precision.quantize(vector);
@@ -61,9 +61,8 @@ class FrameCodecTest {
                     assertThat(frame.fields()).isEqualTo(FIELDS);
                     float[] decoded = new float[vector.length + 3];
                     assertThat(frame.decodeInto(precision, decoded, 3)).isEqualTo(vector.length);
-                    assertThat(bits(Arrays.copyOfRange(decoded, 3, decoded.length)))
-                            .as("%s in pieces of %d bytes", precision, piece)
-                            .isEqualTo(bits(expected));
+                    SwapTest.assertSameBits(
+                            Arrays.copyOfRange(decoded, 3, decoded.length), expected);
                 }
             }
         }
@@ -113,7 +112,7 @@ class FrameCodecTest {
 
     @Test
     void aStreamThatIsReadRatherThanDrainedGivesTheSameBytes() throws Exception {
-        float[] vector = awkwardVector(100);
+        float[] vector = SwapTest.randomBits(100, 3);
         WireFrame frame = gradient(vector, WirePrecision.FP32);
         byte[] drained = written(frame);
         byte[] read = FrameCodec.INSTANCE.stream(frame).readAllBytes();
@@ -146,28 +145,5 @@ class FrameCodecTest {
             buffers.addBuffer(ReadableBuffers.wrap(direct));
         }
         return ReadableBuffers.openStream(buffers, true);
-    }
-
-    /** Values whose bits must survive: signed zeros, subnormals, infinities, NaN payloads. */
-    private static float[] awkwardVector(int size) {
-        Random random = new Random(size);
-        float[] vector = new float[size];
-        for (int i = 0; i < size; i++) {
-            vector[i] = (float) random.nextGaussian();
-        }
-        vector[0] = -0.0f;
-        vector[1] = Float.MIN_VALUE;
-        vector[2] = Float.NEGATIVE_INFINITY;
-        vector[3] = Float.intBitsToFloat(0x7fc0_1234);
-        vector[size - 1] = Float.MAX_VALUE;
-        return vector;
-    }
-
-    private static int[] bits(float[] values) {
-        int[] bits = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            bits[i] = Float.floatToRawIntBits(values[i]);
-        }
-        return bits;
     }
 }
