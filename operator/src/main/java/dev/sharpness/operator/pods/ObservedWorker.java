@@ -23,6 +23,8 @@ import java.util.TreeSet;
  * @param finishedAt when the container terminated, or null
  * @param podIp the pod's IP, where rank 0 answers progress calls
  * @param conditions the types of the pod's conditions whose status is True
+ * @param terminating the pod is marked for deletion (a deletionTimestamp) and not gone yet: its
+ *     kubelet is stopping the container within the grace period
  */
 public record ObservedWorker(
         int rank,
@@ -35,7 +37,8 @@ public record ObservedWorker(
         String message,
         Instant finishedAt,
         String podIp,
-        Set<String> conditions) {
+        Set<String> conditions,
+        boolean terminating) {
     /** The pod condition Kubernetes sets on a pod it is about to take away. */
     public static final String DISRUPTION_TARGET = "DisruptionTarget";
 
@@ -95,7 +98,8 @@ public record ObservedWorker(
                 message,
                 finishedAt,
                 podIp,
-                conditions);
+                conditions,
+                pod.getMetadata().getDeletionTimestamp() != null);
     }
 
     /** The pod is being taken away: preemption, drain, eviction (a DisruptionTarget condition). */

@@ -87,7 +87,7 @@ public final class WorkerPods {
         }
         if (!isBlank(scheduling.getQueueName())) {
             labels.put(KUEUE_QUEUE, scheduling.getQueueName());
-            labels.put(KUEUE_GROUP, job.getMetadata().getName() + "-" + attempt);
+            labels.put(KUEUE_GROUP, JobNames.podGroup(job, attempt));
             annotations.put(KUEUE_COUNT, Integer.toString(JobNames.workers(job)));
         }
 

@@ -108,25 +108,25 @@ public final class Lifecycle {
         if (status.getPhase() == null) {
             status.setPhase(Phase.PENDING);
         }
-        List<ObservedWorker> current =
-                workers.stream()
-                        .filter(w -> w.attempt() == status.getExecutionAttempt())
-                        .sorted(Comparator.comparingInt(ObservedWorker::rank))
-                        .toList();
-        boolean stale = workers.stream().anyMatch(w -> w.attempt() != status.getExecutionAttempt());
-        status.setWorkers(current.stream().map(this::workerStatus).toList());
-
         if (status.getPhase().isFinished()) {
+            status.setWorkers(workerStatuses(currentAttempt(workers)));
             finished(workers);
             return;
         }
         if (spec.isSuspend()) {
+            status.setWorkers(workerStatuses(currentAttempt(workers)));
             suspend(workers);
             return;
         }
         if (status.getPhase() == Phase.SUSPENDED) {
             resume();
         }
+        // Only now is the attempt known: a pod of an earlier attempt (one still stopping after a
+        // suspend or a restart) never counts toward this attempt's status, events or failures.
+        List<ObservedWorker> current = currentAttempt(workers);
+        List<ObservedWorker> earlier =
+                workers.stream().filter(w -> w.attempt() != status.getExecutionAttempt()).toList();
+        status.setWorkers(workerStatuses(current));
         if (invalidSpec.isPresent()) {
             fail(Constants.REASON_INVALID_SPEC, invalidSpec.get(), workers);
             return;
@@ -140,10 +140,8 @@ public final class Lifecycle {
                     workers);
             return;
         }
-        if (stale) {
-            // Pods keep their names across attempts: the old ones must be gone first.
-            pods = PodAction.DELETE;
-            requeueAt(Duration.ofSeconds(5));
+        if (!earlier.isEmpty()) {
+            waitForEarlierAttempt(earlier);
             return;
         }
         if (current.isEmpty()) {
@@ -151,6 +149,37 @@ public final class Lifecycle {
             return;
         }
         observeAttempt(current, progress);
+    }
+
+    private List<ObservedWorker> currentAttempt(List<ObservedWorker> workers) {
+        return workers.stream()
+                .filter(w -> w.attempt() == status.getExecutionAttempt())
+                .sorted(Comparator.comparingInt(ObservedWorker::rank))
+                .toList();
+    }
+
+    /**
+     * Pods keep their names across attempts: the new pods come only once the old ones are gone. A
+     * real kubelet gives them their grace period (rank 0 checkpoints on SIGTERM), so this can take
+     * a while; their deletion events bring the next reconcile.
+     */
+    private void waitForEarlierAttempt(List<ObservedWorker> earlier) {
+        pods = PodAction.DELETE;
+        if (status.getPhase() == Phase.PENDING) {
+            condition(
+                    Constants.CONDITION_PODS_READY,
+                    false,
+                    Constants.REASON_WAITING,
+                    "waiting for "
+                            + earlier.size()
+                            + (earlier.size() == 1 ? " pod" : " pods")
+                            + " of attempt "
+                            + earlier.get(0).attempt()
+                            + " to stop before attempt "
+                            + status.getExecutionAttempt()
+                            + " starts");
+        }
+        requeueAt(Duration.ofSeconds(5));
     }
 
     private void finished(List<ObservedWorker> workers) {
@@ -178,7 +207,7 @@ public final class Lifecycle {
                     new JobEvent(
                             false,
                             Constants.REASON_SUSPENDED,
-                            "suspended: pods deleted, checkpoint kept"));
+                            "suspended: pods deleted; " + checkpointFate()));
         }
         status.setPhase(Phase.SUSPENDED);
         status.setAttemptStartTime(null);
@@ -187,13 +216,19 @@ public final class Lifecycle {
                 Constants.CONDITION_SUSPENDED,
                 true,
                 Constants.REASON_SUSPENDED,
-                "spec.suspend is true");
+                "spec.suspend is true; " + checkpointFate());
         condition(Constants.CONDITION_PODS_READY, false, Constants.REASON_SUSPENDED, "suspended");
     }
 
     private void resume() {
         events.add(
-                new JobEvent(false, Constants.REASON_RESUMED, "resumed from the last checkpoint"));
+                new JobEvent(
+                        false,
+                        Constants.REASON_RESUMED,
+                        hasCheckpointVolume()
+                                ? "resumed from the last checkpoint"
+                                : "resumed from step 0: the job has no checkpoint volume"
+                                        + " (spec.checkpoint.volume)"));
         condition(
                 Constants.CONDITION_SUSPENDED,
                 false,
@@ -202,6 +237,24 @@ public final class Lifecycle {
         status.setPhase(Phase.PENDING);
         // A new attempt: its pods carry a new label and its ranks a new SAM_ATTEMPT.
         status.setExecutionAttempt(status.getExecutionAttempt() + 1);
+    }
+
+    /**
+     * Checkpoints outlive the pods only on a checkpoint volume; without one they live in an
+     * emptyDir of rank 0's pod and go with it.
+     */
+    private boolean hasCheckpointVolume() {
+        return spec.getCheckpoint().getVolume() != null;
+    }
+
+    /** What happens to the checkpoints when the pods go, as events and conditions say it. */
+    private String checkpointFate() {
+        return hasCheckpointVolume()
+                ? "checkpoints are kept on volume "
+                        + spec.getCheckpoint().getVolume().getClaimName()
+                        + " and training resumes from the last one"
+                : "the job has no checkpoint volume (spec.checkpoint.volume), so its checkpoints"
+                        + " are lost with the pods and training starts again from step 0";
     }
 
     private boolean deadlinePassed() {
@@ -243,6 +296,23 @@ public final class Lifecycle {
 
     private void observeAttempt(List<ObservedWorker> current, Optional<ProgressReading> progress) {
         int expected = JobNames.workers(job);
+        // Someone else deleted a pod of this attempt (the operator only deletes pods of an attempt
+        // it has left). Its trainer's exit on SIGTERM is a consequence, not a failure; a pod taken
+        // away by preemption or a drain carries DisruptionTarget and is a failure below.
+        Optional<ObservedWorker> deleted =
+                current.stream().filter(w -> w.terminating() && !w.disrupted()).findFirst();
+        if (deleted.isPresent() || current.size() < expected) {
+            String message =
+                    deleted.map(w -> "pod " + w.pod() + " is being deleted")
+                            .orElse("a worker pod was deleted");
+            lastFailure(
+                    deleted.map(ObservedWorker::rank).orElse(null),
+                    null,
+                    Constants.REASON_POD_DELETED,
+                    message);
+            restart(false, Constants.REASON_POD_DELETED, message);
+            return;
+        }
         Optional<ObservedWorker> firstFailure =
                 current.stream()
                         .filter(ObservedWorker::failed)
@@ -257,11 +327,6 @@ public final class Lifecycle {
                                         .thenComparingInt(ObservedWorker::rank));
         if (firstFailure.isPresent()) {
             onFailure(firstFailure.get());
-            return;
-        }
-        if (current.size() < expected) {
-            lastFailure(null, null, Constants.REASON_POD_DELETED, "a worker pod was deleted");
-            restart(false, Constants.REASON_POD_DELETED, "a worker pod was deleted");
             return;
         }
         if (current.stream().allMatch(ObservedWorker::succeeded)) {
@@ -447,7 +512,13 @@ public final class Lifecycle {
         status.setAttemptStartTime(null);
         status.setPhase(Phase.RESTARTING);
         condition(Constants.CONDITION_RESTARTING, true, reason, message);
-        condition(Constants.CONDITION_PODS_READY, false, reason, "restarting the whole pair");
+        condition(
+                Constants.CONDITION_PODS_READY,
+                false,
+                reason,
+                hasCheckpointVolume()
+                        ? "restarting from the last checkpoint"
+                        : "restarting from step 0: no checkpoint volume");
         events.add(
                 new JobEvent(
                         true,
@@ -455,7 +526,10 @@ public final class Lifecycle {
                         message
                                 + "; restarting "
                                 + (JobNames.workers(job) == 2 ? "the pair" : "the worker")
-                                + " from the last checkpoint in "
+                                + (hasCheckpointVolume()
+                                        ? " from the last checkpoint"
+                                        : " from step 0 (no checkpoint volume)")
+                                + " in "
                                 + delay.toSeconds()
                                 + " s"
                                 + (counted ? "" : " (not counted toward maxRestarts)")));
@@ -572,6 +646,10 @@ public final class Lifecycle {
         failure.setTime(Times.format(now));
         failure.setAttempt(status.getExecutionAttempt());
         status.setLastFailure(failure);
+    }
+
+    private List<WorkerStatus> workerStatuses(List<ObservedWorker> workers) {
+        return workers.stream().map(this::workerStatus).toList();
     }
 
     private WorkerStatus workerStatus(ObservedWorker worker) {

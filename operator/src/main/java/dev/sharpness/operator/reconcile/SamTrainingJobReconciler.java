@@ -45,6 +45,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,15 +105,31 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
     @Override
     public UpdateControl<SamTrainingJob> reconcile(
             SamTrainingJob job, Context<SamTrainingJob> context) {
-        long started = System.nanoTime();
         String key = key(job);
-        if (context.isPrimaryResourceDeleted()) {
+        if (context.isPrimaryResourceDeleted()
+                || job.getMetadata().getDeletionTimestamp() != null) {
             // Owner references take the children with the job; only our own memory is left.
-            progress.forget(key);
-            metrics.forget(key);
-            tokens.remove(key);
+            // A job marked for deletion (foreground deletion, a finalizer of someone else's) gets
+            // no new pods while its old ones are being removed.
+            forget(key);
             return UpdateControl.noUpdate();
         }
+        try {
+            return reconcileLive(job, context, key);
+        } catch (KubernetesClientException e) {
+            Optional<String> why = LeaveAlone.because(e);
+            if (why.isEmpty()) {
+                throw e;
+            }
+            LOG.debugf("%s: leaving the job alone: %s", key, why.get());
+            forget(key);
+            return UpdateControl.noUpdate();
+        }
+    }
+
+    private UpdateControl<SamTrainingJob> reconcileLive(
+            SamTrainingJob job, Context<SamTrainingJob> context, String key) {
+        long started = System.nanoTime();
         Instant now = clock.instant();
         List<ObservedWorker> workers =
                 context.getSecondaryResources(Pod.class).stream().map(ObservedWorker::of).toList();
@@ -146,15 +163,10 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
         boolean changed = !sameStatus(before, plan.status());
         // Status first, pods second: if a pod call fails, the next reconcile starts from the new
         // status (a restart already counted, the old attempt's pods seen as stale and deleted).
-        if (changed) {
-            SamTrainingJobStatus status = plan.status();
-            PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-                    job,
-                    context,
-                    fresh -> {
-                        fresh.setStatus(status);
-                        return fresh;
-                    });
+        if (changed && !writeStatus(job, context, plan.status())) {
+            LOG.debugf("%s: leaving the job alone: it is gone", key);
+            forget(key);
+            return UpdateControl.noUpdate();
         }
         carryOut(job, plan, workers, client);
         if (changed) {
@@ -169,6 +181,33 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
             control.rescheduleAfter(plan.requeueAfter());
         }
         return control;
+    }
+
+    /**
+     * Replaces the status with optimistic locking (a conflict re-reads the job and retries); false
+     * when the job has gone meanwhile: after a conflict the SDK looks for the job in its cache and
+     * finds nothing.
+     */
+    private static boolean writeStatus(
+            SamTrainingJob job, Context<SamTrainingJob> context, SamTrainingJobStatus status) {
+        try {
+            PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+                    job,
+                    context,
+                    fresh -> {
+                        fresh.setStatus(status);
+                        return fresh;
+                    });
+            return true;
+        } catch (NoSuchElementException gone) {
+            return false;
+        }
+    }
+
+    private void forget(String key) {
+        progress.forget(key);
+        metrics.forget(key);
+        tokens.remove(key);
     }
 
     @Override
@@ -206,9 +245,12 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
                 }
             }
             case DELETE -> {
-                // One by one, by name: RBAC grants delete, not deletecollection.
+                // One by one, by name: RBAC grants delete, not deletecollection. A pod already
+                // stopping is left to its kubelet.
                 for (ObservedWorker worker : workers) {
-                    client.pods().inNamespace(namespace).withName(worker.pod()).delete();
+                    if (!worker.terminating()) {
+                        client.pods().inNamespace(namespace).withName(worker.pod()).delete();
+                    }
                 }
             }
             case NONE -> {}

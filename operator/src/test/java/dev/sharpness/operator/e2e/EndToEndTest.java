@@ -10,13 +10,13 @@ import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobStatus;
 import dev.sharpness.operator.testing.ProcessKubelet;
 import dev.sharpness.operator.testing.RunningOperator;
+import dev.sharpness.operator.testing.apiserver.StrictApiServer;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -43,9 +43,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * runs to its result; the same job with rank 1 killed mid-run is restarted as a pair, resumes from
  * rank 0's checkpoint and ends with the same parameters.
  */
-@EnableKubernetesMockClient(crud = true)
 class EndToEndTest {
-    static KubernetesClient client;
+    private static StrictApiServer api;
+    private static KubernetesClient client;
 
     /** 640 synthetic samples, 10% held out, batches of 16: 36 steps an epoch, 144 in all. */
     private static final long TOTAL_STEPS = 144;
@@ -77,6 +77,8 @@ class EndToEndTest {
     @BeforeAll
     static void runTheJobUninterrupted() throws IOException {
         Path trainer = ProcessKubelet.trainerJar();
+        api = StrictApiServer.watching(NAMESPACE);
+        client = api.admin();
         deleteRecursively(NODE);
         CustomResourceDefinition crd =
                 client.apiextensions()
@@ -136,7 +138,7 @@ class EndToEndTest {
                         // machine already unpacked serve every pod.
                         .withNodeFolder("/tmp/djl", djlCache())
                         .start();
-        operator = new RunningOperator(client, NAMESPACE);
+        operator = new RunningOperator(api, NAMESPACE);
         try {
             client.resource(job("straight")).create();
             uninterrupted = awaitFinished("straight");
@@ -156,6 +158,11 @@ class EndToEndTest {
         }
         if (kubelet != null) {
             kubelet.close();
+        }
+        try {
+            api.assertConforms();
+        } finally {
+            api.close();
         }
     }
 

@@ -13,48 +13,65 @@ import dev.sharpness.operator.testing.StandInTrainer;
 import dev.sharpness.operator.testing.TestCrd;
 import dev.sharpness.operator.testing.TestJobs;
 import dev.sharpness.operator.testing.TestKubelet;
+import dev.sharpness.operator.testing.apiserver.StrictApiServer;
 import dev.sharpness.trainer.exchange.proto.Progress;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator end to end against the Fabric8 mock API server in CRUD mode: the real reconciler in
- * the real operator SDK runtime, a test kubelet moving pods, and a stand-in for rank 0's progress
- * server.
+ * The operator end to end against the strict test API server (the chart's RBAC, object validation,
+ * graceful pod deletion): the real reconciler in the real operator SDK runtime, a test kubelet
+ * moving pods, and a stand-in for rank 0's progress server.
  */
-@EnableKubernetesMockClient(crud = true)
 class OperatorTest {
+    static StrictApiServer api;
     static KubernetesClient client;
-    static KubernetesMockServer server;
 
     private RunningOperator operator;
     private StandInTrainer trainer;
     private TestKubelet kubelet;
+
+    @BeforeAll
+    static void startServer() {
+        api = StrictApiServer.watching(NAMESPACE);
+        client = api.admin();
+    }
+
+    @AfterAll
+    static void operatorDidNothingARealServerWouldRefuse() {
+        try {
+            api.assertConforms();
+        } finally {
+            api.close();
+        }
+    }
 
     @BeforeEach
     void start() throws Exception {
         TestCrd.apply(client);
         trainer = new StandInTrainer();
         kubelet = new TestKubelet(client, NAMESPACE);
-        operator = new RunningOperator(client, NAMESPACE);
+        operator = new RunningOperator(api, NAMESPACE);
     }
 
     @AfterEach
     void stop() {
         operator.close();
         trainer.close();
+        kubelet.close();
     }
 
     @Test
@@ -158,7 +175,7 @@ class OperatorTest {
         SamTrainingJob running = get("reborn");
 
         operator.close();
-        operator = new RunningOperator(client, NAMESPACE);
+        operator = new RunningOperator(api, NAMESPACE);
         // Let the new operator reconcile the job a few times.
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
 
@@ -181,7 +198,8 @@ class OperatorTest {
                 "/apis/sharpness.dev/v1alpha1/namespaces/"
                         + NAMESPACE
                         + "/samtrainingjobs/conflict/status";
-        server.expect()
+        api.mock()
+                .expect()
                 .put()
                 .withPath(path)
                 .andReply(
@@ -289,14 +307,22 @@ class OperatorTest {
         return client.resources(SamTrainingJob.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
+    /** Changes the job as a user would: on a conflict with the operator's status write, again. */
     private void edit(String name, java.util.function.Consumer<SamTrainingJob> change) {
-        client.resources(SamTrainingJob.class)
-                .inNamespace(NAMESPACE)
-                .withName(name)
-                .edit(
-                        j -> {
-                            change.accept(j);
-                            return j;
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptionsMatching(
+                        e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(
+                        () -> {
+                            client.resources(SamTrainingJob.class)
+                                    .inNamespace(NAMESPACE)
+                                    .withName(name)
+                                    .edit(
+                                            j -> {
+                                                change.accept(j);
+                                                return j;
+                                            });
+                            return true;
                         });
     }
 

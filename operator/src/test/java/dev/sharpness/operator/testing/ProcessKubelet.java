@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.sharpness.api.v1alpha1.Constants;
+import dev.sharpness.operator.testing.apiserver.StrictApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -65,7 +66,7 @@ import java.util.regex.Pattern;
  */
 public final class ProcessKubelet implements AutoCloseable {
     /** Keeps a deleted pod in the API until its process has ended. */
-    public static final String FINALIZER = "test.sharpness.dev/process-kubelet";
+    public static final String FINALIZER = StrictApiServer.GRACEFUL_DELETION;
 
     /** The longest a stopping container gets between SIGTERM and SIGKILL here. */
     public static final Duration GRACE = Duration.ofSeconds(10);

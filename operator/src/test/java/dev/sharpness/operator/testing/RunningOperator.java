@@ -4,6 +4,7 @@ import dev.sharpness.operator.config.OperatorSettings;
 import dev.sharpness.operator.metrics.OperatorMetrics;
 import dev.sharpness.operator.progress.ProgressPoller;
 import dev.sharpness.operator.reconcile.SamTrainingJobReconciler;
+import dev.sharpness.operator.testing.apiserver.StrictApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,15 +14,18 @@ import java.util.Set;
 
 /**
  * The real reconciler in a real operator SDK runtime (informers, event handling, retries) against
- * the mock API server: what the Quarkus application runs, minus Quarkus.
+ * the strict test API server, as the operator's ServiceAccount: what the Quarkus application runs,
+ * minus Quarkus.
  */
 public final class RunningOperator implements AutoCloseable {
     public static final Duration POLL = Duration.ofMillis(500);
 
     private final Operator operator;
+    private final KubernetesClient client;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    public RunningOperator(KubernetesClient client, String namespace) {
+    public RunningOperator(StrictApiServer api, String namespace) {
+        client = api.operatorClient();
         // The mock API server cannot do server-side apply: patch the plain way in tests only.
         operator =
                 new Operator(
@@ -47,5 +51,6 @@ public final class RunningOperator implements AutoCloseable {
     @Override
     public void close() {
         operator.stop();
+        client.close();
     }
 }
