@@ -1,6 +1,7 @@
 package dev.sharpness.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.Locale;
 
 /** Training progress as rank 0 last reported it. */
 public class ProgressStatus {
@@ -18,6 +19,11 @@ public class ProgressStatus {
 
     @JsonPropertyDescription("Steps done as a percentage of the run.")
     private Integer percent;
+
+    @JsonPropertyDescription(
+            "Progress as the PROGRESS column of kubectl get shows it: \"<step>/<totalSteps>"
+                    + " (<percent>%)\", or \"<percent>%\" while the step count is unknown.")
+    private String display;
 
     @JsonPropertyDescription("Estimated seconds to the end at the current speed.")
     private Long etaSeconds;
@@ -85,6 +91,31 @@ public class ProgressStatus {
 
     public void setPercent(Integer percent) {
         this.percent = percent;
+    }
+
+    public String getDisplay() {
+        return display;
+    }
+
+    public void setDisplay(String display) {
+        this.display = display;
+    }
+
+    /**
+     * The text of {@link #getDisplay()} from the progress's step, total steps and percent: {@code
+     * "1234/5000 (24%)"}, {@code "24%"} without a step count, null without a percentage.
+     */
+    public static String display(ProgressStatus progress) {
+        Integer percent = progress.getPercent();
+        Long step = progress.getStep();
+        Long totalSteps = progress.getTotalSteps();
+        if (percent == null) {
+            return null;
+        }
+        if (step == null || totalSteps == null || totalSteps <= 0) {
+            return percent + "%";
+        }
+        return String.format(Locale.ROOT, "%d/%d (%d%%)", step, totalSteps, percent);
     }
 
     public Long getEtaSeconds() {

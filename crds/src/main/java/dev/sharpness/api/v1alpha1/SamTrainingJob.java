@@ -1,5 +1,7 @@
 package dev.sharpness.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -13,7 +15,17 @@ import io.fabric8.kubernetes.model.annotation.Version;
 /**
  * A sharpness-aware training job: one model, one dataset, one optimizer, trained to the end by one
  * trainer pod (SGD, SAM, K-SAM, LookSAM) or a pair of them (SAMPa).
+ *
+ * <p>The class description is the schema's root description ({@code kubectl explain
+ * samtrainingjob}). Fabric8's CRD generator 7.6 does not read {@code @JsonClassDescription}; the
+ * CRD's build sets it (see {@code CustomResourceDefinitionTest}). {@code spec} and {@code status}
+ * are described on their getters, where the generator reads property descriptions.
  */
+@JsonClassDescription(
+        "A sharpness-aware training job: one model, one dataset and one optimizer (SGD, SAM, K-SAM,"
+                + " LookSAM or SAMPa), trained to the end by one trainer pod, or by a pair of pods"
+                + " that exchange gradients (SAMPa). The operator creates the pods, restarts them"
+                + " from checkpoints and reports progress in status.")
 @Group(Constants.GROUP)
 @Version(Constants.VERSION)
 @Plural(Constants.PLURAL)
@@ -22,8 +34,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Method", jsonPath = ".spec.optimizer.method", type = Type.STRING)
 @AdditionalPrinterColumn(
         name = "Progress",
-        jsonPath = ".status.progress.percent",
-        type = Type.INTEGER)
+        jsonPath = ".status.progress.display",
+        type = Type.STRING)
 @AdditionalPrinterColumn(
         name = "Test-Acc",
         jsonPath = ".status.progress.testAccuracy",
@@ -37,4 +49,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
                         + Constants.MAX_NAME_LENGTH
                         + " characters: the pods are named <name>-0 and <name>-1")
 public class SamTrainingJob extends CustomResource<SamTrainingJobSpec, SamTrainingJobStatus>
-        implements Namespaced {}
+        implements Namespaced {
+
+    @Override
+    @JsonPropertyDescription(
+            "What to train and how: model, dataset and optimizer are required, everything else has"
+                    + " a default. Written by the user, never by the operator.")
+    public SamTrainingJobSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription(
+            "What the job is doing and how it went: phase, conditions, workers, progress, the last"
+                    + " checkpoint and failure, and the result. Written only by the operator.")
+    public SamTrainingJobStatus getStatus() {
+        return super.getStatus();
+    }
+}

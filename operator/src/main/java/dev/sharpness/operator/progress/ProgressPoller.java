@@ -80,7 +80,10 @@ public class ProgressPoller implements AutoCloseable {
                         new StreamObserver<>() {
                             @Override
                             public void onNext(Progress progress) {
-                                latest.put(target.jobKey(), reading(target.attempt(), progress));
+                                latest.put(
+                                        target.jobKey(),
+                                        ProgressReading.of(
+                                                target.attempt(), progress, clock.instant()));
                             }
 
                             @Override
@@ -103,26 +106,6 @@ public class ProgressPoller implements AutoCloseable {
         if (channel != null) {
             channel.shutdownNow();
         }
-    }
-
-    private ProgressReading reading(int attempt, Progress p) {
-        return new ProgressReading(
-                attempt,
-                p.getEpoch(),
-                p.getStep(),
-                p.getTotalSteps(),
-                p.getTrainLoss(),
-                p.getTrainAccuracy(),
-                p.getValidationAccuracy(),
-                p.getTestAccuracy(),
-                p.getStepsPerSecond(),
-                p.getExchangeMillis(),
-                p.getLastCheckpointStep(),
-                p.getLastCheckpointPath(),
-                p.getLastCheckpointUnixMillis() > 0
-                        ? Instant.ofEpochMilli(p.getLastCheckpointUnixMillis())
-                        : null,
-                clock.instant());
     }
 
     private static CallCredentials bearer(String token) {

@@ -426,6 +426,7 @@ public final class Lifecycle {
         if (reading.totalSteps() > 0) {
             p.setPercent((int) Math.min(100, reading.step() * 100 / reading.totalSteps()));
         }
+        p.setDisplay(ProgressStatus.display(p));
         if (reading.stepsPerSecond() > 0) {
             p.setEtaSeconds(
                     Math.round((reading.totalSteps() - reading.step()) / reading.stepsPerSecond()));
@@ -577,6 +578,7 @@ public final class Lifecycle {
             progress.setTestAccuracy(result.getTestAccuracy());
             progress.setValidationAccuracy(result.getValidationAccuracy());
         }
+        progress.setDisplay(ProgressStatus.display(progress));
         String message =
                 result == null || result.getTestAccuracy() == null
                         ? "training finished"

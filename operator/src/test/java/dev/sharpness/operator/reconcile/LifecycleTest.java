@@ -249,11 +249,55 @@ class LifecycleTest {
         assertThat(progress.getStep()).isEqualTo(30);
         assertThat(progress.getTotalSteps()).isEqualTo(120);
         assertThat(progress.getPercent()).isEqualTo(25);
+        assertThat(progress.getDisplay()).isEqualTo("30/120 (25%)");
         assertThat(progress.getEtaSeconds()).isEqualTo(90);
         assertThat(progress.getTestAccuracy()).isEqualTo(0.25);
         assertThat(job.getStatus().getLastCheckpoint().getStep()).isEqualTo(20);
         assertThat(job.getStatus().getLastCheckpoint().getPath()).endsWith("ckpt-000000020.bin");
         assertThat(job.getStatus().getLastCheckpoint().getTime()).isEqualTo("2026-11-23T10:00:50Z");
+    }
+
+    @Test
+    void testAccuracyIsEmptyUntilTheFirstEvaluationAndZeroWhenMeasuredZero() {
+        runBothRanks();
+        now = T0.plusSeconds(30);
+        step(List.of(running(0), running(1)), progress(0, 10, 1, null));
+
+        assertThat(job.getStatus().getProgress().getTestAccuracy()).isNull();
+        assertThat(Serialization.asJson(job.getStatus().getProgress()))
+                .doesNotContain("testAccuracy");
+
+        now = T0.plusSeconds(60);
+        step(List.of(running(0), running(1)), progress(0, 60, 1, 0.0));
+
+        assertThat(job.getStatus().getProgress().getTestAccuracy()).isEqualTo(0.0);
+    }
+
+    @Test
+    void progressIsAFractionOfTheRunAndEmptyUntilTheStepCountIsKnown() {
+        runBothRanks();
+        now = T0.plusSeconds(20);
+        step(List.of(running(0), running(1)), progressOf(0, 0, 0));
+
+        assertThat(job.getStatus().getProgress().getDisplay()).isNull();
+
+        now = T0.plusSeconds(40);
+        step(List.of(running(0), running(1)), progressOf(0, 119, 120));
+
+        assertThat(job.getStatus().getProgress().getDisplay()).isEqualTo("119/120 (99%)");
+    }
+
+    @Test
+    void aFinishedJobShowsTheWholeRunAsProgress() {
+        runBothRanks();
+        now = T0.plusSeconds(400);
+        step(List.of(running(0), running(1)), progress(0, 110, 2, 0.8));
+        now = T0.plusSeconds(500);
+        String summary = "{\"testAccuracy\":0.8645,\"steps\":120,\"epochs\":2}";
+        step(List.of(terminated(0, summary, now), terminated(0, summary, now)));
+
+        assertThat(job.getStatus().getProgress().getDisplay()).isEqualTo("120/120 (100%)");
+        assertThat(job.getStatus().getProgress().getTestAccuracy()).isEqualTo(0.8645);
     }
 
     @Test
@@ -416,7 +460,7 @@ class LifecycleTest {
         return workers;
     }
 
-    private ProgressReading progress(int attempt, long step, int epoch, double testAccuracy) {
+    private ProgressReading progress(int attempt, long step, int epoch, Double testAccuracy) {
         return new ProgressReading(
                 attempt,
                 epoch,
@@ -432,6 +476,12 @@ class LifecycleTest {
                 "/checkpoints/pair-33c9b363/checkpoints-18adf43c4f87/ckpt-000000020.bin",
                 T0.plusSeconds(50),
                 now);
+    }
+
+    /** A reading with steps only: the trainer is starting or has not evaluated yet. */
+    private ProgressReading progressOf(int attempt, long step, long totalSteps) {
+        return new ProgressReading(
+                attempt, 1, step, totalSteps, null, null, null, null, 0, 0, 0, "", null, now);
     }
 
     private static PodStatus running(int rank) {

@@ -40,4 +40,39 @@ class ProgressSnapshotTest {
         snapshot.finished();
         assertThat(snapshot.get().getState()).isEqualTo("Finished");
     }
+
+    @Test
+    void accuraciesAreAbsentUntilMeasured() {
+        ProgressSnapshot snapshot = new ProgressSnapshot(3);
+        Progress starting = snapshot.get();
+
+        assertThat(starting.hasTrainLoss()).isFalse();
+        assertThat(starting.hasTrainAccuracy()).isFalse();
+        assertThat(starting.hasValidationAccuracy()).isFalse();
+        assertThat(starting.hasTestAccuracy()).isFalse();
+
+        snapshot.started(30, 0);
+        snapshot.stepped(1, 1, 0.75, 0.5, 0.1, 0.02);
+        Progress stepped = snapshot.get();
+
+        assertThat(stepped.hasTrainLoss()).isTrue();
+        assertThat(stepped.hasTrainAccuracy()).isTrue();
+        assertThat(stepped.hasValidationAccuracy()).isFalse();
+        assertThat(stepped.hasTestAccuracy()).isFalse();
+    }
+
+    @Test
+    void aMeasuredAccuracyOfZeroIsPresent() {
+        ProgressSnapshot snapshot = new ProgressSnapshot(3);
+        snapshot.started(30, 0);
+        snapshot.stepped(10, 1, 2.3, 0.0, 0.1, 0.02);
+        snapshot.epochEnded(new EpochMetrics(1, 10, 0.1, 2.3, 0.0, null, null, 2.3, 0.0, 20, 12.0));
+        Progress p = snapshot.get();
+
+        assertThat(p.hasTestAccuracy()).isTrue();
+        assertThat(p.getTestAccuracy()).isZero();
+        assertThat(p.hasTrainAccuracy()).isTrue();
+        assertThat(p.getTrainAccuracy()).isZero();
+        assertThat(p.hasValidationAccuracy()).as("no validation split").isFalse();
+    }
 }
