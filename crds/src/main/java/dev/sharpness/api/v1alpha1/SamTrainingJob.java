@@ -48,6 +48,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
                 "metadata.name must be at most "
                         + Constants.MAX_NAME_LENGTH
                         + " characters: the pods are named <name>-0 and <name>-1")
+@ValidationRule(
+        // The length has its own rule above, with its own message.
+        value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
+        message =
+                "metadata.name must be a DNS-1035 label (lower-case letters, digits and '-',"
+                        + " starting with a letter): it names the pair's Service and the pods'"
+                        + " host names")
 public class SamTrainingJob extends CustomResource<SamTrainingJobSpec, SamTrainingJobStatus>
         implements Namespaced {
 

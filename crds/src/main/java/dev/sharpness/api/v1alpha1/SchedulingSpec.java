@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** Where and when the trainer pods are placed. */
 public class SchedulingSpec {
@@ -37,8 +38,10 @@ public class SchedulingSpec {
     private String schedulerName;
 
     @Pattern(Constants.DNS_1123_SUBDOMAIN_OR_EMPTY)
+    @Size(max = 63)
     @JsonPropertyDescription(
-            "Kueue LocalQueue: the pods get Kueue's pod-group labels and are admitted together.")
+            "Kueue LocalQueue: the pods get Kueue's pod-group labels and are admitted together."
+                    + " At most 63 characters: the name becomes a label value.")
     private String queueName;
 
     @Default("600")

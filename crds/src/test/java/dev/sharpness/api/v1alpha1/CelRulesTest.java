@@ -105,6 +105,19 @@ class CelRulesTest {
     }
 
     @Test
+    void nameMustBeADns1035LabelLikeTheServiceItNames() throws IOException {
+        ObjectNode job = job();
+        for (String name : List.of("1st-run", "run.v2", "run-")) {
+            ((ObjectNode) job.get("metadata")).put("name", name);
+            assertThat(violations(job, null))
+                    .as(name)
+                    .singleElement()
+                    .asString()
+                    .startsWith(": metadata.name must be a DNS-1035 label");
+        }
+    }
+
+    @Test
     void failureRulesNameExitCodesOrPodConditionsAndBackoffIsOrdered() throws IOException {
         ObjectNode job = job();
         ObjectNode rule = (ObjectNode) job.at("/spec/failurePolicy/rules/0");
