@@ -39,7 +39,12 @@ final class OperatorAccess {
 
     /** In the operator's own namespace only: the leader election Lease. */
     static final List<Grant> OWN_NAMESPACE =
-            List.of(new Grant("coordination.k8s.io", "leases", Set.of("get", "create", "update")));
+            List.of(
+                    // Fabric8's leader election creates the Lease, then renews it with PATCH.
+                    new Grant(
+                            "coordination.k8s.io",
+                            "leases",
+                            Set.of("get", "create", "update", "patch")));
 
     private OperatorAccess() {}
 

@@ -8,10 +8,10 @@ import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.operator.testing.MockKubernetesResource;
 import dev.sharpness.operator.testing.TestJobs;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(MockKubernetesResource.class)
 class OperatorApplicationTest {
-    @Inject KubernetesClient client;
+    /** The test's own client: a cluster admin (the application's authenticates as itself). */
+    private final KubernetesClient client = MockKubernetesResource.server().admin();
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
@@ -61,15 +63,28 @@ class OperatorApplicationTest {
     }
 
     @Test
-    void leaderElectionTakesALeaseInTheOperatorsNamespace() {
-        await().atMost(Duration.ofSeconds(30))
-                .until(
-                        () ->
-                                client.leases()
-                                                .inNamespace("sam-system")
-                                                .withName("sam-operator-leader")
-                                                .get()
-                                        != null);
+    void leaderElectionTakesALeaseInTheOperatorsNamespaceAndKeepsRenewingIt() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> lease() != null);
+        String firstRenewal = lease().getSpec().getRenewTime().toString();
+
+        // Fabric8 renews the lease every retry period (2 s); a refused renewal loses leadership.
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !lease().getSpec().getRenewTime().toString().equals(firstRenewal));
+        assertThat(lease().getSpec().getHolderIdentity()).isNotBlank();
+    }
+
+    /**
+     * Every request the application made in these tests is one the chart's RBAC grants when it
+     * watches all namespaces (the ClusterRole variant); a request a real API server would refuse
+     * fails here naming the missing rule, as does an object it would refuse as invalid.
+     */
+    @AfterAll
+    static void everyRequestWasOneTheChartGrants() {
+        MockKubernetesResource.server().assertConforms();
+    }
+
+    private Lease lease() {
+        return client.leases().inNamespace("sam-system").withName("sam-operator-leader").get();
     }
 
     @Test

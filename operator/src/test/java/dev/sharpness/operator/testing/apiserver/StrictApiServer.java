@@ -38,7 +38,6 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
@@ -77,8 +76,8 @@ public final class StrictApiServer implements AutoCloseable {
     private final KubernetesMockServer server;
     private final ChartRbac rbac;
     private final Set<String> requests = new ConcurrentSkipListSet<>();
-    private final List<String> denied = new CopyOnWriteArrayList<>();
-    private final List<String> invalid = new CopyOnWriteArrayList<>();
+    private final Set<String> denied = new ConcurrentSkipListSet<>();
+    private final Set<String> invalid = new ConcurrentSkipListSet<>();
     private final Set<String> terminating = ConcurrentHashMap.newKeySet();
     private final KubernetesClient admin;
 
