@@ -240,6 +240,89 @@ class LifecycleTest {
     }
 
     @Test
+    void suspendAndRestartSayTheCheckpointsAreLostWithoutACheckpointVolume() {
+        // TestJobs' jobs name no checkpoint volume: checkpoints live in rank 0's emptyDir.
+        runBothRanks();
+        job.getSpec().setSuspend(true);
+        Plan suspended = step(List.of(running(0), running(1)));
+
+        assertThat(suspended.events())
+                .singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("checkpoints are lost"));
+        assertThat(condition(Constants.CONDITION_SUSPENDED).getMessage())
+                .contains("no checkpoint volume (spec.checkpoint.volume)")
+                .contains("starts again from step 0");
+
+        job.getSpec().setSuspend(false);
+        Plan resumed = step(List.of());
+        assertThat(resumed.events())
+                .extracting(e -> e.message())
+                .contains(
+                        "resumed from step 0: the job has no checkpoint volume (spec.checkpoint.volume)");
+
+        step(List.of(running(0), running(1)));
+        now = T0.plusSeconds(60);
+        Plan restarted = step(List.of(running(0), terminated(137, "OOMKilled", now)));
+        assertThat(restarted.events())
+                .extracting(e -> e.message())
+                .anySatisfy(
+                        m ->
+                                assertThat(m)
+                                        .contains(
+                                                "restarting the pair from step 0 (no checkpoint volume)"));
+    }
+
+    @Test
+    void suspendAndRestartKeepTheCheckpointsOnACheckpointVolume() {
+        job = TestJobs.sampa("pair", "spec.checkpoint.volume.claimName=checkpoints");
+        runBothRanks();
+        job.getSpec().setSuspend(true);
+        Plan suspended = step(List.of(running(0), running(1)));
+
+        assertThat(suspended.events())
+                .singleElement()
+                .satisfies(
+                        e ->
+                                assertThat(e.message())
+                                        .isEqualTo(
+                                                "suspended: pods deleted; checkpoints are kept on"
+                                                        + " volume checkpoints and training resumes"
+                                                        + " from the last one"));
+        job.getSpec().setSuspend(false);
+        assertThat(step(List.of()).events())
+                .extracting(e -> e.message())
+                .contains("resumed from the last checkpoint");
+    }
+
+    @Test
+    void podsOfTheSuspendedAttemptStillStoppingNeitherRunNorFailTheResumedOne() {
+        runBothRanks();
+        job.getSpec().setSuspend(true);
+        step(List.of(running(0), running(1)));
+        job.getSpec().setSuspend(false);
+
+        // Resumed while the old pods are in their grace period: first still running, then rank 0
+        // has checkpointed and exited 143.
+        List<ObservedWorker> stillRunning = terminating(attempt(0, running(0), running(1)));
+        Plan waiting = plan(stillRunning, null);
+        assertThat(job.getStatus().getPhase()).isEqualTo(Phase.PENDING);
+        assertThat(job.getStatus().getWorkers()).isEmpty();
+        assertThat(condition(Constants.CONDITION_PODS_READY).getStatus()).isEqualTo("False");
+        assertThat(waiting.events()).extracting(e -> e.reason()).doesNotContain("Running");
+
+        Plan afterSigterm =
+                plan(terminating(attempt(0, terminated(143, "SIGTERM", now), running(1))), null);
+        assertThat(job.getStatus().getPhase()).isEqualTo(Phase.PENDING);
+        assertThat(job.getStatus().getRestarts()).isZero();
+        assertThat(job.getStatus().getLastFailure()).isNull();
+        assertThat(afterSigterm.pods()).isEqualTo(PodAction.DELETE);
+        assertThat(afterSigterm.events()).isEmpty();
+
+        assertThat(step(List.of()).pods()).isEqualTo(PodAction.CREATE);
+        assertThat(job.getStatus().getExecutionAttempt()).isEqualTo(1);
+    }
+
+    @Test
     void progressFromRankZeroFillsTheStatus() {
         runBothRanks();
         now = T0.plusSeconds(60);
@@ -458,6 +541,27 @@ class LifecycleTest {
             workers.add(ObservedWorker.of(PodStates.withStatus(pods.get(rank), statuses[rank])));
         }
         return workers;
+    }
+
+    /** The same pods, marked for deletion and still in their grace period. */
+    private static List<ObservedWorker> terminating(List<ObservedWorker> workers) {
+        return workers.stream()
+                .map(
+                        w ->
+                                new ObservedWorker(
+                                        w.rank(),
+                                        w.attempt(),
+                                        w.pod(),
+                                        w.node(),
+                                        w.phase(),
+                                        w.exitCode(),
+                                        w.reason(),
+                                        w.message(),
+                                        w.finishedAt(),
+                                        w.podIp(),
+                                        w.conditions(),
+                                        true))
+                .toList();
     }
 
     private ProgressReading progress(int attempt, long step, int epoch, Double testAccuracy) {

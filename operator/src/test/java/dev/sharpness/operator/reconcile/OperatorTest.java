@@ -8,6 +8,7 @@ import dev.sharpness.api.v1alpha1.Constants;
 import dev.sharpness.api.v1alpha1.Phase;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.operator.children.ExchangeSecret;
+import dev.sharpness.operator.testing.LogCapture;
 import dev.sharpness.operator.testing.RunningOperator;
 import dev.sharpness.operator.testing.StandInTrainer;
 import dev.sharpness.operator.testing.TestCrd;
@@ -249,6 +250,118 @@ class OperatorTest {
     }
 
     @Test
+    void resumeWhileTheOldPairIsStillStoppingWaitsForItAndCountsNoFailure() {
+        // With no restarts allowed, a suspend counted as a failure would fail the job.
+        create(TestJobs.sampa("pause", port(), "spec.failurePolicy.maxRestarts=0"));
+        awaitPods("pause", 2, "0");
+        kubelet.runAll("pause");
+        awaitPhase("pause", Phase.RUNNING);
+
+        kubelet.holdTerminations();
+        edit("pause", j -> j.getSpec().setSuspend(true));
+        awaitPhase("pause", Phase.SUSPENDED);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> kubelet.terminating("pause").size() == 2);
+        // Resumed within the old pods' grace period: they still run (rank 0 is checkpointing).
+        edit("pause", j -> j.getSpec().setSuspend(false));
+
+        await().during(Duration.ofSeconds(2))
+                .atMost(Duration.ofSeconds(6))
+                .untilAsserted(
+                        () -> {
+                            SamTrainingJob job = get("pause");
+                            assertThat(job.getStatus().getPhase()).isEqualTo(Phase.PENDING);
+                            assertThat(job.getStatus().getExecutionAttempt()).isEqualTo(1);
+                            assertThat(job.getStatus().getWorkers()).isEmpty();
+                            assertThat(podsReady(job)).isEqualTo("False");
+                            assertThat(kubelet.pods("pause"))
+                                    .allSatisfy(p -> assertThat(attempt(p)).isEqualTo("0"));
+                        });
+
+        kubelet.release(); // the old ranks stop: exit 143, then they go
+        awaitPods("pause", 2, "1");
+        kubelet.runAll("pause");
+        awaitPhase("pause", Phase.RUNNING);
+        SamTrainingJob job = get("pause");
+        assertThat(job.getStatus().getRestarts()).isZero();
+        assertThat(job.getStatus().getRestartsCountTowardsLimit()).isZero();
+        assertThat(job.getStatus().getLastFailure()).isNull();
+        assertThat(events("pause"))
+                .doesNotContain(Constants.REASON_WORKER_FAILED)
+                // Attempt 0 and attempt 1; none while only the old pods ran.
+                .filteredOn("Running"::equals)
+                .hasSize(2);
+    }
+
+    @Test
+    void aPodDeletedByTheClusterRestartsThePairWithoutCountingItsSigtermExit() {
+        create(TestJobs.sampa("evicted", port(), "spec.failurePolicy.backoff.initialSeconds=1"));
+        awaitPods("evicted", 2, "0");
+        kubelet.runAll("evicted");
+        awaitPhase("evicted", Phase.RUNNING);
+
+        client.pods().inNamespace(NAMESPACE).withName("evicted-1").delete();
+
+        awaitPods("evicted", 2, "1");
+        SamTrainingJob job = get("evicted");
+        assertThat(job.getStatus().getRestarts()).isEqualTo(1);
+        assertThat(job.getStatus().getRestartsCountTowardsLimit()).isZero();
+        assertThat(job.getStatus().getLastFailure().getReason())
+                .isEqualTo(Constants.REASON_POD_DELETED);
+    }
+
+    @Test
+    void aJobBeingDeletedGetsNoNewPods() {
+        SamTrainingJob job =
+                TestJobs.sampa("leaving", port(), "spec.failurePolicy.backoff.initialSeconds=1");
+        // Held by someone else's finalizer, as in a foreground deletion.
+        job.getMetadata().setFinalizers(List.of("test.sharpness.dev/hold"));
+        create(job);
+        awaitPods("leaving", 2, "0");
+        kubelet.runAll("leaving");
+        awaitPhase("leaving", Phase.RUNNING);
+
+        client.resources(SamTrainingJob.class).inNamespace(NAMESPACE).withName("leaving").delete();
+        // The garbage collector takes the children first.
+        client.pods().inNamespace(NAMESPACE).withLabel(Constants.LABEL_JOB, "leaving").delete();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods("leaving").isEmpty());
+        // Longer than the restart backoff: a restart would have created new pods by now.
+        await().during(Duration.ofSeconds(3)).until(() -> kubelet.pods("leaving").isEmpty());
+        edit("leaving", j -> j.getMetadata().setFinalizers(List.of()));
+    }
+
+    @Test
+    void deletingTheNamespaceOfRunningJobsLeavesThemAloneQuietly() {
+        List<String> jobs = List.of("doomed-a", "doomed-b", "doomed-c");
+        for (String name : jobs) {
+            create(TestJobs.sampa(name, port(), "spec.failurePolicy.backoff.initialSeconds=1"));
+        }
+        for (String name : jobs) {
+            awaitPods(name, 2, "0");
+            kubelet.runAll(name);
+            awaitPhase(name, Phase.RUNNING);
+        }
+
+        try (LogCapture log = LogCapture.warningsAndErrors()) {
+            api.deleteNamespace(NAMESPACE);
+            await().atMost(Duration.ofSeconds(60)).until(() -> !api.isTerminating(NAMESPACE));
+            // A little longer, for anything the operator would still try.
+            await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+
+            assertThat(client.configMaps().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+            assertThat(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+            assertThat(
+                            client.resources(SamTrainingJob.class)
+                                    .inNamespace(NAMESPACE)
+                                    .list()
+                                    .getItems())
+                    .isEmpty();
+            assertThat(log.lines()).isEmpty();
+        }
+    }
+
+    @Test
     void missingClaimFailsTheJobNamingTheField() {
         create(TestJobs.sampa("claim", port(), "spec.dataset.volume.claimName=imagenet"));
 
@@ -291,6 +404,18 @@ class OperatorTest {
 
     private double runningGauge() {
         return operator.metrics().find("sam_operator_jobs").tag("phase", "Running").gauge().value();
+    }
+
+    private static String podsReady(SamTrainingJob job) {
+        return job.getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals(Constants.CONDITION_PODS_READY))
+                .findFirst()
+                .orElseThrow()
+                .getStatus();
+    }
+
+    private static String attempt(Pod pod) {
+        return pod.getMetadata().getLabels().get(Constants.LABEL_ATTEMPT);
     }
 
     private String port() {

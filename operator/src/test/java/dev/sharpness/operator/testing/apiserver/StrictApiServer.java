@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
@@ -286,15 +287,17 @@ public final class StrictApiServer implements AutoCloseable {
             }
             pause();
             admin.pods().inNamespace(namespace).delete();
-            pause();
-            admin.genericKubernetesResources("sharpness.dev/v1alpha1", "SamTrainingJob")
-                    .inNamespace(namespace)
-                    .delete();
+            // Pods take their grace period; the jobs go last, after a while in which their
+            // operator sees its pods and companions gone and could try to bring them back.
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!admin.pods().inNamespace(namespace).list().getItems().isEmpty()
                     && System.nanoTime() < deadline) {
                 pause();
             }
+            for (int i = 0; i < 6; i++) {
+                pause();
+            }
+            admin.resources(SamTrainingJob.class).inNamespace(namespace).delete();
             admin.v1().events().inNamespace(namespace).delete();
         } finally {
             terminating.remove(namespace);
