@@ -32,8 +32,9 @@ public interface OperatorConfig {
     String namespace();
 
     /**
-     * Exit the process when leadership is lost, so the pod restarts as a follower with clean
-     * caches. Tests turn it off: their application stops leading when it shuts down.
+     * Exit the process (code 1) when leadership is lost while it runs, so the pod restarts as a
+     * follower with clean caches. Stopping the application never exits from here: it releases the
+     * Lease instead. Tests turn it off.
      */
     @WithDefault("true")
     boolean exitOnLostLeadership();
