@@ -32,10 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * The packaged operator as the process a pod runs, configured as the chart configures it, against a
- * mock API server: it leads, reconciles, and on SIGTERM stops within a few seconds with exit code
- * 0, giving up its Lease so the next instance leads at once; leadership lost while it runs ends it
- * with exit code 1.
+ * The packaged operator as the process a pod runs, configured as the chart configures it, against
+ * the strict test API server with the chart's RBAC: it leads, reconciles, and on SIGTERM stops
+ * within a few seconds with exit code 0, giving up its Lease so the next instance leads at once;
+ * leadership lost while it runs ends it with exit code 1.
  */
 // Failsafe names the packaged jar, after `package`; a surefire run selected by -Dtest skips this.
 @EnabledIfSystemProperty(named = OperatorProcessIT.JAR_PROPERTY, matches = ".+")
@@ -97,7 +97,13 @@ class OperatorProcessIT {
         if (client != null) {
             client.close();
         }
-        apiServer.stop();
+        try {
+            // The processes authenticate as the chart's ServiceAccount: everything they asked
+            // for must be granted by the chart's ClusterRole and leader-election Role.
+            MockKubernetesResource.server().assertConforms();
+        } finally {
+            apiServer.stop();
+        }
     }
 
     @Test
