@@ -125,3 +125,23 @@ ClusterRole (all namespaces) and each per-namespace Role, so both grant exactly 
   resources: ["networkpolicies"]
   verbs: ["get", "create", "update"]
 {{- end }}
+
+{{/*
+The operator JVM's options (JAVA_TOOL_OPTIONS): its maximum heap as a share of the container's
+memory limit, then jvm.options. Empty when neither is set.
+*/}}
+{{- define "sam-operator.jvmOptions" -}}
+{{- $jvm := .Values.jvm | default dict -}}
+{{- $options := list -}}
+{{- if not (kindIs "invalid" $jvm.maxRamPercentage) -}}
+{{- $percent := float64 $jvm.maxRamPercentage -}}
+{{- if or (le $percent 0.0) (gt $percent 100.0) -}}
+{{- fail "jvm.maxRamPercentage must be above 0 and at most 100" -}}
+{{- end -}}
+{{- $options = append $options (printf "-XX:MaxRAMPercentage=%.1f" $percent) -}}
+{{- end -}}
+{{- with $jvm.options -}}
+{{- $options = append $options . -}}
+{{- end -}}
+{{- join " " $options -}}
+{{- end -}}

@@ -5,13 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sharpness.api.v1alpha1.Phase;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.operator.cache.PrunedItemStore;
+import dev.sharpness.operator.reconcile.SamTrainingJobReconciler;
 import dev.sharpness.operator.testing.MockKubernetesResource;
 import dev.sharpness.operator.testing.TestJobs;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class OperatorApplicationTest {
     /** The test's own client: a cluster admin (the application's authenticates as itself). */
     private final KubernetesClient client = MockKubernetesResource.server().admin();
+
+    @Inject Operator operator;
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
@@ -60,6 +66,18 @@ class OperatorApplicationTest {
         // sam.operator.default-trainer-image, set for the test profile in application.properties.
         assertThat(pods.get(0).getSpec().getContainers().get(0).getImage())
                 .isEqualTo("sam-trainer:test-default");
+    }
+
+    @Test
+    void theExtensionPrunesTheJobCacheOfTheWatchedNamespaces() {
+        // The test profile watches all namespaces: one informer, so one pruning store.
+        assertThat(
+                        operator.getRegisteredController(SamTrainingJobReconciler.NAME)
+                                .orElseThrow()
+                                .getConfiguration()
+                                .getInformerConfig()
+                                .getItemStore())
+                .isInstanceOf(PrunedItemStore.class);
     }
 
     @Test

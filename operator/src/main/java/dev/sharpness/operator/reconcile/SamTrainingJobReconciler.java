@@ -5,6 +5,7 @@ import dev.sharpness.api.v1alpha1.Phase;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobStatus;
 import dev.sharpness.api.v1alpha1.VolumeClaimSpec;
+import dev.sharpness.operator.cache.PrunedItemStore;
 import dev.sharpness.operator.children.ExchangeNetworkPolicy;
 import dev.sharpness.operator.children.ExchangeSecret;
 import dev.sharpness.operator.children.JobConfigMap;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -38,6 +40,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import jakarta.inject.Inject;
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -58,7 +61,8 @@ import org.jboss.logging.Logger;
  * {@code rescheduleAfter}.
  */
 @ControllerConfiguration(name = SamTrainingJobReconciler.NAME, triggerReconcilerOnAllEvents = true)
-public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
+public class SamTrainingJobReconciler
+        implements Reconciler<SamTrainingJob>, ConfigurableReconciler<SamTrainingJob> {
     public static final String NAME = "samtrainingjob";
     private static final Logger LOG = Logger.getLogger(SamTrainingJobReconciler.class);
 
@@ -89,6 +93,13 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
         this.clock = clock;
     }
 
+    /** Called by the Quarkus extension at startup, with the namespaces configured to watch. */
+    @Override
+    public void updateConfigurationFrom(
+            ControllerConfigurationOverrider<SamTrainingJob> configuration) {
+        PrunedItemStore.prunePrimaries(configuration);
+    }
+
     @Override
     public List<EventSource<?, SamTrainingJob>> prepareEventSources(
             EventSourceContext<SamTrainingJob> context) {
@@ -97,6 +108,7 @@ public class SamTrainingJobReconciler implements Reconciler<SamTrainingJob> {
                         InformerEventSourceConfiguration.from(Pod.class, SamTrainingJob.class)
                                 .withLabelSelector(
                                         Constants.LABEL_MANAGED_BY + "=" + Constants.MANAGED_BY)
+                                .withItemStore(PrunedItemStore.forNamespacesOf(context))
                                 .build(),
                         context);
         return List.of(podEvents);

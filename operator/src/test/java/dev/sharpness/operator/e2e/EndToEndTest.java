@@ -14,6 +14,7 @@ import dev.sharpness.operator.testing.apiserver.StrictApiServer;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -226,7 +227,58 @@ class EndToEndTest {
         assertThat(kubelet.problems()).isEmpty();
     }
 
+    @Test
+    void pairSuspendedMidRunAndResumedAtOnceContinuesFromItsCheckpointToTheSameParameters() {
+        client.resource(job("paused")).create();
+        Path jobFolder = kubelet.claim("checkpoints").resolve(folderOf("paused"));
+        await("a checkpoint at step 20")
+                .atMost(JOB_LIMIT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> newestCheckpoint(jobFolder) >= 20);
+
+        edit("paused", j -> j.getSpec().setSuspend(true));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("paused").getStatus().getPhase() == Phase.SUSPENDED);
+        // At once: the old ranks may still be stopping (SIGTERM, rank 0 checkpoints, exit 143).
+        edit("paused", j -> j.getSpec().setSuspend(false));
+
+        SamTrainingJobStatus status = awaitFinished("paused").getStatus();
+        assertThat(status.getPhase())
+                .as(status.getConditions().toString())
+                .isEqualTo(Phase.SUCCEEDED);
+        assertThat(status.getRestarts()).isZero();
+        assertThat(status.getLastFailure()).isNull();
+        assertThat(status.getExecutionAttempt()).isEqualTo(1);
+        assertThat(kubelet.started("paused-0")).isEqualTo(2);
+        Matcher resumed =
+                Pattern.compile("resuming from step (\\d+)").matcher(kubelet.log("paused-0"));
+        assertThat(resumed.find()).as("rank 0 resumed").isTrue();
+        assertThat(Long.parseLong(resumed.group(1))).isBetween(20L, TOTAL_STEPS - 1);
+        assertThat(status.getResult().getParameterChecksum())
+                .isEqualTo(uninterrupted.getStatus().getResult().getParameterChecksum());
+        assertThat(kubelet.problems()).isEmpty();
+    }
+
     // ---- helpers ----
+
+    /** Changes the job as a user would: on a conflict with the operator's status write, again. */
+    private static void edit(String name, java.util.function.Consumer<SamTrainingJob> change) {
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptionsMatching(
+                        e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(
+                        () -> {
+                            client.resources(SamTrainingJob.class)
+                                    .inNamespace(NAMESPACE)
+                                    .withName(name)
+                                    .edit(
+                                            j -> {
+                                                change.accept(j);
+                                                return j;
+                                            });
+                            return true;
+                        });
+    }
 
     /** The same training for every job; only the name and the exchange port differ. */
     private static SamTrainingJob job(String name) {
@@ -270,8 +322,10 @@ class EndToEndTest {
                     .mapToLong(m -> Long.parseLong(m.group(1)))
                     .max()
                     .orElse(0);
-        } catch (IOException e) {
-            return 0; // a checkpoint renamed or pruned while walking: look again
+        } catch (IOException | UncheckedIOException e) {
+            // A checkpoint renamed or pruned while walking (the lazy walk throws it unchecked):
+            // look again.
+            return 0;
         }
     }
 

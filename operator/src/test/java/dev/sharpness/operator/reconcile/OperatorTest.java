@@ -362,6 +362,31 @@ class OperatorTest {
     }
 
     @Test
+    void pastItsDeadlineAJobFailsAndStaysFailedWhileItsPodsStop() {
+        create(TestJobs.sampa("late", port(), "spec.activeDeadlineSeconds=3"));
+        awaitPods("late", 2, "0");
+        kubelet.holdTerminations();
+        kubelet.runAll("late");
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("late").getStatus().getPhase() == Phase.FAILED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.terminating("late").size() == 2);
+        kubelet.release(); // both ranks stop with 143, then go
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods("late").isEmpty());
+        SamTrainingJob job = get("late");
+        assertThat(job.getStatus().getPhase()).isEqualTo(Phase.FAILED);
+        assertThat(job.getStatus().getRestarts()).isZero();
+        assertThat(job.getStatus().getConditions())
+                .filteredOn(c -> c.getType().equals(Constants.CONDITION_FAILED))
+                .singleElement()
+                .satisfies(
+                        c ->
+                                assertThat(c.getReason())
+                                        .isEqualTo(Constants.REASON_DEADLINE_EXCEEDED));
+    }
+
+    @Test
     void missingClaimFailsTheJobNamingTheField() {
         create(TestJobs.sampa("claim", port(), "spec.dataset.volume.claimName=imagenet"));
 

@@ -40,8 +40,16 @@ public final class RunningOperator implements AutoCloseable {
                         new ProgressPoller(POLL, Clock.systemUTC()),
                         new OperatorMetrics(registry),
                         Clock.systemUTC());
-        operator.register(reconciler, c -> c.settingNamespaces(Set.of(namespace)));
+        // The runtime configuration first, then the reconciler's own: as the Quarkus extension.
+        operator.register(
+                reconciler,
+                c -> reconciler.updateConfigurationFrom(c.settingNamespaces(Set.of(namespace))));
         operator.start();
+    }
+
+    /** The operator SDK runtime, for tests that look into its caches. */
+    public Operator operator() {
+        return operator;
     }
 
     public SimpleMeterRegistry metrics() {

@@ -39,6 +39,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -83,9 +84,19 @@ public final class StrictApiServer implements AutoCloseable {
     private final KubernetesClient admin;
 
     public StrictApiServer(ChartRbac rbac) {
+        this(rbac, KubernetesMixedDispatcher::new);
+    }
+
+    /**
+     * @param store makes the store behind the checks from the server's expectations (the default is
+     *     the mock's CRUD store that also answers expectations; a test of what real servers add to
+     *     objects passes another)
+     */
+    public StrictApiServer(
+            ChartRbac rbac, Function<Map<ServerRequest, Queue<ServerResponse>>, Dispatcher> store) {
         this.rbac = rbac;
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-        Dispatcher crud = new KubernetesMixedDispatcher(expectations);
+        Dispatcher crud = store.apply(expectations);
         server =
                 new KubernetesMockServer(
                         new Context(),
