@@ -21,8 +21,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.Controller;
@@ -37,7 +35,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -176,16 +173,9 @@ public final class ScaleBenchmark {
 
     public static Result run(Settings settings) throws Exception {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        KubernetesMockServer server =
-                new KubernetesMockServer(
-                        new Context(),
-                        new MockWebServer(),
-                        new HashMap<>(),
-                        // Stores managedFields as a real API server does: most of what an
-                        // operator's caches hold on a cluster.
-                        new ManagedFieldsCrudDispatcher(),
-                        false);
-        server.init();
+        // Stores managedFields as a real API server does: most of what an operator's caches hold
+        // on a cluster.
+        KubernetesMockServer server = ManagedFieldsCrudDispatcher.startServer();
         KubernetesClient operatorClient = server.createClient();
         try (KubernetesClient client =
                 new KubernetesClientBuilder()

@@ -10,11 +10,11 @@ import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobStatus;
 import dev.sharpness.operator.testing.ProcessKubelet;
 import dev.sharpness.operator.testing.RunningOperator;
+import dev.sharpness.operator.testing.TestJobs;
 import dev.sharpness.operator.testing.apiserver.StrictApiServer;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -236,11 +236,11 @@ class EndToEndTest {
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> newestCheckpoint(jobFolder) >= 20);
 
-        edit("paused", j -> j.getSpec().setSuspend(true));
+        TestJobs.edit(client, "paused", j -> j.getSpec().setSuspend(true));
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> get("paused").getStatus().getPhase() == Phase.SUSPENDED);
         // At once: the old ranks may still be stopping (SIGTERM, rank 0 checkpoints, exit 143).
-        edit("paused", j -> j.getSpec().setSuspend(false));
+        TestJobs.edit(client, "paused", j -> j.getSpec().setSuspend(false));
 
         SamTrainingJobStatus status = awaitFinished("paused").getStatus();
         assertThat(status.getPhase())
@@ -260,25 +260,6 @@ class EndToEndTest {
     }
 
     // ---- helpers ----
-
-    /** Changes the job as a user would: on a conflict with the operator's status write, again. */
-    private static void edit(String name, java.util.function.Consumer<SamTrainingJob> change) {
-        await().atMost(Duration.ofSeconds(10))
-                .ignoreExceptionsMatching(
-                        e -> e instanceof KubernetesClientException k && k.getCode() == 409)
-                .until(
-                        () -> {
-                            client.resources(SamTrainingJob.class)
-                                    .inNamespace(NAMESPACE)
-                                    .withName(name)
-                                    .edit(
-                                            j -> {
-                                                change.accept(j);
-                                                return j;
-                                            });
-                            return true;
-                        });
-    }
 
     /** The same training for every job; only the name and the exchange port differ. */
     private static SamTrainingJob job(String name) {

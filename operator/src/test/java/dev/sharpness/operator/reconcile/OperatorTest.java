@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -210,7 +209,8 @@ class OperatorTest {
                             // mock server answers on one event loop, never call it from here.
                             CompletableFuture.runAsync(
                                     () ->
-                                            edit(
+                                            TestJobs.edit(
+                                                    client,
                                                     "conflict",
                                                     j ->
                                                             j.getMetadata()
@@ -240,11 +240,11 @@ class OperatorTest {
         kubelet.runAll("solo");
         awaitPhase("solo", Phase.RUNNING);
 
-        edit("solo", j -> j.getSpec().setSuspend(true));
+        TestJobs.edit(client, "solo", j -> j.getSpec().setSuspend(true));
         awaitPhase("solo", Phase.SUSPENDED);
         await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods("solo").isEmpty());
 
-        edit("solo", j -> j.getSpec().setSuspend(false));
+        TestJobs.edit(client, "solo", j -> j.getSpec().setSuspend(false));
         awaitPods("solo", 1, "1");
         assertThat(get("solo").getStatus().getRestarts()).isZero();
     }
@@ -258,12 +258,12 @@ class OperatorTest {
         awaitPhase("pause", Phase.RUNNING);
 
         kubelet.holdTerminations();
-        edit("pause", j -> j.getSpec().setSuspend(true));
+        TestJobs.edit(client, "pause", j -> j.getSpec().setSuspend(true));
         awaitPhase("pause", Phase.SUSPENDED);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> kubelet.terminating("pause").size() == 2);
         // Resumed within the old pods' grace period: they still run (rank 0 is checkpointing).
-        edit("pause", j -> j.getSpec().setSuspend(false));
+        TestJobs.edit(client, "pause", j -> j.getSpec().setSuspend(false));
 
         await().during(Duration.ofSeconds(2))
                 .atMost(Duration.ofSeconds(6))
@@ -328,7 +328,7 @@ class OperatorTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> kubelet.pods("leaving").isEmpty());
         // Longer than the restart backoff: a restart would have created new pods by now.
         await().during(Duration.ofSeconds(3)).until(() -> kubelet.pods("leaving").isEmpty());
-        edit("leaving", j -> j.getMetadata().setFinalizers(List.of()));
+        TestJobs.edit(client, "leaving", j -> j.getMetadata().setFinalizers(List.of()));
     }
 
     @Test
@@ -455,25 +455,6 @@ class OperatorTest {
 
     private SamTrainingJob get(String name) {
         return client.resources(SamTrainingJob.class).inNamespace(NAMESPACE).withName(name).get();
-    }
-
-    /** Changes the job as a user would: on a conflict with the operator's status write, again. */
-    private void edit(String name, java.util.function.Consumer<SamTrainingJob> change) {
-        await().atMost(Duration.ofSeconds(10))
-                .ignoreExceptionsMatching(
-                        e -> e instanceof KubernetesClientException k && k.getCode() == 409)
-                .until(
-                        () -> {
-                            client.resources(SamTrainingJob.class)
-                                    .inNamespace(NAMESPACE)
-                                    .withName(name)
-                                    .edit(
-                                            j -> {
-                                                change.accept(j);
-                                                return j;
-                                            });
-                            return true;
-                        });
     }
 
     private static String uid(SamTrainingJob job) {

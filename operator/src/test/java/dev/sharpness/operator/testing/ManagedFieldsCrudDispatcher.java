@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -60,6 +61,19 @@ public class ManagedFieldsCrudDispatcher extends KubernetesCrudDispatcher {
     private final ThreadLocal<Write> current = new ThreadLocal<>();
 
     private final Clock clock;
+
+    /** A started mock API server in CRUD mode that stores managedFields as a real one does. */
+    public static KubernetesMockServer startServer() {
+        KubernetesMockServer server =
+                new KubernetesMockServer(
+                        new io.fabric8.mockwebserver.Context(),
+                        new io.fabric8.mockwebserver.MockWebServer(),
+                        new java.util.HashMap<>(),
+                        new ManagedFieldsCrudDispatcher(),
+                        false);
+        server.init();
+        return server;
+    }
 
     public ManagedFieldsCrudDispatcher() {
         this(Clock.systemUTC());

@@ -11,8 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +26,7 @@ class ManagedFieldsCrudDispatcherTest {
 
     @BeforeEach
     void start() {
-        server =
-                new KubernetesMockServer(
-                        new Context(),
-                        new MockWebServer(),
-                        new HashMap<>(),
-                        new ManagedFieldsCrudDispatcher(),
-                        false);
-        server.init();
+        server = ManagedFieldsCrudDispatcher.startServer();
         operator = client("sam-operator/0.1.0");
         kubelet = client("kubelet/v1.30.0 (linux/amd64) kubernetes/abc");
     }
