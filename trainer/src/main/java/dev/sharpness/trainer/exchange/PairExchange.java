@@ -99,8 +99,13 @@ public final class PairExchange implements AutoCloseable {
 
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** Rank 1's last call sent its state, which rank 0 may not have taken yet. */
-    private volatile boolean stateInFlight;
+    /**
+     * Our last call sent frames the peer may not have taken yet and needs for its own verdict: rank
+     * 1's state, or a checksum that disagreed. Closing then waits for the peer to end the stream
+     * first, so a cancel does not discard them (the peer would see a lost peer, exit 3, instead of
+     * the mismatch, exit 5).
+     */
+    private volatile boolean peerNeedsOurLastFrames;
 
     private PairExchange(
             int rank,
@@ -333,7 +338,7 @@ public final class PairExchange implements AutoCloseable {
             throw new IllegalArgumentException(
                     "a gradient has " + elementCount + " elements, got " + mine.length);
         }
-        stateInFlight = false;
+        peerNeedsOurLastFrames = false;
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         int perChunk = CHUNK_BYTES / precision.bytesPerElement();
@@ -406,7 +411,7 @@ public final class PairExchange implements AutoCloseable {
                     "its state for step " + step);
             offset += count;
         } while (offset < total);
-        stateInFlight = true;
+        peerNeedsOurLastFrames = true;
     }
 
     /**
@@ -442,7 +447,7 @@ public final class PairExchange implements AutoCloseable {
         if (checksum.length > FrameAssembler.MAX_CHECKSUM_BYTES) {
             throw new IllegalArgumentException("a checksum of " + checksum.length + " bytes");
         }
-        stateInFlight = false;
+        peerNeedsOurLastFrames = false;
         long deadline = System.nanoTime() + timeout.toNanos();
         sender.send(
                 WireFrame.of(
@@ -457,6 +462,7 @@ public final class PairExchange implements AutoCloseable {
                 "the checksum for step " + step);
         byte[] theirs = inbound.receive(step, FrameKind.FRAME_KIND_CHECKSUM, deadline).bytes();
         if (!MessageDigest.isEqual(checksum, theirs)) {
+            peerNeedsOurLastFrames = true;
             HexFormat hex = HexFormat.of();
             String mineHex = hex.formatHex(checksum);
             String theirsHex = hex.formatHex(theirs);
@@ -504,7 +510,7 @@ public final class PairExchange implements AutoCloseable {
             return;
         }
         sender.complete();
-        if (stateInFlight) {
+        if (peerNeedsOurLastFrames) {
             inbound.awaitEnd(LINGER);
         }
         inbound.end(
