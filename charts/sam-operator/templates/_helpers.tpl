@@ -89,18 +89,20 @@ What the operator does to the API in every namespace it watches. The one list be
 ClusterRole (all namespaces) and each per-namespace Role, so both grant exactly the same.
 */}}
 {{- define "sam-operator.workloadRules" -}}
-# Jobs: read and watch; delete when ttlSecondsAfterFinished has passed. Spec is never written.
+# Exactly what the operator calls (its tests fail on a request these do not grant and on a grant
+# they never use). Jobs: listed and watched (the informer's cache answers every read); deleted when
+# ttlSecondsAfterFinished has passed. Spec is never written.
 - apiGroups: ["sharpness.dev"]
   resources: ["samtrainingjobs"]
-  verbs: ["get", "list", "watch", "delete"]
-# Status is replaced with optimistic locking (a conflict re-reads and retries).
+  verbs: ["list", "watch", "delete"]
+# Status is replaced with optimistic locking (a conflict re-reads the job from the cache and retries).
 - apiGroups: ["sharpness.dev"]
   resources: ["samtrainingjobs/status"]
-  verbs: ["get", "update"]
+  verbs: ["update"]
 # A job's trainer pods are created and deleted one by one, never updated (a restart replaces the pair).
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "create", "delete"]
+  verbs: ["list", "watch", "create", "delete"]
 # The job's ConfigMap follows its spec at each new attempt.
 - apiGroups: [""]
   resources: ["configmaps"]

@@ -50,10 +50,16 @@ class OperatorTest {
         client = api.admin();
     }
 
+    /**
+     * Nothing the operator did would a real API server refuse, and together these tests take every
+     * path that calls the API: the chart's Role for a watched namespace grants exactly what the
+     * operator used there.
+     */
     @AfterAll
-    static void operatorDidNothingARealServerWouldRefuse() {
+    static void operatorDidNothingARealServerWouldRefuseAndUsedExactlyItsGrants() {
         try {
             api.assertConforms();
+            api.assertUsedExactlyTheGrantsIn(NAMESPACE);
         } finally {
             api.close();
         }
@@ -384,6 +390,18 @@ class OperatorTest {
                         c ->
                                 assertThat(c.getReason())
                                         .isEqualTo(Constants.REASON_DEADLINE_EXCEEDED));
+    }
+
+    @Test
+    void aFinishedJobIsDeletedWhenItsTtlHasPassed() {
+        create(TestJobs.sam("brief", port(), "spec.ttlSecondsAfterFinished=1"));
+        awaitPods("brief", 1, "0");
+        kubelet.runAll("brief");
+        awaitPhase("brief", Phase.RUNNING);
+
+        kubelet.terminate("brief-0", 0, "{\"testAccuracy\":0.5,\"steps\":10}");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("brief") == null);
     }
 
     @Test

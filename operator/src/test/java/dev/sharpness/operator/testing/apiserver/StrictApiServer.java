@@ -78,6 +78,7 @@ public final class StrictApiServer implements AutoCloseable {
     private final KubernetesMockServer server;
     private final ChartRbac rbac;
     private final Set<String> requests = new ConcurrentSkipListSet<>();
+    private final Set<String> usedPerNamespace = new ConcurrentSkipListSet<>();
     private final Set<String> denied = new ConcurrentSkipListSet<>();
     private final Set<String> invalid = new ConcurrentSkipListSet<>();
     private final Set<String> terminating = ConcurrentHashMap.newKeySet();
@@ -160,6 +161,55 @@ public final class StrictApiServer implements AutoCloseable {
     }
 
     /**
+     * Fails unless the operator used, in {@code namespace}, every permission the chart grants it
+     * there, and no other: its RBAC is exactly what it calls. Run after tests that together take
+     * every path of the operator that calls the API.
+     */
+    public void assertUsedExactlyTheGrantsIn(String namespace) {
+        Set<String> granted = new java.util.TreeSet<>();
+        for (var rule : rbac.rulesIn(namespace)) {
+            for (String group : rule.getApiGroups()) {
+                for (String resource : rule.getResources()) {
+                    for (String verb : rule.getVerbs()) {
+                        granted.add(
+                                verb + " " + (group.isEmpty() ? "core" : group) + " " + resource);
+                    }
+                }
+            }
+        }
+        Set<String> used = new java.util.TreeSet<>();
+        String prefix = namespace + " ";
+        usedPerNamespace.stream()
+                .filter(u -> u.startsWith(prefix))
+                .forEach(u -> used.add(u.substring(prefix.length())));
+        Set<String> unused = new java.util.TreeSet<>(granted);
+        unused.removeAll(used);
+        Set<String> ungranted = new java.util.TreeSet<>(used);
+        ungranted.removeAll(granted);
+        if (!unused.isEmpty() || !ungranted.isEmpty()) {
+            throw new AssertionError(
+                    "in namespace "
+                            + namespace
+                            + " the chart ("
+                            + rbac.variant()
+                            + ") grants "
+                            + unused
+                            + " that the operator never used, and the operator used "
+                            + ungranted
+                            + " that the chart does not grant");
+        }
+    }
+
+    /** "verb group resource" as the chart's rules say it. */
+    private static String grant(ApiRequest api) {
+        return api.verb()
+                + " "
+                + (api.group().isEmpty() ? "core" : api.group())
+                + " "
+                + api.fullResource();
+    }
+
+    /**
      * Deletes {@code namespace} as Kubernetes does: it is marked terminating (creating anything in
      * it is refused from now on), then its contents go, the jobs' companions before the jobs and
      * pods gracefully, and the namespace is gone once it is empty.
@@ -191,6 +241,9 @@ public final class StrictApiServer implements AutoCloseable {
         if (("Bearer " + OPERATOR_TOKEN).equals(request.getHeader("Authorization"))) {
             if (api.isResource()) {
                 requests.add(api.permission());
+                if (api.namespace() != null) {
+                    usedPerNamespace.add(api.namespace() + " " + grant(api));
+                }
             }
             var refusal = rbac.deny(api);
             if (refusal.isPresent()) {
