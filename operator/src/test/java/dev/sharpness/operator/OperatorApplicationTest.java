@@ -7,6 +7,7 @@ import dev.sharpness.api.v1alpha1.Phase;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.operator.cache.PrunedItemStore;
 import dev.sharpness.operator.reconcile.SamTrainingJobReconciler;
+import dev.sharpness.operator.testing.LogCapture;
 import dev.sharpness.operator.testing.MockKubernetesResource;
 import dev.sharpness.operator.testing.TestJobs;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -46,6 +47,7 @@ class OperatorApplicationTest {
         SamTrainingJob job = TestJobs.sampa("wired");
         job.getMetadata().setUid(null);
         job.getMetadata().setGeneration(null);
+        LogCapture log = LogCapture.warningsAndErrors();
         client.resource(job).create();
 
         await().atMost(Duration.ofSeconds(30))
@@ -66,6 +68,11 @@ class OperatorApplicationTest {
         // sam.operator.default-trainer-image, set for the test profile in application.properties.
         assertThat(pods.get(0).getSpec().getContainers().get(0).getImage())
                 .isEqualTo("sam-trainer:test-default");
+        // The pods' events reached the operator: no handler failed on the way (the SDK's event
+        // metrics once threw in the pod informer's handler under the Prometheus registry).
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        log.close();
+        assertThat(log.lines()).isEmpty();
     }
 
     @Test
