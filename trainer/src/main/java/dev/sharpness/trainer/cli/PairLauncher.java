@@ -1,16 +1,21 @@
 package dev.sharpness.trainer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sharpness.trainer.training.StopRequest;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.ProcessBuilder.Redirect;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a SAMPa job as the pods would: two {@code sam-trainer worker} processes on this machine,
@@ -27,19 +32,32 @@ final class PairLauncher {
      */
     static final String RANK_CPUS = "SAM_RANK_CPUS";
 
+    /** How long the other rank may take to end by itself once one has failed. */
+    private static final Duration KNOCK_ON_GRACE = Duration.ofSeconds(5);
+
+    /** After SIGTERM, how long a rank may take to checkpoint and stop before it is killed. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(22);
+
+    /** 128 + SIGINT: a worker stopped by Ctrl-C in the terminal it shares with `run`. */
+    private static final int INTERRUPTED = 130;
+
     private PairLauncher() {}
 
     /**
-     * Starts both ranks, waits for both, and returns the first failure's exit code (or 0). With
-     * {@code resume}, rank 0 continues from the newest checkpoint in the run folder and hands the
-     * state to rank 1.
+     * Starts both ranks on {@code manifest} (the run folder's saved job.yaml), waits for both, and
+     * returns the exit code of the failure that caused the others (or 0). With {@code resume}, rank
+     * 0 continues from the newest checkpoint in the run folder and hands the state to rank 1. When
+     * {@code stop} is requested (this process got SIGTERM or SIGINT) both ranks get SIGTERM, stop
+     * at one step with a checkpoint, and this reports where. Each worker also stops by itself, as
+     * on SIGTERM, when this process ends any other way (SIGKILL included).
      */
     static int run(
             Path manifest,
             Path runDirectory,
-            List<String> overrides,
             Integer threads,
-            boolean resume)
+            boolean resume,
+            StopRequest stop,
+            PrintWriter err)
             throws IOException, InterruptedException {
         Files.createDirectories(runDirectory);
         Path token =
@@ -57,22 +75,25 @@ final class PairLauncher {
                         ? threads
                         : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         String uid = UUID.randomUUID().toString();
+        List<Process> ranks = new ArrayList<>();
         try {
-            Process rank0 =
-                    start(0, manifest, runDirectory, overrides, perRank, port, uid, token, resume);
-            Process rank1 =
+            ranks.add(start(0, manifest, runDirectory, perRank, port, uid, token, resume));
+            ranks.add(
                     start(
                             1,
                             manifest,
                             runDirectory.resolve("rank-1"),
-                            overrides,
                             perRank,
                             port,
                             uid,
                             token,
-                            resume);
-            return waitForBoth(rank0, rank1);
+                            resume));
+            int[] codes = waitForBoth(ranks.get(0), ranks.get(1), stop);
+            return report(codes, List.of(runDirectory, runDirectory.resolve("rank-1")), stop, err);
         } finally {
+            for (Process rank : ranks) {
+                rank.destroyForcibly(); // only ever reached alive when this thread was interrupted
+            }
             Files.deleteIfExists(token);
         }
     }
@@ -81,7 +102,6 @@ final class PairLauncher {
             int rank,
             Path manifest,
             Path out,
-            List<String> overrides,
             int threads,
             int port,
             String uid,
@@ -89,9 +109,11 @@ final class PairLauncher {
             boolean resume)
             throws IOException {
         Files.createDirectories(out);
-        List<String> sets = new ArrayList<>(List.of("metadata.uid=" + uid));
-        sets.addAll(overrides);
-        ProcessBuilder builder = worker(rank, manifest, out, threads, port, token, sets);
+        ProcessBuilder builder =
+                worker(rank, manifest, out, threads, port, token, List.of("metadata.uid=" + uid));
+        // Standard input stays a pipe from this process, which the kernel closes however this
+        // process ends: the worker then stops as on SIGTERM (WorkerCommand.STOP_WITH_INPUT).
+        builder.command().add(WorkerCommand.STOP_WITH_INPUT);
         if (resume) {
             builder.command().add("--resume");
         }
@@ -105,7 +127,7 @@ final class PairLauncher {
             builder.command().addAll(0, List.of("taskset", "-c", perRank[rank]));
         }
         if (rank == 0) {
-            builder.inheritIO();
+            builder.redirectOutput(Redirect.INHERIT).redirectError(Redirect.INHERIT);
         } else {
             builder.redirectErrorStream(true).redirectOutput(out.resolve("worker.log").toFile());
         }
@@ -151,20 +173,107 @@ final class PairLauncher {
         return builder;
     }
 
-    /** When one rank fails, the other cannot go on alone: stop it too. */
-    private static int waitForBoth(Process rank0, Process rank1) throws InterruptedException {
-        while (true) {
-            for (Process p : List.of(rank0, rank1)) {
-                if (p.waitFor(200, TimeUnit.MILLISECONDS) && p.exitValue() != 0) {
-                    Process other = p == rank0 ? rank1 : rank0;
-                    other.destroy();
-                    other.waitFor(10, TimeUnit.SECONDS);
-                    return p.exitValue();
-                }
+    /**
+     * Waits until both ranks have ended; their exit codes. When one fails, the other cannot go on
+     * alone, but it is given {@link #KNOCK_ON_GRACE} to end by itself first: its own exit code then
+     * tells whether it failed on its own or only lost its peer. Whatever still runs after that, or
+     * after a stop request, gets SIGTERM, and SIGKILL if it outlasts the stop grace.
+     */
+    static int[] waitForBoth(Process rank0, Process rank1, StopRequest stop)
+            throws InterruptedException {
+        List<Process> ranks = List.of(rank0, rank1);
+        long failedAt = 0;
+        long terminatedAt = 0;
+        while (rank0.isAlive() || rank1.isAlive()) {
+            long now = System.nanoTime();
+            boolean failed = ranks.stream().anyMatch(p -> !p.isAlive() && p.exitValue() != 0);
+            if (failed && failedAt == 0) {
+                failedAt = now;
             }
-            if (!rank0.isAlive() && !rank1.isAlive()) {
-                return Math.max(rank0.exitValue(), rank1.exitValue());
+            if (terminatedAt == 0
+                    && (stop.requested()
+                            || (failedAt != 0 && now - failedAt > KNOCK_ON_GRACE.toNanos()))) {
+                ranks.forEach(Process::destroy);
+                terminatedAt = now;
             }
+            if (terminatedAt != 0 && now - terminatedAt > STOP_GRACE.toNanos()) {
+                ranks.forEach(Process::destroyForcibly);
+            }
+            Thread.sleep(50);
+        }
+        return new int[] {rank0.exitValue(), rank1.exitValue()};
+    }
+
+    /**
+     * The rank whose failure is the root cause: a rank that lost its peer (3) or was stopped (143,
+     * 130) only followed the other's failure, so a rank with any other failure wins; between two of
+     * a kind, rank 0, which owns the run. -1 when both succeeded.
+     */
+    static int rootCause(int[] codes, boolean stopRequested) {
+        int best = -1;
+        for (int rank = 0; rank < codes.length; rank++) {
+            if (codes[rank] == ExitCodes.OK) {
+                continue;
+            }
+            if (best < 0
+                    || (knockOn(codes[best], stopRequested)
+                            && !knockOn(codes[rank], stopRequested))) {
+                best = rank;
+            }
+        }
+        return best;
+    }
+
+    private static boolean knockOn(int code, boolean stopRequested) {
+        return code == ExitCodes.PEER_LOST
+                || (!stopRequested && (code == ExitCodes.TERMINATED || code == INTERRUPTED));
+    }
+
+    /** Says how the pair ended (where it stopped, or which rank failed first and why); the code. */
+    private static int report(int[] codes, List<Path> outs, StopRequest stop, PrintWriter err) {
+        int cause = rootCause(codes, stop.requested());
+        if (cause < 0) {
+            return ExitCodes.OK;
+        }
+        JsonNode message = terminationMessage(outs.get(cause));
+        if (stop.requested()) {
+            JsonNode rank0 = terminationMessage(outs.get(0));
+            if (rank0.path("stopped").asBoolean()) {
+                err.println(
+                        RunCommand.stopped(
+                                rank0.path("step").asLong(),
+                                rank0.has("checkpoint")
+                                        ? Path.of(rank0.get("checkpoint").asText())
+                                        : null));
+                return ExitCodes.TERMINATED;
+            }
+        }
+        int other = 1 - cause;
+        StringBuilder line =
+                new StringBuilder(
+                        "sam-trainer: rank " + cause + " failed (exit " + codes[cause] + ")");
+        if (message.has("error")) {
+            line.append(": ").append(message.get("error").asText());
+        }
+        if (codes[other] != ExitCodes.OK) {
+            line.append("; rank ").append(other).append(" then exited ").append(codes[other]);
+            if (knockOn(codes[other], stop.requested())) {
+                line.append(
+                        codes[other] == ExitCodes.PEER_LOST
+                                ? " (it lost its peer)"
+                                : " (stopped after its peer failed)");
+            }
+        }
+        err.println(line);
+        return codes[cause];
+    }
+
+    /** A worker's termination message; empty when it wrote none. */
+    private static JsonNode terminationMessage(Path out) {
+        try {
+            return new ObjectMapper().readTree(out.resolve("termination-message.json").toFile());
+        } catch (IOException e) {
+            return new ObjectMapper().createObjectNode();
         }
     }
 

@@ -1,23 +1,29 @@
 package dev.sharpness.trainer.cli;
 
 import dev.sharpness.api.manifest.ManifestLoader;
+import dev.sharpness.api.v1alpha1.DatasetSpec;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
-import dev.sharpness.trainer.checkpoint.CheckpointStore;
+import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
+import dev.sharpness.trainer.data.DatasetLoader;
 import dev.sharpness.trainer.report.ConsoleProgress;
 import dev.sharpness.trainer.report.RunOutputs;
 import dev.sharpness.trainer.report.SummaryTable;
 import dev.sharpness.trainer.training.RunSummary;
+import dev.sharpness.trainer.training.StopRequest;
+import dev.sharpness.trainer.training.StoppedException;
 import dev.sharpness.trainer.training.TrainingRun;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sam-trainer run MANIFEST}: trains the job here, writes the run folder, prints a summary.
@@ -37,68 +43,141 @@ final class RunCommand implements Callable<Integer> {
                             + " checked against) instead of two worker processes.")
     boolean serial;
 
+    @Option(
+            names = "--overwrite",
+            description =
+                    "Start fresh in a run folder that holds an earlier run, removing its"
+                            + " checkpoints, best model and summary (without it, such a folder is"
+                            + " refused).")
+    boolean overwrite;
+
     @Mixin RunOptions options = new RunOptions();
+
+    @Spec CommandSpec command;
+
+    /** How long SIGTERM or SIGINT waits for the stop: a worker's own grace, and a little more. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(25);
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         EngineSetup.configure(options.threads);
-        SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
-        String name = job.getMetadata().getName();
-        Path runDirectory = options.runDirectory(name);
-        Files.createDirectories(runDirectory);
-        Files.writeString(runDirectory.resolve("job.yaml"), ManifestLoader.toYaml(job));
         Path manifestDirectory = manifest.toAbsolutePath().getParent();
-        if (!options.resume) {
-            discardEarlierCheckpoints(job, runDirectory);
-        }
-        if (job.getSpec().getOptimizer().getMethod() == OptimizerSpec.Method.SAMPA && !serial) {
-            int code =
-                    PairLauncher.run(
-                            manifest,
-                            runDirectory,
-                            options.overrides,
-                            options.threads,
-                            options.resume);
-            if (code == ExitCodes.OK) {
-                System.out.println();
-                System.out.print(SummaryTable.render(RunOutputs.read(runDirectory), runDirectory));
+        SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
+        absoluteDataPath(job, manifestDirectory);
+        SamTrainingJobSpec spec = job.getSpec();
+        String name = job.getMetadata().getName();
+        Path runDirectory = options.runDirectory(name).toAbsolutePath();
+        try (RunFolder folder = RunFolder.hold(runDirectory, RunFolder.LOCK)) {
+            // Workers of a run whose launcher was killed stop by themselves within a step and a
+            // checkpoint; until then they still write here.
+            RunFolder.requireFree(runDirectory, RunFolder.WORKER_LOCK);
+            RunFolder.requireFree(runDirectory.resolve("rank-1"), RunFolder.WORKER_LOCK);
+            Path checkpoints = TrainingRun.checkpointDirectory(spec, runDirectory);
+            // Nothing in the folder changes before the job is known to be valid and its data
+            // to open.
+            try {
+                DatasetLoader.load(
+                        spec.getDataset(), manifestDirectory, spec.getTraining().getSeed());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidJobException(e.getMessage(), e);
             }
-            return code;
+            if (options.resume) {
+                RunFolder.requireResumable(job, checkpoints);
+            } else {
+                folder.startFresh(checkpoints, overwrite);
+            }
+            Path savedJob = folder.writeJob(job);
+            return train(job, savedJob, runDirectory);
         }
-        RunSummary summary;
-        try {
-            summary =
-                    new TrainingRun(
-                                    job,
-                                    manifestDirectory,
-                                    runDirectory,
-                                    options.resume,
-                                    ConsoleProgress.forStandardOutput(name))
-                            .execute();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidJobException(e.getMessage(), e);
-        }
-        RunOutputs.write(runDirectory, summary);
-        System.out.println();
-        System.out.print(SummaryTable.render(summary, runDirectory));
-        return ExitCodes.OK;
     }
 
     /**
-     * A fresh run in a folder that holds an earlier run's checkpoints starts over, as asked: the
-     * old checkpoints would otherwise mix with the new ones.
+     * Trains, stopping at the next step boundary with a checkpoint on SIGTERM or SIGINT (a pair:
+     * both workers, which get the signal from here), as {@code worker} does.
      */
-    private static void discardEarlierCheckpoints(SamTrainingJob job, Path runDirectory)
-            throws IOException {
-        Path directory = TrainingRun.checkpointDirectory(job.getSpec(), runDirectory);
-        List<Path> earlier = new CheckpointStore(directory, Integer.MAX_VALUE).list();
-        for (Path file : earlier) {
-            Files.delete(file);
+    private int train(SamTrainingJob job, Path savedJob, Path runDirectory)
+            throws IOException, InterruptedException {
+        PrintWriter err = command.commandLine().getErr();
+        StopRequest stop = new StopRequest();
+        Thread hook = new Thread(() -> stopGracefully(stop), "stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            if (job.getSpec().getOptimizer().getMethod() == OptimizerSpec.Method.SAMPA && !serial) {
+                int code =
+                        PairLauncher.run(
+                                savedJob, runDirectory, options.threads, options.resume, stop, err);
+                if (code == ExitCodes.OK) {
+                    System.out.println();
+                    System.out.print(
+                            SummaryTable.render(RunOutputs.read(runDirectory), runDirectory));
+                }
+                return code;
+            }
+            RunSummary summary;
+            try {
+                summary =
+                        new TrainingRun(
+                                        job,
+                                        savedJob.getParent(),
+                                        runDirectory,
+                                        options.resume,
+                                        ConsoleProgress.forStandardOutput(
+                                                job.getMetadata().getName()))
+                                .stoppable(stop)
+                                .execute();
+            } catch (StoppedException e) {
+                err.println(stopped(e.step(), e.checkpoint()));
+                return ExitCodes.TERMINATED;
+            } catch (IllegalArgumentException e) {
+                throw new InvalidJobException(e.getMessage(), e);
+            }
+            RunOutputs.write(runDirectory, summary);
+            System.out.println();
+            System.out.print(SummaryTable.render(summary, runDirectory));
+            return ExitCodes.OK;
+        } finally {
+            stop.ended();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down: the hook is running and waits for the stop above.
+            }
         }
-        if (!earlier.isEmpty()) {
-            System.out.printf(
-                    "starting fresh: removed %d checkpoint(s) of an earlier run in %s (--resume continues one instead)%n",
-                    earlier.size(), directory);
+    }
+
+    /** The line `run` ends with when it was stopped by a signal. */
+    static String stopped(long step, Path checkpoint) {
+        return "sam-trainer: stopped after step "
+                + step
+                + (checkpoint == null ? " (no checkpoint written)" : "; checkpoint " + checkpoint)
+                + "; run again with --resume to continue";
+    }
+
+    /**
+     * The shutdown hook for SIGTERM and SIGINT: asks the run to stop and waits, bounded, until it
+     * has reported where it stopped; the JVM then exits 143 (SIGTERM) or 130 (SIGINT).
+     */
+    private static void stopGracefully(StopRequest stop) {
+        stop.request();
+        try {
+            if (!stop.awaitEnd(STOP_GRACE)) {
+                System.err.printf(
+                        "sam-trainer: the run did not stop within %d s: exiting anyway%n",
+                        STOP_GRACE.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A relative {@code spec.dataset.path} is relative to the manifest; the saved {@code job.yaml}
+     * lives elsewhere and may be run from anywhere, so it names the data by absolute path.
+     */
+    private static void absoluteDataPath(SamTrainingJob job, Path manifestDirectory) {
+        DatasetSpec dataset = job.getSpec().getDataset();
+        if (dataset != null && dataset.getPath() != null && !dataset.getPath().isBlank()) {
+            dataset.setPath(manifestDirectory.resolve(dataset.getPath()).normalize().toString());
         }
     }
 }

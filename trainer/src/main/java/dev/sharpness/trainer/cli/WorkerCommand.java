@@ -86,6 +86,20 @@ final class WorkerCommand implements Callable<Integer> {
                             + " each time.")
     Integer port;
 
+    /** The option `run` starts its workers with; see {@link #stopWithInput}. */
+    static final String STOP_WITH_INPUT = "--stop-with-input";
+
+    /**
+     * For the workers of a local `run`: standard input is a pipe from `run`, which the kernel
+     * closes however `run` ends, SIGKILL included. Its end stops this worker as SIGTERM does (a
+     * checkpoint at the next step boundary, exit 143), so no worker outlives its launcher. A pipe
+     * rather than polling the parent's PID: it needs no polling interval, cannot be fooled by a
+     * reused PID, and tells at once. The worker also holds its folder's lock until it ends, so a
+     * new run waits for it. Off by default: a pod's standard input is empty from the start.
+     */
+    @Option(names = STOP_WITH_INPUT, hidden = true)
+    boolean stopWithInput;
+
     /** The environment; a field so tests can run a worker without changing the process's. */
     Map<String, String> environment = System.getenv();
 
@@ -112,6 +126,11 @@ final class WorkerCommand implements Callable<Integer> {
 
         StopRequest stop = new StopRequest();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(stop), "sigterm"));
+        RunFolder folder = null;
+        if (stopWithInput) {
+            folder = RunFolder.hold(runDirectory, RunFolder.WORKER_LOCK);
+            watchInput();
+        }
         ProgressSnapshot snapshot = new ProgressSnapshot(job.getSpec().getTraining().getEpochs());
         List<ProgressListener> listeners = new ArrayList<>(List.of(snapshot));
         if (rank == 0) {
@@ -170,7 +189,30 @@ final class WorkerCommand implements Callable<Integer> {
             throw failure;
         } finally {
             stop.ended();
+            if (folder != null) {
+                folder.close();
+            }
         }
+    }
+
+    /** Exits 143 through the SIGTERM path (the shutdown hook) once standard input ends. */
+    private static void watchInput() {
+        Thread watcher =
+                new Thread(
+                        () -> {
+                            try {
+                                while (System.in.read() >= 0) {
+                                    // `run` sends nothing; only the end matters.
+                                }
+                            } catch (IOException e) {
+                                // A broken pipe is an end too.
+                            }
+                            LOG.warn("the launching `run` is gone: stopping as on SIGTERM");
+                            System.exit(ExitCodes.TERMINATED);
+                        },
+                        "launcher-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     private int servingPort(SamTrainingJob job) {

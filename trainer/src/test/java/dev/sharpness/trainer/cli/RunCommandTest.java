@@ -98,4 +98,125 @@ class RunCommandTest {
         assertThat(run(JOB, "--set", "spec.optimizer.base.learningRate=100")).isEqualTo(4);
         assertThat(err.toString()).contains("diverged");
     }
+
+    @Test
+    void aFreshRunIntoAFolderHoldingARunIsRefusedAndKeepsIt() throws IOException {
+        assertThat(run(JOB, "--threads=1")).isZero();
+        Path out = dir.resolve("out");
+        long checkpoints = count(out.resolve("checkpoints"));
+
+        assertThat(run(JOB, "--threads=1")).isEqualTo(2);
+
+        assertThat(err.toString())
+                .contains(out.toString())
+                .contains("--resume")
+                .contains("--overwrite");
+        assertThat(count(out.resolve("checkpoints"))).isEqualTo(checkpoints).isPositive();
+        assertThat(out.resolve("summary.json")).exists();
+    }
+
+    @Test
+    void overwriteWithATypoInTheDatasetPathDeletesNothing() throws IOException {
+        assertThat(run(JOB, "--threads=1")).isZero();
+        Path out = dir.resolve("out");
+        long checkpoints = count(out.resolve("checkpoints"));
+        String saved = Files.readString(out.resolve("job.yaml"));
+
+        assertThat(
+                        run(
+                                JOB,
+                                "--overwrite",
+                                "--set",
+                                "spec.dataset.format=fashion-mnist",
+                                "--set",
+                                "spec.dataset.path=no-such-dir"))
+                .isEqualTo(2);
+
+        assertThat(err.toString()).contains("no-such-dir");
+        assertThat(count(out.resolve("checkpoints"))).isEqualTo(checkpoints).isPositive();
+        assertThat(out.resolve("job.yaml")).content().isEqualTo(saved);
+    }
+
+    @Test
+    void overwriteReplacesTheEarlierRun() throws IOException {
+        assertThat(run(JOB, "--threads=1")).isZero();
+        assertThat(run(JOB, "--threads=1", "--overwrite", "--set", "spec.training.epochs=1"))
+                .as(err.toString())
+                .isZero();
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("out/summary.json").toFile());
+        assertThat(summary.get("epochs").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedResumeLeavesJobYamlAsTheCheckpointsWereMade() throws IOException {
+        assertThat(run(JOB, "--threads=1", "--set", "spec.training.maxSteps=2")).isZero();
+        Path saved = dir.resolve("out/job.yaml");
+        String before = Files.readString(saved);
+
+        assertThat(run(JOB, "--threads=1", "--resume", "--set", "spec.training.seed=99"))
+                .isEqualTo(2);
+
+        assertThat(err.toString()).contains("different training spec");
+        assertThat(saved).content().isEqualTo(before);
+    }
+
+    /** The saved job.yaml names its data by absolute path: it runs from any directory. */
+    @Test
+    void savedJobYamlRunsFromAnotherDirectory() throws IOException {
+        Path data = dir.resolve("manifests/data");
+        Files.createDirectories(data);
+        writeIdx(data, "train", 64);
+        writeIdx(data, "t10k", 16);
+        String idx =
+                JOB.replace(
+                        "format: synthetic\n    synthetic: {trainSamples: 128, testSamples: 32,"
+                                + " classes: 3, imageSize: 6}",
+                        "format: mnist\n    path: data");
+        Path manifest = dir.resolve("manifests/job.yaml");
+        Files.writeString(manifest, idx);
+        Path first = dir.resolve("first");
+        assertThat(
+                        SamTrainer.execute(
+                                new PrintWriter(err, true),
+                                "run",
+                                manifest.toString(),
+                                "--out=" + first,
+                                "--threads=1"))
+                .as(err.toString())
+                .isZero();
+        assertThat(first.resolve("job.yaml")).content().contains(data.toAbsolutePath().toString());
+
+        // The saved manifest lies in another directory than the data: relative paths would miss.
+        assertThat(
+                        SamTrainer.execute(
+                                new PrintWriter(err, true),
+                                "run",
+                                first.resolve("job.yaml").toString(),
+                                "--out=" + dir.resolve("second"),
+                                "--threads=1"))
+                .as(err.toString())
+                .isZero();
+    }
+
+    /** A tiny IDX pair (28x28 images of one byte value per item, labels 0..9). */
+    private static void writeIdx(Path dir, String part, int items) throws IOException {
+        java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + items * 28 * 28);
+        images.putInt(0x803).putInt(items).putInt(28).putInt(28);
+        java.nio.ByteBuffer labels = java.nio.ByteBuffer.allocate(8 + items);
+        labels.putInt(0x801).putInt(items);
+        for (int i = 0; i < items; i++) {
+            for (int p = 0; p < 28 * 28; p++) {
+                images.put((byte) ((i * 37 + p) % 256));
+            }
+            labels.put((byte) (i % 10));
+        }
+        Files.write(dir.resolve(part + "-images-idx3-ubyte"), images.array());
+        Files.write(dir.resolve(part + "-labels-idx1-ubyte"), labels.array());
+    }
+
+    private static long count(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.count();
+        }
+    }
 }

@@ -1,0 +1,209 @@
+package dev.sharpness.trainer.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sharpness.api.manifest.ManifestLoader;
+import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.trainer.checkpoint.Checkpoint;
+import dev.sharpness.trainer.checkpoint.CheckpointException;
+import dev.sharpness.trainer.checkpoint.CheckpointStore;
+import dev.sharpness.trainer.report.RunOutputs;
+import dev.sharpness.trainer.training.TrainingRun;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A run folder held by one process at a time: an OS lock on a file in it, which the kernel releases
+ * however the holder ends (a crash or SIGKILL leaves nothing stuck), with the holder's PID written
+ * into the file for the message that refuses a second run. Also what a run may do to the folder
+ * once it holds it: refuse to start over an earlier run unless asked to, refuse to resume
+ * checkpoints of another spec, and write {@code job.yaml}.
+ */
+final class RunFolder implements AutoCloseable {
+    /** The lock `run` holds for the whole run. */
+    static final String LOCK = "run.lock";
+
+    /** The lock each worker that `run` starts holds on its own folder until it has ended. */
+    static final String WORKER_LOCK = "worker.lock";
+
+    /** The manifest the folder's checkpoints were made with. */
+    static final String JOB = "job.yaml";
+
+    private final Path directory;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private RunFolder(Path directory, FileChannel channel, FileLock lock) {
+        this.directory = directory;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes {@code directory}'s lock file {@code name}, creating both as needed.
+     *
+     * @throws InvalidJobException when another process (or another run in this one) holds it
+     */
+    static RunFolder hold(Path directory, String name) throws IOException {
+        Files.createDirectories(directory);
+        Path file = directory.resolve(name);
+        FileChannel channel =
+                FileChannel.open(
+                        file,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this very process
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            String holder = holderOf(channel);
+            channel.close();
+            throw new InvalidJobException(
+                    "the run folder "
+                            + directory
+                            + " is in use by "
+                            + holder
+                            + " (lock file "
+                            + file
+                            + "); wait for that run to end or choose another --out",
+                    null);
+        }
+        channel.truncate(0);
+        channel.write(
+                ByteBuffer.wrap(
+                        (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
+                0);
+        return new RunFolder(directory, channel, lock);
+    }
+
+    /** Throws, naming the holder, when some process holds {@code directory}'s lock {@code name}. */
+    static void requireFree(Path directory, String name) throws IOException {
+        if (Files.exists(directory.resolve(name))) {
+            hold(directory, name).close();
+        }
+    }
+
+    private static String holderOf(FileChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(32);
+        channel.read(buffer, 0);
+        String pid = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+        return pid.isBlank() ? "another process" : "another process, PID " + pid.strip();
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /**
+     * A fresh run: refuses a folder that holds an earlier run (checkpoints, a best model or a
+     * summary) unless {@code overwrite}, and then removes that run's checkpoints, best model and
+     * summary, saying so. Call only once the job is validated and its data opened.
+     */
+    void startFresh(Path checkpoints, boolean overwrite) throws IOException {
+        List<Path> earlier = new ArrayList<>(new CheckpointStore(checkpoints, 1).list());
+        Path bestModel = directory.resolve("best-model");
+        earlier.addAll(new CheckpointStore(bestModel, 1).list());
+        Path summary = directory.resolve(RunOutputs.SUMMARY);
+        if (Files.exists(summary)) {
+            earlier.add(summary);
+        }
+        if (earlier.isEmpty()) {
+            return;
+        }
+        if (!overwrite) {
+            throw new InvalidJobException(
+                    directory
+                            + " holds an earlier run ("
+                            + describe(checkpoints, summary)
+                            + "): continue it with --resume, choose another --out, or replace it"
+                            + " with --overwrite",
+                    null);
+        }
+        for (Path file : earlier) {
+            Files.delete(file);
+        }
+        System.out.printf(
+                "--overwrite: removed the earlier run's %d file(s) (checkpoints, best model,"
+                        + " summary) in %s%n",
+                earlier.size(), directory);
+    }
+
+    private static String describe(Path checkpoints, Path summary) {
+        int count = new CheckpointStore(checkpoints, 1).list().size();
+        String saved = count + " checkpoint(s) in " + checkpoints;
+        return Files.exists(summary) ? "finished; " + saved : "resumable; " + saved;
+    }
+
+    /**
+     * A resumed run: refuses, before anything is written, when the newest valid checkpoint was made
+     * with another training spec (the check the run itself makes when it loads the checkpoint).
+     */
+    static void requireResumable(SamTrainingJob job, Path checkpoints) {
+        CheckpointStore store = new CheckpointStore(checkpoints, Integer.MAX_VALUE);
+        if (store.list().isEmpty()) {
+            return;
+        }
+        String expected = TrainingRun.specHash(job.getSpec());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Optional<Checkpoint> newest = store.latestValid(manager);
+            if (newest.isEmpty()) {
+                return;
+            }
+            JsonNode position = new ObjectMapper().readTree(newest.get().position());
+            String made = position.path("specHash").asText();
+            if (!made.equals(expected)) {
+                throw new CheckpointException(
+                        "the checkpoint at step "
+                                + newest.get().step()
+                                + " in "
+                                + checkpoints
+                                + " was written by a different training spec; use another --out"
+                                + " or start without --resume");
+            }
+        } catch (IOException e) {
+            throw new CheckpointException(
+                    "checkpoint position unreadable in " + checkpoints + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code job} as the folder's {@code job.yaml}, atomically. */
+    Path writeJob(SamTrainingJob job) throws IOException {
+        Path target = directory.resolve(JOB);
+        Path temporary = directory.resolve(JOB + ".tmp");
+        Files.writeString(temporary, ManifestLoader.toYaml(job));
+        Files.move(
+                temporary,
+                target,
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            channel.close();
+        }
+    }
+}
