@@ -16,7 +16,8 @@ import picocli.CommandLine.ParseResult;
  * The trainer's exit codes, which the operator acts on: 2 = invalid configuration or data (do not
  * retry), 3 = peer lost or exchange timeout (retry the pair), 4 = training diverged (do not retry),
  * 5 = the replicas disagree, 1 = anything unexpected, 143 = stopped by SIGTERM after a checkpoint
- * (128 + 15, as the shell reports a process ended by the signal).
+ * (128 + 15, as the shell reports a process ended by the signal; `run` stopped by SIGINT exits
+ * 130).
  */
 final class ExitCodes implements IExecutionExceptionHandler {
     static final int OK = 0;
