@@ -16,10 +16,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * The trainer's exit codes, which the operator acts on: 2 = invalid configuration or data (do not
  * retry), 3 = peer lost or exchange timeout (retry the pair), 4 = training diverged (do not retry),
- * 5 = the replicas disagree, 1 = anything unexpected, and a checkpoint that cannot be written (disk
- * full: the run cannot go on, and a retry after space is freed can succeed; its message names the
- * file, without a stack trace), 143 = stopped by SIGTERM after a checkpoint (128 + 15, as the shell
- * reports a process ended by the signal).
+ * 5 = the replicas disagree, 1 = anything unexpected, 143 = stopped by SIGTERM after a checkpoint
+ * (128 + 15, as the shell reports a process ended by the signal).
  */
 final class ExitCodes implements IExecutionExceptionHandler {
     static final int OK = 0;
@@ -35,6 +33,8 @@ final class ExitCodes implements IExecutionExceptionHandler {
             Exception e, CommandLine commandLine, ParseResult parseResult) {
         int code = codeFor(e);
         commandLine.getErr().println("sam-trainer: " + e.getMessage());
+        // An unwritable checkpoint is exit 1 too (the run cannot go on; a retry can succeed once
+        // there is space), but its message already says all there is: no stack trace.
         if (code == UNEXPECTED && !(e instanceof CheckpointWriteException)) {
             e.printStackTrace(commandLine.getErr());
         }
