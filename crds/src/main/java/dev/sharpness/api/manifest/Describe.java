@@ -22,7 +22,13 @@ final class Describe {
         if (isIntegral(type)) {
             return "an integer";
         }
-        if (type == double.class || type == float.class || Number.class.isAssignableFrom(type)) {
+        if (type == double.class
+                || type == float.class
+                || type == Double.class
+                || type == Float.class) {
+            return "a finite number";
+        }
+        if (Number.class.isAssignableFrom(type)) {
             return "a number";
         }
         if (type == boolean.class || type == Boolean.class) {

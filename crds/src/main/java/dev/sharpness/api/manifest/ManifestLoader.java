@@ -13,7 +13,10 @@ import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException
 import dev.sharpness.api.v1alpha1.Constants;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads a {@code SamTrainingJob} manifest as the trainer runs it: one YAML document, {@code --set}
@@ -29,6 +33,17 @@ import java.util.List;
  * found is reported together in one {@link ManifestException}.
  */
 public final class ManifestLoader {
+    /**
+     * The largest manifest read, in bytes: 1 MiB, what a ConfigMap (the trainer's copy of the job
+     * in a cluster) can hold. Larger ones are refused before parsing, which is not linear in the
+     * length of a line.
+     */
+    public static final int MAX_BYTES = 1 << 20;
+
+    /** YAML 1.2's spellings of NaN and the infinities (its core schema). */
+    private static final Pattern YAML_NON_FINITE =
+            Pattern.compile("[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)");
+
     private ManifestLoader() {}
 
     /**
@@ -42,11 +57,49 @@ public final class ManifestLoader {
         String source = file.toString();
         String yaml;
         try {
-            yaml = Files.readString(file, StandardCharsets.UTF_8);
+            yaml = read(file, source);
         } catch (IOException e) {
             throw new ManifestException(source, List.of("cannot read the file: " + reason(e)));
         }
         return parse(yaml, source, overrides);
+    }
+
+    /**
+     * The file's text, refused before it is parsed when it is larger than {@link #MAX_BYTES}. The
+     * read is bounded too, for what has no size in advance (a pipe, a device).
+     */
+    private static String read(Path file, String source) throws IOException {
+        if (Files.isRegularFile(file) && Files.size(file) > MAX_BYTES) {
+            throw tooLarge(source, Files.size(file));
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw tooLarge(source, -1);
+        }
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
+    }
+
+    /**
+     * @param size the manifest's size in bytes, or -1 where it was not read to the end
+     */
+    private static ManifestException tooLarge(String source, long size) {
+        String is =
+                size < 0 ? "the manifest is larger" : "the manifest is " + size + " bytes, larger";
+        return new ManifestException(
+                source,
+                List.of(
+                        is
+                                + " than the limit of "
+                                + MAX_BYTES
+                                + " bytes (1 MiB, what a ConfigMap holds)"));
     }
 
     /**
@@ -56,6 +109,12 @@ public final class ManifestLoader {
      * @throws ManifestException naming the source and every problem
      */
     public static SamTrainingJob parse(String yaml, String sourceName, List<String> overrides) {
+        // UTF-8 takes at least one byte per char, so only a text near the limit needs counting.
+        if (yaml.length() > MAX_BYTES
+                || (yaml.length() > MAX_BYTES / 3
+                        && yaml.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES)) {
+            throw tooLarge(sourceName, -1);
+        }
         JsonNode document = readDocument(yaml, sourceName);
         if (!document.isObject()) {
             throw new ManifestException(
@@ -134,6 +193,14 @@ public final class ManifestLoader {
             throw new ManifestException(
                     source + at(e.getProblemMark()), List.of("not valid YAML: " + reason(e)));
         } catch (JsonProcessingException e) {
+            String notFinite = notFinite(parser, e);
+            if (notFinite != null) {
+                throw new ManifestException(
+                        source,
+                        List.of(
+                                new Problem(FieldPath.of(parser.getParsingContext()), notFinite)
+                                        .toString()));
+            }
             // Jackson reports a repeated key as a mismatch while building the tree, with the
             // parser at the repeated key's value.
             JsonStreamContext holder = FieldPath.holderOfCurrentValue(parser);
@@ -149,6 +216,26 @@ public final class ManifestLoader {
         } finally {
             close(parser);
         }
+    }
+
+    /**
+     * The problem of a value YAML spells as NaN or an infinity ({@code .nan}, {@code -.inf}), which
+     * the parser refuses to read as a number; null when the parser failed on something else.
+     */
+    static String notFinite(JsonParser parser, JsonProcessingException e) {
+        if (e instanceof MarkedYAMLException
+                || parser.currentToken() != JsonToken.VALUE_NUMBER_FLOAT) {
+            return null;
+        }
+        String text;
+        try {
+            text = parser.getText();
+        } catch (IOException unreadable) {
+            return null;
+        }
+        return text != null && YAML_NON_FINITE.matcher(text).matches()
+                ? "expected a finite number, got " + text
+                : null;
     }
 
     /** SnakeYAML's problem, and what it was parsing where that started on another line. */

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * The one YAML mapper manifests are read and written with. Strict as the API server is: unknown
@@ -22,8 +24,17 @@ final class ManifestMapper {
     private ManifestMapper() {}
 
     private static YAMLMapper create() {
+        LoaderOptions limits = new LoaderOptions();
+        // No manifest is longer than the loader's size limit, so no scalar or document is either.
+        limits.setCodePointLimit(ManifestLoader.MAX_BYTES);
+        // SnakeYAML's defaults, stated because they are what stops billion-laughs documents
+        // and stack-deep nesting: a manifest needs a handful of aliases and a dozen levels.
+        limits.setMaxAliasesForCollections(50);
+        limits.setNestingDepthLimit(50);
+        limits.setAllowRecursiveKeys(false);
         YAMLFactory factory =
                 YAMLFactory.builder()
+                        .loaderOptions(limits)
                         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                         // With minimal quotes a string "10" would read back as a number.
@@ -49,6 +60,11 @@ final class ManifestMapper {
                                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                                         .setCoercion(
                                                 CoercionInputShape.Boolean, CoercionAction.Fail))
+                // Finite numbers only: Jackson would take "NaN" and "Infinity" from strings.
+                .addModule(
+                        new SimpleModule("finite-numbers")
+                                .addDeserializer(double.class, FiniteDoubleDeserializer.PRIMITIVE)
+                                .addDeserializer(Double.class, FiniteDoubleDeserializer.BOXED))
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .build();

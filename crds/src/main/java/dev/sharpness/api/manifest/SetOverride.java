@@ -1,5 +1,6 @@
 package dev.sharpness.api.manifest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -59,9 +61,25 @@ final class SetOverride {
         }
         String valueText = text.substring(equals + 1);
         JsonNode value;
+        JsonParser parser;
         try {
-            value = ManifestMapper.MAPPER.readTree(valueText);
+            parser = ManifestMapper.MAPPER.createParser(valueText);
+        } catch (IOException e) {
+            throw new IllegalStateException("a parser over a string cannot fail to open", e);
+        }
+        try {
+            value = ManifestMapper.MAPPER.readTree(parser);
         } catch (JsonProcessingException e) {
+            String notFinite = ManifestLoader.notFinite(parser, e);
+            if (notFinite != null) {
+                // Named as the field's problem, as it would be in a manifest.
+                String inner = FieldPath.of(parser.getParsingContext());
+                String at =
+                        inner.isEmpty() || inner.startsWith("[")
+                                ? path + inner
+                                : FieldPath.child(path, inner);
+                throw new ProblemException(new Problem(at, notFinite).from(text));
+            }
             String reason =
                     e instanceof MarkedYAMLException
                             ? ((MarkedYAMLException) e).getProblem()
@@ -74,6 +92,14 @@ final class SetOverride {
                                     + " ("
                                     + reason
                                     + ")"));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a string cannot fail", e);
+        } finally {
+            try {
+                parser.close();
+            } catch (IOException e) {
+                throw new IllegalStateException("closing a parser over a string cannot fail", e);
+            }
         }
         if (value == null || value.isMissingNode()) {
             value = NullNode.getInstance();

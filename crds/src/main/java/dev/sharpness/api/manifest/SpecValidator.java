@@ -195,13 +195,19 @@ public final class SpecValidator {
             BeanPropertyDefinition property, Object value, String path, List<Problem> problems) {
         Min min = annotation(property, Min.class);
         Max max = annotation(property, Max.class);
-        if (value instanceof Number && (min != null || max != null)) {
+        if (value instanceof Number && !Double.isFinite(((Number) value).doubleValue())) {
+            // The loader never binds one; a job built in code can hold one, and NaN would pass
+            // every comparison below.
+            problems.add(
+                    new Problem(path, "expected a finite number, got " + Describe.value(value)));
+        } else if (value instanceof Number && (min != null || max != null)) {
             double number = ((Number) value).doubleValue();
-            if (min != null && (min.inclusive() ? number < min.value() : number <= min.value())) {
+            // Written as "not admitted" so that anything incomparable is refused too.
+            if (min != null && !(min.inclusive() ? number >= min.value() : number > min.value())) {
                 String bound = min.inclusive() ? "at least " : "more than ";
                 problems.add(bound(path, bound, min.value(), value));
             }
-            if (max != null && (max.inclusive() ? number > max.value() : number >= max.value())) {
+            if (max != null && !(max.inclusive() ? number <= max.value() : number < max.value())) {
                 String bound = max.inclusive() ? "at most " : "less than ";
                 problems.add(bound(path, bound, max.value(), value));
             }

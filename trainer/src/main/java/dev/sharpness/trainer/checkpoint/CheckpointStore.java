@@ -7,13 +7,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -46,10 +47,17 @@ public final class CheckpointStore {
 
     private final Path directory;
     private final int keep;
+    private final FileSink sink;
 
     public CheckpointStore(Path directory, int keep) {
+        this(directory, keep, FileSink.DURABLE);
+    }
+
+    /** A store that writes its files through {@code sink}; tests supply one that fails. */
+    CheckpointStore(Path directory, int keep, FileSink sink) {
         this.directory = directory;
         this.keep = keep;
+        this.sink = sink;
     }
 
     public Path directory() {
@@ -61,30 +69,57 @@ public final class CheckpointStore {
         return directory.resolve(String.format("step-%012d.ckpt", step));
     }
 
-    /** Writes {@code checkpoint} atomically and deletes all but the newest {@code keep}. */
+    /**
+     * Writes {@code checkpoint} atomically and deletes all but the newest {@code keep}.
+     *
+     * @throws CheckpointWriteException when the file cannot be written, with one line that names it
+     *     and the cause ("no space left on device"); a partly written file is removed
+     */
     public Path write(Checkpoint checkpoint) {
         Path target = fileOf(checkpoint.step());
         Path temporary = directory.resolve(target.getFileName() + ".tmp");
+        byte[] bytes = toBytes(checkpoint);
         try {
             Files.createDirectories(directory);
-            byte[] bytes = toBytes(checkpoint);
-            try (FileChannel channel =
-                    FileChannel.open(
-                            temporary,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
+            sink.write(temporary, bytes);
             move(temporary, target);
-            prune();
-            return target;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + target, e);
+            // A partial file would only hold on to the space that ran out.
+            deleteQuietly(temporary);
+            throw new CheckpointWriteException(
+                    "cannot write checkpoint " + target + ": " + cause(e), e);
+        }
+        try {
+            prune();
+        } catch (IOException e) {
+            throw new CheckpointWriteException(
+                    "cannot delete old checkpoints in " + directory + ": " + cause(e), e);
+        }
+        return target;
+    }
+
+    /** What went wrong, in the words of the C library where the JDK passes them on. */
+    private static String cause(IOException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (message.contains("No space left on device")) {
+            return "no space left on device";
+        }
+        if (message.contains("Disk quota exceeded")) {
+            return "disk quota exceeded";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e instanceof FileSystemException fs && fs.getReason() != null
+                ? fs.getReason().toLowerCase(Locale.ROOT)
+                : message;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // The write's own failure is the one to report.
         }
     }
 
@@ -177,20 +212,68 @@ public final class CheckpointStore {
         if (!MessageDigest.isEqual(expected, sha256(bytes, bodyLength))) {
             throw new CheckpointException(origin + ": corrupt (SHA-256 mismatch)");
         }
+        // The digest only says the bytes are the ones written; a writer's bug or a forged file
+        // can still hold lengths that do not fit, and each one would be an allocation.
         ByteBuffer in = ByteBuffer.wrap(bytes, MAGIC.length, bodyLength - MAGIC.length);
-        long step = in.getLong();
-        byte[] position = new byte[in.getInt()];
-        in.get(position);
-        int count = in.getInt();
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        for (int i = 0; i < count; i++) {
-            byte[] name = new byte[in.getInt()];
-            in.get(name);
-            byte[] encoded = new byte[in.getInt()];
-            in.get(encoded);
-            tensors.put(new String(name, StandardCharsets.UTF_8), NDArray.decode(manager, encoded));
+        try {
+            long step = field(in, Long.BYTES, origin, "step").getLong();
+            byte[] position = new byte[length(in, origin, "position")];
+            in.get(position);
+            int count = field(in, Integer.BYTES, origin, "tensor count").getInt();
+            // Each tensor takes at least its two lengths.
+            if (count < 0 || count > in.remaining() / (2 * Integer.BYTES)) {
+                throw damaged(origin, "tensor count " + count, in);
+            }
+            for (int i = 0; i < count; i++) {
+                byte[] name = new byte[length(in, origin, "name of tensor " + i)];
+                in.get(name);
+                String tensor = new String(name, StandardCharsets.UTF_8);
+                byte[] encoded = new byte[length(in, origin, "tensor " + tensor)];
+                in.get(encoded);
+                tensors.put(tensor, decode(manager, encoded, origin, tensor));
+            }
+            if (in.hasRemaining()) {
+                throw new CheckpointException(
+                        origin + ": damaged: " + in.remaining() + " bytes after the last tensor");
+            }
+            return new Checkpoint(step, position, tensors);
+        } catch (CheckpointException e) {
+            tensors.values().forEach(NDArray::close);
+            throw e;
         }
-        return new Checkpoint(step, position, tensors);
+    }
+
+    /** {@code in}, once it is known to hold a field of {@code size} bytes. */
+    private static ByteBuffer field(ByteBuffer in, int size, String origin, String what) {
+        if (in.remaining() < size) {
+            throw damaged(origin, what + " missing", in);
+        }
+        return in;
+    }
+
+    /** A length prefix, checked against the bytes that follow it. */
+    private static int length(ByteBuffer in, String origin, String what) {
+        int length = field(in, Integer.BYTES, origin, "length of " + what).getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw damaged(origin, what + " of length " + length, in);
+        }
+        return length;
+    }
+
+    private static CheckpointException damaged(String origin, String what, ByteBuffer in) {
+        return new CheckpointException(
+                origin + ": damaged: " + what + ", with " + in.remaining() + " bytes left");
+    }
+
+    private static NDArray decode(NDManager manager, byte[] encoded, String origin, String name) {
+        try {
+            return NDArray.decode(manager, encoded);
+        } catch (RuntimeException e) {
+            throw new CheckpointException(
+                    origin + ": damaged: tensor " + name + " does not decode: " + e.getMessage(),
+                    e);
+        }
     }
 
     private static byte[] encode(Checkpoint checkpoint) throws IOException {

@@ -2,6 +2,7 @@ package dev.sharpness.trainer.cli;
 
 import dev.sharpness.api.manifest.ManifestException;
 import dev.sharpness.trainer.checkpoint.CheckpointException;
+import dev.sharpness.trainer.checkpoint.CheckpointWriteException;
 import dev.sharpness.trainer.data.DataException;
 import dev.sharpness.trainer.exchange.ExchangeMismatchException;
 import dev.sharpness.trainer.exchange.PeerLostException;
@@ -33,7 +34,9 @@ final class ExitCodes implements IExecutionExceptionHandler {
             Exception e, CommandLine commandLine, ParseResult parseResult) {
         int code = codeFor(e);
         commandLine.getErr().println("sam-trainer: " + e.getMessage());
-        if (code == UNEXPECTED) {
+        // An unwritable checkpoint is exit 1 too (the run cannot go on; a retry can succeed once
+        // there is space), but its message already says all there is: no stack trace.
+        if (code == UNEXPECTED && !(e instanceof CheckpointWriteException)) {
             e.printStackTrace(commandLine.getErr());
         }
         return code;

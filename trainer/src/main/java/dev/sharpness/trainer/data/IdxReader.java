@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -34,6 +35,9 @@ final class IdxReader {
     private static final int LABELS_HEADER = 8;
     private static final int BUFFER = 1 << 16;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /** Values allocated before a gzip file has shown it has more: 4 MiB of pixels. */
+    private static final int FIRST_CHUNK = 1 << 20;
 
     private IdxReader() {}
 
@@ -88,20 +92,21 @@ final class IdxReader {
                         "too large: %d images of %dx%d exceed 2^31 values"
                                 .formatted(count, rows, columns));
             }
-            float[] pixels = new float[(int) total];
+            String what = "(16-byte header + %d images of %dx%d)".formatted(count, rows, columns);
+            source.checkHolds(IMAGES_HEADER, total, what);
+            // Grown as data arrives, so a header that claims more than there is costs nothing.
+            float[] pixels = new float[source.initialCapacity(total)];
             byte[] chunk = new byte[BUFFER];
             int done = 0;
             while (done < total) {
                 int want = (int) Math.min(chunk.length, total - done);
                 int got = source.read(chunk, want);
+                pixels = grown(pixels, done + got, total);
                 normalization.apply(chunk, 0, pixels, done, got, 0);
                 done += got;
                 if (got < want) {
                     throw source.truncated(
-                            IMAGES_HEADER + total,
-                            IMAGES_HEADER + (long) done,
-                            "(16-byte header + %d images of %dx%d)"
-                                    .formatted(count, rows, columns));
+                            IMAGES_HEADER + total, IMAGES_HEADER + (long) done, what);
                 }
             }
             return new Images(pixels, count, rows, columns);
@@ -117,13 +122,21 @@ final class IdxReader {
             if (count < 0) {
                 throw new DataException(file, "bad label count " + count);
             }
-            byte[] bytes = new byte[count];
-            int got = source.read(bytes, count);
-            if (got < count) {
-                throw source.truncated(
-                        LABELS_HEADER + (long) count,
-                        LABELS_HEADER + (long) got,
-                        "(8-byte header + " + count + " labels)");
+            String what = "(8-byte header + " + count + " labels)";
+            source.checkHolds(LABELS_HEADER, count, what);
+            byte[] bytes = new byte[source.initialCapacity(count)];
+            byte[] chunk = new byte[BUFFER];
+            int done = 0;
+            while (done < count) {
+                int want = Math.min(chunk.length, count - done);
+                int got = source.read(chunk, want);
+                bytes = grown(bytes, done + got, count);
+                System.arraycopy(chunk, 0, bytes, done, got);
+                done += got;
+                if (got < want) {
+                    throw source.truncated(
+                            LABELS_HEADER + (long) count, LABELS_HEADER + (long) done, what);
+                }
             }
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) {
@@ -137,6 +150,27 @@ final class IdxReader {
             }
             return labels;
         }
+    }
+
+    /**
+     * {@code array}, or a larger copy when it cannot hold {@code needed} values; at most {@code
+     * total}.
+     */
+    private static float[] grown(float[] array, int needed, long total) {
+        return needed <= array.length
+                ? array
+                : Arrays.copyOf(array, capacity(array.length, needed, total));
+    }
+
+    private static byte[] grown(byte[] array, int needed, long total) {
+        return needed <= array.length
+                ? array
+                : Arrays.copyOf(array, capacity(array.length, needed, total));
+    }
+
+    /** Doubling, so that growing to n values copies fewer than 2n. */
+    private static int capacity(int current, int needed, long total) {
+        return (int) Math.min(total, Math.max(needed, 2L * current));
     }
 
     /** An open IDX file, decompressing when it starts with the gzip magic 0x1f 0x8b. */
@@ -170,6 +204,34 @@ final class IdxReader {
                 closeQuietly(raw);
                 throw new DataException(file, "cannot read: " + e, e);
             }
+        }
+
+        /**
+         * Refuses a header that claims more values than a plain file holds, before anything is
+         * allocated for them. A gzip file's decompressed size is not known in advance; its data is
+         * read as it comes, and a short one is reported when it ends.
+         */
+        void checkHolds(int headerLength, long values, String what) {
+            if (gzip) {
+                return;
+            }
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (IOException e) {
+                throw new DataException(file, "cannot read: " + e, e);
+            }
+            if (size < headerLength + values) {
+                throw truncated(headerLength + values, size, what);
+            }
+        }
+
+        /**
+         * How many values to allocate before reading: all of them for a plain file, which {@link
+         * #checkHolds} found holds them; for gzip, a bounded first chunk that grows with the data.
+         */
+        int initialCapacity(long values) {
+            return (int) (gzip ? Math.min(values, FIRST_CHUNK) : values);
         }
 
         /**
