@@ -108,10 +108,30 @@ class SingleWorkerTest {
         assertThat(q.getLastCheckpointUnixMillis())
                 .isBetween(System.currentTimeMillis() - 120_000, System.currentTimeMillis());
 
-        assertThat(Workers.sample(second, "sam_step"))
+        // The first scrape may land on the step the evaluation then pauses at: wait for a move.
+        double firstStep = Workers.sample(first, "sam_step");
+        AtomicReference<String> moved = new AtomicReference<>(second);
+        Workers.await(
+                "sam_step to move past " + firstStep,
+                Duration.ofSeconds(60),
+                () -> {
+                    if (Workers.sample(moved.get(), "sam_step") > firstStep) {
+                        return true;
+                    }
+                    try {
+                        moved.set(Workers.scrape(metricsPort));
+                    } catch (IOException e) {
+                        return !worker.isAlive();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return true;
+                    }
+                    return !worker.isAlive();
+                });
+        assertThat(Workers.sample(moved.get(), "sam_step"))
                 .as("sam_step moves")
-                .isGreaterThan(Workers.sample(first, "sam_step"));
-        assertThat(Workers.sample(second, "sam_step_seconds_count"))
+                .isGreaterThan(firstStep);
+        assertThat(Workers.sample(moved.get(), "sam_step_seconds_count"))
                 .isGreaterThan(Workers.sample(first, "sam_step_seconds_count"));
         assertThat(Workers.sample(second, "sam_train_loss")).isPositive();
         assertThat(Workers.sample(second, "sam_test_accuracy")).isPositive();
