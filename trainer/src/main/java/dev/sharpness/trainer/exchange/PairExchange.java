@@ -11,12 +11,10 @@ import dev.sharpness.trainer.exchange.proto.StateChunk;
 import dev.sharpness.trainer.exchange.proto.StateRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
@@ -31,11 +29,9 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -73,8 +69,6 @@ public final class PairExchange implements AutoCloseable {
     /** Pause between rank 1's connection attempts while rank 0 is not up yet. */
     private static final long RETRY_PAUSE_MILLIS = 200;
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
-
     private final int rank;
     private final String peer;
     private final int port;
@@ -83,7 +77,7 @@ public final class PairExchange implements AutoCloseable {
     private final Duration timeout;
     private final FrameSender sender;
     private final FrameAssembler inbound;
-    private final Server server;
+    private final GuardedServer server;
     private final ManagedChannel channel;
     private final ExecutorService executor;
     private final byte[] resumeState;
@@ -115,7 +109,7 @@ public final class PairExchange implements AutoCloseable {
             Duration timeout,
             FrameSender sender,
             FrameAssembler inbound,
-            Server server,
+            GuardedServer server,
             ManagedChannel channel,
             ExecutorService executor,
             byte[] resumeState) {
@@ -168,6 +162,34 @@ public final class PairExchange implements AutoCloseable {
             WirePrecision precision,
             Duration timeout,
             IntConsumer listening) {
+        return serve(
+                port,
+                token,
+                identity,
+                resumeState,
+                progress,
+                precision,
+                timeout,
+                ConnectionLimits.DEFAULT,
+                new RefusalLog(),
+                listening);
+    }
+
+    /**
+     * {@link #serve}, with the port bounded by {@code limits} and refusals logged to {@code
+     * refusals}.
+     */
+    static PairExchange serve(
+            int port,
+            byte[] token,
+            Identity identity,
+            Supplier<byte[]> resumeState,
+            Supplier<Progress> progress,
+            WirePrecision precision,
+            Duration timeout,
+            ConnectionLimits limits,
+            RefusalLog refusals,
+            IntConsumer listening) {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(resumeState, "resumeState");
         Objects.requireNonNull(progress, "progress");
@@ -176,35 +198,39 @@ public final class PairExchange implements AutoCloseable {
         BearerToken bearer = new BearerToken(token);
         PairExchangeService service =
                 new PairExchangeService(
-                        identity, precision, resumeState, progress, ON_READY_THRESHOLD, timeout);
-        ExecutorService executor = newExecutor("rank0");
-        Server server;
+                        identity,
+                        precision,
+                        resumeState,
+                        progress,
+                        ON_READY_THRESHOLD,
+                        timeout,
+                        refusals);
+        GuardedServer server;
         try {
             server =
-                    NettyServerBuilder.forPort(port)
-                            .executor(executor)
-                            .addService(
-                                    ServerInterceptors.intercept(
-                                            service.definition(),
-                                            PairExchangeService.callerContext(),
-                                            bearer.check())) // the last one runs first
-                            .build()
-                            .start();
+                    GuardedServer.start(
+                            port,
+                            "rank0",
+                            limits,
+                            refusals,
+                            ServerInterceptors.intercept(
+                                    service.definition(),
+                                    PairExchangeService.callerContext(),
+                                    bearer.check(refusals))); // the last one runs first
         } catch (IOException e) {
-            executor.shutdownNow();
             throw new UncheckedIOException("rank 0 cannot listen on port " + port, e);
         }
         LOG.info(
                 "Rank 0 listening on port {}; waiting {} for rank 1",
-                server.getPort(),
+                server.port(),
                 seconds(timeout));
-        listening.accept(server.getPort());
+        listening.accept(server.port());
         try {
             PairExchangeService.Link link =
                     service.linked().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             return new PairExchange(
                     0,
-                    server.getPort(),
+                    server.port(),
                     identity,
                     precision,
                     timeout,
@@ -212,21 +238,21 @@ public final class PairExchange implements AutoCloseable {
                     link.inbound(),
                     server,
                     null,
-                    executor,
+                    null,
                     new byte[0]);
         } catch (TimeoutException e) {
-            int listened = server.getPort();
-            stop(server, null, executor);
+            int listened = server.port();
+            stop(server, null, null);
             throw new PeerLostException(
                     "rank 1 did not pair with rank 0 on port "
                             + listened
                             + " within "
                             + seconds(timeout));
         } catch (ExecutionException e) {
-            stop(server, null, executor);
+            stop(server, null, null);
             throw new ExchangeMismatchException(e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
-            stop(server, null, executor);
+            stop(server, null, null);
             Thread.currentThread().interrupt();
             throw new PeerLostException("interrupted while waiting for rank 1");
         }
@@ -624,31 +650,33 @@ public final class PairExchange implements AutoCloseable {
         return state;
     }
 
-    private static void stop(Server server, ManagedChannel channel, ExecutorService executor) {
+    private static void stop(
+            GuardedServer server, ManagedChannel channel, ExecutorService executor) {
         // An interrupted caller still gets everything stopped: the flag is put back at the end.
         boolean interrupted = Thread.interrupted();
         try {
             if (server != null) {
                 // Graceful first, so a last answer (a refused handshake) still reaches the peer.
-                server.shutdown();
-                if (!server.awaitTermination(500, TimeUnit.MILLISECONDS)) {
-                    server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
-                }
+                server.stop(500);
             }
             if (channel != null) {
                 channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
             }
-            executor.shutdownNow();
-            executor.awaitTermination(2, TimeUnit.SECONDS);
+            if (executor != null) {
+                executor.shutdownNow();
+                executor.awaitTermination(2, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             interrupted = true;
             if (server != null) {
-                server.shutdownNow();
+                server.stopNow();
             }
             if (channel != null) {
                 channel.shutdownNow();
             }
-            executor.shutdownNow();
+            if (executor != null) {
+                executor.shutdownNow();
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -656,15 +684,13 @@ public final class PairExchange implements AutoCloseable {
         }
     }
 
+    /**
+     * Rank 1's call threads: a fixed few, as on rank 0's side, since its call handlers never block
+     * either.
+     */
     private static ExecutorService newExecutor(String role) {
-        ThreadFactory threads =
-                task -> {
-                    Thread thread =
-                            new Thread(task, "exchange-" + role + "-" + THREADS.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                };
-        return Executors.newCachedThreadPool(threads);
+        return Executors.newFixedThreadPool(
+                ConnectionLimits.DEFAULT.callThreads(), GuardedServer.threads(role));
     }
 
     private static void requirePositive(Duration timeout) {
