@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -61,10 +62,14 @@ public final class PairExchange implements AutoCloseable {
     private static final int ON_READY_THRESHOLD = 4 * CHUNK_BYTES;
 
     /**
-     * How long rank 1, closing, waits for rank 0 to end the stream before cutting it: its last
-     * frames (its state for rank 0's final checkpoint) may still be on their way.
+     * How long a rank, closing, waits for its peer to end the stream before cutting it when its
+     * last frames (rank 1's state for rank 0's final checkpoint, a checksum that disagreed, the
+     * news of a divergence) may still be on their way.
      */
     private static final Duration LINGER = Duration.ofSeconds(5);
+
+    /** A divergence message is a sentence, not a payload: longer ones are cut (64 KiB at most). */
+    private static final int MAX_DIVERGED_CHARS = 4096;
 
     /** Pause between rank 1's connection attempts while rank 0 is not up yet. */
     private static final long RETRY_PAUSE_MILLIS = 200;
@@ -501,6 +506,39 @@ public final class PairExchange implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells the peer that this rank's training diverged at {@code step}, with {@code message} (the
+     * reason this rank will report), so that the peer ends with the same cause and not with a lost
+     * peer. Then {@link #close} waits a little for the peer to end the stream, so that the news is
+     * not discarded by the cancel. Best effort: a peer that is gone already is not told.
+     */
+    public synchronized void reportDiverged(long step, String message) {
+        if (closed.get()) {
+            return;
+        }
+        String text =
+                message.length() > MAX_DIVERGED_CHARS
+                        ? message.substring(0, MAX_DIVERGED_CHARS)
+                        : message;
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            sender.send(
+                    WireFrame.of(
+                            Frame.newBuilder()
+                                    .setStep(step)
+                                    .setKind(FrameKind.FRAME_KIND_DIVERGED)
+                                    .setTotal(bytes.length)
+                                    .setPayload(ByteString.copyFrom(bytes))
+                                    .setLast(true)
+                                    .build()),
+                    System.nanoTime() + timeout.toNanos(),
+                    "the news of our divergence at step " + step);
+            peerNeedsOurLastFrames = true;
+        } catch (RuntimeException e) {
+            LOG.info("Could not tell {} that training diverged: {}", peer, e.getMessage());
+        }
+    }
+
     /** 0 for the x~ worker that serves, 1 for the y worker that connects. */
     public int rank() {
         return rank;
@@ -535,10 +573,16 @@ public final class PairExchange implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        sender.complete();
         if (peerNeedsOurLastFrames) {
+            // Rank 1 half-closes, and rank 0 still answers it. Rank 0 cannot half-close: ending
+            // its side ends the call, and rank 1 might then cut the connection before reading
+            // what it holds; so rank 0 keeps the call open until rank 1 has ended its side.
+            if (rank == 1) {
+                sender.complete();
+            }
             inbound.awaitEnd(LINGER);
         }
+        sender.complete();
         inbound.end(
                 new PeerLostException("the exchange with " + peer + " was closed on this side"));
         stop(server, channel, executor);
