@@ -10,15 +10,12 @@ import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The per-job token every call of the pair carries as {@code authorization: Bearer <token>}: the
  * client side attaches it, the server side refuses calls without it.
  */
 final class BearerToken {
-    private static final Logger LOG = LoggerFactory.getLogger(BearerToken.class);
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -45,8 +42,11 @@ final class BearerToken {
         return MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 
-    /** Refuses, with UNAUTHENTICATED, every call whose header is missing or different. */
-    ServerInterceptor check() {
+    /**
+     * Refuses, with UNAUTHENTICATED, every call whose header is missing or different, and records
+     * the refusal in {@code refusals}.
+     */
+    ServerInterceptor check(RefusalLog refusals) {
         byte[] expected = header.getBytes(StandardCharsets.US_ASCII);
         return new ServerInterceptor() {
             @Override
@@ -61,11 +61,10 @@ final class BearerToken {
                 if (MessageDigest.isEqual(expected, bytes)) {
                     return next.startCall(call, headers);
                 }
-                LOG.warn(
-                        "Refused {} from {}: {} bearer token",
+                refusals.refused(
                         call.getMethodDescriptor().getFullMethodName(),
                         call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
-                        presented == null ? "no" : "wrong");
+                        presented == null ? "no bearer token" : "wrong bearer token");
                 call.close(
                         Status.UNAUTHENTICATED.withDescription("missing or wrong bearer token"),
                         new Metadata());

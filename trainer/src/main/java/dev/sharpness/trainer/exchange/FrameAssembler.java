@@ -5,11 +5,13 @@ import dev.sharpness.trainer.exchange.proto.FrameKind;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The peer's half of the exchange stream. gRPC hands it frames one at a time (on its own threads,
@@ -43,6 +45,7 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
     private final Duration timeout;
     private final BlockingQueue<Object> delivered = new LinkedBlockingQueue<>(); // Vector or end
     private final CountDownLatch ended = new CountDownLatch(1);
+    private final AtomicBoolean over = new AtomicBoolean();
 
     // The vector in progress; only gRPC's serialized callbacks touch these.
     private long step;
@@ -97,8 +100,13 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
 
     /**
      * Ends the stream for {@link #receive}: what is queued is still delivered, then {@code why}.
+     * The first reason stays: the peer's own account of why it ended (its divergence) is not
+     * replaced by the close that follows it.
      */
     void end(RuntimeException why) {
+        if (!over.compareAndSet(false, true)) {
+            return;
+        }
         sender.lost(why);
         delivered.add(why);
         ended.countDown();
@@ -162,6 +170,9 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
         if (end instanceof ExchangeProtocolException) {
             return new ExchangeProtocolException(end.getMessage(), end);
         }
+        if (end instanceof PeerDivergedException) {
+            return new PeerDivergedException(end.getMessage(), end);
+        }
         return new PeerLostException(end.getMessage(), end);
     }
 
@@ -212,7 +223,15 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
                     "%s marked the chunk ending at %d of %d as %s"
                             .formatted(peer, next, total, complete ? "not last" : "last"));
         }
-        if (complete) {
+        if (complete && kind == FrameKind.FRAME_KIND_DIVERGED) {
+            end(
+                    new PeerDivergedException(
+                            "%s diverged at step %d: %s"
+                                    .formatted(
+                                            peer,
+                                            step,
+                                            new String(bytes, StandardCharsets.UTF_8))));
+        } else if (complete) {
             delivered.add(
                     new Vector(
                             step,
@@ -244,11 +263,11 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
                                 .formatted(peer, total, step, elementCount));
             }
             floats = new float[(int) total];
-        } else if (kind == FrameKind.FRAME_KIND_CHECKSUM) {
+        } else if (kind == FrameKind.FRAME_KIND_CHECKSUM || kind == FrameKind.FRAME_KIND_DIVERGED) {
             if (total < 0 || total > MAX_CHECKSUM_BYTES) {
                 throw new ExchangeProtocolException(
-                        "%s sent a checksum of %d bytes for step %d; at most %d are allowed"
-                                .formatted(peer, total, step, MAX_CHECKSUM_BYTES));
+                        "%s sent %s of %d bytes for step %d; at most %d are allowed"
+                                .formatted(peer, name(kind), total, step, MAX_CHECKSUM_BYTES));
             }
             bytes = new byte[(int) total];
         } else if (kind == FrameKind.FRAME_KIND_STATE) {
@@ -279,6 +298,7 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
             case FRAME_KIND_GRADIENT -> "the gradient";
             case FRAME_KIND_CHECKSUM -> "the checksum";
             case FRAME_KIND_STATE -> "its state";
+            case FRAME_KIND_DIVERGED -> "the news of its divergence";
             default -> "a frame of kind " + kind;
         };
     }

@@ -11,18 +11,17 @@ import dev.sharpness.trainer.exchange.proto.StateChunk;
 import dev.sharpness.trainer.exchange.proto.StateRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -31,11 +30,9 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -65,15 +62,17 @@ public final class PairExchange implements AutoCloseable {
     private static final int ON_READY_THRESHOLD = 4 * CHUNK_BYTES;
 
     /**
-     * How long rank 1, closing, waits for rank 0 to end the stream before cutting it: its last
-     * frames (its state for rank 0's final checkpoint) may still be on their way.
+     * How long a rank, closing, waits for its peer to end the stream before cutting it when its
+     * last frames (rank 1's state for rank 0's final checkpoint, a checksum that disagreed, the
+     * news of a divergence) may still be on their way.
      */
     private static final Duration LINGER = Duration.ofSeconds(5);
 
+    /** A divergence message is a sentence, not a payload: longer ones are cut (64 KiB at most). */
+    private static final int MAX_DIVERGED_CHARS = 4096;
+
     /** Pause between rank 1's connection attempts while rank 0 is not up yet. */
     private static final long RETRY_PAUSE_MILLIS = 200;
-
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final int rank;
     private final String peer;
@@ -83,7 +82,7 @@ public final class PairExchange implements AutoCloseable {
     private final Duration timeout;
     private final FrameSender sender;
     private final FrameAssembler inbound;
-    private final Server server;
+    private final GuardedServer server;
     private final ManagedChannel channel;
     private final ExecutorService executor;
     private final byte[] resumeState;
@@ -115,7 +114,7 @@ public final class PairExchange implements AutoCloseable {
             Duration timeout,
             FrameSender sender,
             FrameAssembler inbound,
-            Server server,
+            GuardedServer server,
             ManagedChannel channel,
             ExecutorService executor,
             byte[] resumeState) {
@@ -168,6 +167,34 @@ public final class PairExchange implements AutoCloseable {
             WirePrecision precision,
             Duration timeout,
             IntConsumer listening) {
+        return serve(
+                port,
+                token,
+                identity,
+                resumeState,
+                progress,
+                precision,
+                timeout,
+                ConnectionLimits.DEFAULT,
+                new RefusalLog(),
+                listening);
+    }
+
+    /**
+     * {@link #serve}, with the port bounded by {@code limits} and refusals logged to {@code
+     * refusals}.
+     */
+    static PairExchange serve(
+            int port,
+            byte[] token,
+            Identity identity,
+            Supplier<byte[]> resumeState,
+            Supplier<Progress> progress,
+            WirePrecision precision,
+            Duration timeout,
+            ConnectionLimits limits,
+            RefusalLog refusals,
+            IntConsumer listening) {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(resumeState, "resumeState");
         Objects.requireNonNull(progress, "progress");
@@ -176,35 +203,39 @@ public final class PairExchange implements AutoCloseable {
         BearerToken bearer = new BearerToken(token);
         PairExchangeService service =
                 new PairExchangeService(
-                        identity, precision, resumeState, progress, ON_READY_THRESHOLD, timeout);
-        ExecutorService executor = newExecutor("rank0");
-        Server server;
+                        identity,
+                        precision,
+                        resumeState,
+                        progress,
+                        ON_READY_THRESHOLD,
+                        timeout,
+                        refusals);
+        GuardedServer server;
         try {
             server =
-                    NettyServerBuilder.forPort(port)
-                            .executor(executor)
-                            .addService(
-                                    ServerInterceptors.intercept(
-                                            service.definition(),
-                                            PairExchangeService.callerContext(),
-                                            bearer.check())) // the last one runs first
-                            .build()
-                            .start();
+                    GuardedServer.start(
+                            port,
+                            "rank0",
+                            limits,
+                            refusals,
+                            ServerInterceptors.intercept(
+                                    service.definition(),
+                                    PairExchangeService.callerContext(),
+                                    bearer.check(refusals))); // the last one runs first
         } catch (IOException e) {
-            executor.shutdownNow();
             throw new UncheckedIOException("rank 0 cannot listen on port " + port, e);
         }
         LOG.info(
                 "Rank 0 listening on port {}; waiting {} for rank 1",
-                server.getPort(),
+                server.port(),
                 seconds(timeout));
-        listening.accept(server.getPort());
+        listening.accept(server.port());
         try {
             PairExchangeService.Link link =
                     service.linked().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             return new PairExchange(
                     0,
-                    server.getPort(),
+                    server.port(),
                     identity,
                     precision,
                     timeout,
@@ -212,21 +243,21 @@ public final class PairExchange implements AutoCloseable {
                     link.inbound(),
                     server,
                     null,
-                    executor,
+                    null,
                     new byte[0]);
         } catch (TimeoutException e) {
-            int listened = server.getPort();
-            stop(server, null, executor);
+            int listened = server.port();
+            stop(server, null, null);
             throw new PeerLostException(
                     "rank 1 did not pair with rank 0 on port "
                             + listened
                             + " within "
                             + seconds(timeout));
         } catch (ExecutionException e) {
-            stop(server, null, executor);
+            stop(server, null, null);
             throw new ExchangeMismatchException(e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
-            stop(server, null, executor);
+            stop(server, null, null);
             Thread.currentThread().interrupt();
             throw new PeerLostException("interrupted while waiting for rank 1");
         }
@@ -475,6 +506,39 @@ public final class PairExchange implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells the peer that this rank's training diverged at {@code step}, with {@code message} (the
+     * reason this rank will report), so that the peer ends with the same cause and not with a lost
+     * peer. Then {@link #close} waits a little for the peer to end the stream, so that the news is
+     * not discarded by the cancel. Best effort: a peer that is gone already is not told.
+     */
+    public synchronized void reportDiverged(long step, String message) {
+        if (closed.get()) {
+            return;
+        }
+        String text =
+                message.length() > MAX_DIVERGED_CHARS
+                        ? message.substring(0, MAX_DIVERGED_CHARS)
+                        : message;
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            sender.send(
+                    WireFrame.of(
+                            Frame.newBuilder()
+                                    .setStep(step)
+                                    .setKind(FrameKind.FRAME_KIND_DIVERGED)
+                                    .setTotal(bytes.length)
+                                    .setPayload(ByteString.copyFrom(bytes))
+                                    .setLast(true)
+                                    .build()),
+                    System.nanoTime() + timeout.toNanos(),
+                    "the news of our divergence at step " + step);
+            peerNeedsOurLastFrames = true;
+        } catch (RuntimeException e) {
+            LOG.info("Could not tell {} that training diverged: {}", peer, e.getMessage());
+        }
+    }
+
     /** 0 for the x~ worker that serves, 1 for the y worker that connects. */
     public int rank() {
         return rank;
@@ -509,10 +573,16 @@ public final class PairExchange implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        sender.complete();
         if (peerNeedsOurLastFrames) {
+            // Rank 1 half-closes, and rank 0 still answers it. Rank 0 cannot half-close: ending
+            // its side ends the call, and rank 1 might then cut the connection before reading
+            // what it holds; so rank 0 keeps the call open until rank 1 has ended its side.
+            if (rank == 1) {
+                sender.complete();
+            }
             inbound.awaitEnd(LINGER);
         }
+        sender.complete();
         inbound.end(
                 new PeerLostException("the exchange with " + peer + " was closed on this side"));
         stop(server, channel, executor);
@@ -624,31 +694,33 @@ public final class PairExchange implements AutoCloseable {
         return state;
     }
 
-    private static void stop(Server server, ManagedChannel channel, ExecutorService executor) {
+    private static void stop(
+            GuardedServer server, ManagedChannel channel, ExecutorService executor) {
         // An interrupted caller still gets everything stopped: the flag is put back at the end.
         boolean interrupted = Thread.interrupted();
         try {
             if (server != null) {
                 // Graceful first, so a last answer (a refused handshake) still reaches the peer.
-                server.shutdown();
-                if (!server.awaitTermination(500, TimeUnit.MILLISECONDS)) {
-                    server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
-                }
+                server.stop(500);
             }
             if (channel != null) {
                 channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
             }
-            executor.shutdownNow();
-            executor.awaitTermination(2, TimeUnit.SECONDS);
+            if (executor != null) {
+                executor.shutdownNow();
+                executor.awaitTermination(2, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             interrupted = true;
             if (server != null) {
-                server.shutdownNow();
+                server.stopNow();
             }
             if (channel != null) {
                 channel.shutdownNow();
             }
-            executor.shutdownNow();
+            if (executor != null) {
+                executor.shutdownNow();
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -656,15 +728,13 @@ public final class PairExchange implements AutoCloseable {
         }
     }
 
+    /**
+     * Rank 1's call threads: a fixed few, as on rank 0's side, since its call handlers never block
+     * either.
+     */
     private static ExecutorService newExecutor(String role) {
-        ThreadFactory threads =
-                task -> {
-                    Thread thread =
-                            new Thread(task, "exchange-" + role + "-" + THREADS.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                };
-        return Executors.newCachedThreadPool(threads);
+        return Executors.newFixedThreadPool(
+                ConnectionLimits.DEFAULT.callThreads(), GuardedServer.threads(role));
     }
 
     private static void requirePositive(Duration timeout) {

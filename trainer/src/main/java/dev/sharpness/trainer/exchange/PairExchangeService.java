@@ -21,6 +21,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -44,7 +45,7 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(PairExchangeService.class);
     private static final Context.Key<String> SESSION = Context.key("sam-session");
-    private static final Context.Key<Object> REMOTE = Context.key("sam-remote-address");
+    private static final Context.Key<SocketAddress> REMOTE = Context.key("sam-remote-address");
 
     /** The exchange stream, as rank 0 holds it once rank 1 opened it. */
     record Link(FrameSender sender, FrameAssembler inbound) {}
@@ -55,6 +56,7 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
     private final Supplier<Progress> progress;
     private final int onReadyThreshold;
     private final Duration timeout;
+    private final RefusalLog refusals;
     private final AtomicReference<String> session = new AtomicReference<>();
     private final AtomicBoolean streamOpened = new AtomicBoolean();
     private final CompletableFuture<Link> linked = new CompletableFuture<>();
@@ -66,8 +68,10 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
             Supplier<byte[]> resumeState,
             Supplier<Progress> progress,
             int onReadyThreshold,
-            Duration timeout) {
+            Duration timeout,
+            RefusalLog refusals) {
         this.timeout = timeout;
+        this.refusals = refusals;
         this.identity = identity;
         this.precision = precision;
         this.resumeState = resumeState;
@@ -103,7 +107,7 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
 
     @Override
     public void handshake(HandshakeRequest request, StreamObserver<HandshakeResponse> response) {
-        Object remote = REMOTE.get();
+        SocketAddress remote = REMOTE.get();
         List<String> differences = Handshakes.differences(identity, precision, request);
         if (!differences.isEmpty()) {
             String reason = String.join("; ", differences);
@@ -123,7 +127,7 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
         new SecureRandom().nextBytes(id);
         String issued = HexFormat.of().formatHex(id);
         if (!session.compareAndSet(null, issued)) {
-            LOG.warn("Refused a second rank 1 at {}: already paired", remote);
+            refusals.refused("a second rank 1's handshake", remote, "already paired");
             response.onError(
                     Status.FAILED_PRECONDITION
                             .withDescription("rank 0 is already paired with a rank 1")
@@ -144,7 +148,7 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
 
     @Override
     public void fetchState(StateRequest request, StreamObserver<StateChunk> response) {
-        if (!fromPairedPeer(response)) {
+        if (!fromPairedPeer("FetchState", response)) {
             return;
         }
         byte[] bytes;
@@ -185,11 +189,14 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
 
     /** Rank 1 opens the exchange stream: once, after an accepted handshake. */
     private StreamObserver<WireFrame> open(StreamObserver<WireFrame> response) {
-        if (!fromPairedPeer(response)) {
+        if (!fromPairedPeer("Exchange", response)) {
             return new Ignored();
         }
         if (!streamOpened.compareAndSet(false, true)) {
-            LOG.warn("Refused a second exchange stream from {}", REMOTE.get());
+            refusals.refused(
+                    "a second exchange stream",
+                    REMOTE.get(),
+                    "the exchange stream is already open");
             response.onError(
                     Status.FAILED_PRECONDITION
                             .withDescription("the exchange stream is already open")
@@ -235,7 +242,7 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
     }
 
     /** Whether the call carries the session of the accepted handshake; refuses it otherwise. */
-    private boolean fromPairedPeer(StreamObserver<?> response) {
+    private boolean fromPairedPeer(String method, StreamObserver<?> response) {
         String issued = session.get();
         String presented = SESSION.get();
         if (issued != null
@@ -245,7 +252,7 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
                         presented.getBytes(StandardCharsets.US_ASCII))) {
             return true;
         }
-        LOG.warn("Refused a call without an accepted handshake from {}", REMOTE.get());
+        refusals.refused(method, REMOTE.get(), "no accepted handshake for this session");
         response.onError(
                 Status.FAILED_PRECONDITION
                         .withDescription("no accepted handshake for this session")

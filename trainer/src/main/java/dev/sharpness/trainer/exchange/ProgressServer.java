@@ -3,13 +3,10 @@ package dev.sharpness.trainer.exchange;
 import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
 import dev.sharpness.trainer.exchange.proto.Progress;
 import dev.sharpness.trainer.exchange.proto.ProgressRequest;
-import io.grpc.Server;
 import io.grpc.ServerInterceptors;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +19,9 @@ import org.slf4j.LoggerFactory;
 public final class ProgressServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgressServer.class);
 
-    private final Server server;
+    private final GuardedServer server;
 
-    private ProgressServer(Server server) {
+    private ProgressServer(GuardedServer server) {
         this.server = server;
     }
 
@@ -42,15 +39,17 @@ public final class ProgressServer implements AutoCloseable {
                         PairExchangeService.answerProgress(progress, response);
                     }
                 };
+        RefusalLog refusals = new RefusalLog(LOG);
         try {
-            Server server =
-                    NettyServerBuilder.forPort(port)
-                            .addService(
-                                    ServerInterceptors.intercept(
-                                            service, new BearerToken(token).check()))
-                            .build()
-                            .start();
-            LOG.info("Serving progress on port {}", server.getPort());
+            GuardedServer server =
+                    GuardedServer.start(
+                            port,
+                            "progress",
+                            ConnectionLimits.DEFAULT,
+                            refusals,
+                            ServerInterceptors.intercept(
+                                    service, new BearerToken(token).check(refusals)));
+            LOG.info("Serving progress on port {}", server.port());
             return new ProgressServer(server);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve progress on port " + port, e);
@@ -58,18 +57,15 @@ public final class ProgressServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.shutdown();
         try {
-            if (!server.awaitTermination(1, TimeUnit.SECONDS)) {
-                server.shutdownNow();
-            }
+            server.stop(1000);
         } catch (InterruptedException e) {
-            server.shutdownNow();
+            server.stopNow();
             Thread.currentThread().interrupt();
         }
     }

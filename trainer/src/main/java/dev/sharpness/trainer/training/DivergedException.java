@@ -8,4 +8,9 @@ public final class DivergedException extends RuntimeException {
                         "training diverged: loss %s at step %d (epoch %d); lower the learning rate or rho",
                         loss, step, epoch));
     }
+
+    /** The peer of a pair diverged: {@code message} says where. */
+    public DivergedException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -21,6 +21,7 @@ import dev.sharpness.trainer.data.ImageSet;
 import dev.sharpness.trainer.data.TrainingData;
 import dev.sharpness.trainer.exchange.Layout;
 import dev.sharpness.trainer.exchange.PairExchange;
+import dev.sharpness.trainer.exchange.PeerDivergedException;
 import dev.sharpness.trainer.exchange.StepIntent;
 import dev.sharpness.trainer.optim.Batches;
 import dev.sharpness.trainer.optim.LearningRateSchedule;
@@ -194,6 +195,7 @@ public final class TrainingRun {
             Batches<Batch> batches =
                     (t, owner) -> assembler.assemble(owner, plan.indices(t), plan.epochOf(t), t);
             long corruptAfter = ReplicaFault.step();
+            long divergeAt = DivergenceFault.step();
             progress.started(lastStep, step);
 
             boolean stoppedAtMaxSteps = false;
@@ -224,8 +226,14 @@ public final class TrainingRun {
                 long took = System.nanoTime() - stepStart;
                 stepNanos += took;
                 stepTimes.add(took);
-                if (!Double.isFinite(result.loss())) {
-                    throw new DivergedException(step, loop.epoch, result.loss());
+                double loss = step == divergeAt ? Double.NaN : result.loss();
+                if (!Double.isFinite(loss)) {
+                    DivergedException diverged = new DivergedException(step, loop.epoch, loss);
+                    if (link != null) {
+                        // Else the peer only sees the stream end, and reports a lost peer (3).
+                        link.exchange().reportDiverged(step, diverged.getMessage());
+                    }
+                    throw diverged;
                 }
                 loop.record(result);
                 if (step == corruptAfter) {
@@ -295,6 +303,10 @@ public final class TrainingRun {
                     network.checksum(),
                     link == null ? null : link.exchange().stats(),
                     history);
+        } catch (PeerDivergedException e) {
+            // The peer's loss went NaN or infinite and it told us: the root cause is the pair's
+            // divergence (exit 4, not retried), not the stream it then ended.
+            throw new DivergedException(e.getMessage(), e);
         }
     }
 

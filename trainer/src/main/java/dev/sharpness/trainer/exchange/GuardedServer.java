@@ -1,0 +1,136 @@
+package dev.sharpness.trainer.exchange;
+
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A worker's gRPC server as the network may see it: bounded in connections, streams and threads
+ * ({@link ConnectionLimits}), with its refusals logged by a {@link RefusalLog}. Its own event loops
+ * and call threads are stopped with it.
+ */
+final class GuardedServer {
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final Server server;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService calls;
+    private final RefusalLog refusals;
+    private final AtomicInteger open;
+
+    private GuardedServer(
+            Server server,
+            EventLoopGroup boss,
+            EventLoopGroup workers,
+            ExecutorService calls,
+            RefusalLog refusals,
+            AtomicInteger open) {
+        this.server = server;
+        this.boss = boss;
+        this.workers = workers;
+        this.calls = calls;
+        this.refusals = refusals;
+        this.open = open;
+    }
+
+    /** Listens on {@code port} (0 picks a free one) and serves {@code service}. */
+    static GuardedServer start(
+            int port,
+            String role,
+            ConnectionLimits limits,
+            RefusalLog refusals,
+            ServerServiceDefinition service)
+            throws IOException {
+        EventLoopGroup boss =
+                new NioEventLoopGroup(1, new DefaultThreadFactory(role + "-accept", true));
+        EventLoopGroup workers =
+                new NioEventLoopGroup(2, new DefaultThreadFactory(role + "-io", true));
+        ExecutorService calls = Executors.newFixedThreadPool(limits.callThreads(), threads(role));
+        AtomicInteger open = new AtomicInteger();
+        try {
+            Server server =
+                    NettyServerBuilder.forPort(port)
+                            .channelFactory(
+                                    () ->
+                                            new CappedServerChannel(
+                                                    limits.maxConnections(), open, refusals))
+                            .bossEventLoopGroup(boss)
+                            .workerEventLoopGroup(workers)
+                            .executor(calls)
+                            // grpc starts this clock when the connection is accepted and stops it
+                            // at the client's first HTTP/2 SETTINGS: it is what closes a socket
+                            // that sends nothing at all.
+                            .handshakeTimeout(
+                                    limits.handshakeDeadline().toNanos(), TimeUnit.NANOSECONDS)
+                            .maxConnectionIdle(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                            .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
+                            .addService(service)
+                            .build()
+                            .start();
+            long every = RefusalLog.INTERVAL.toNanos();
+            workers.scheduleAtFixedRate(refusals::flush, every, every, TimeUnit.NANOSECONDS);
+            return new GuardedServer(server, boss, workers, calls, refusals, open);
+        } catch (IOException | RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            calls.shutdownNow();
+            throw e;
+        }
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    /** Connections open now (accepted, not yet closed). */
+    int openConnections() {
+        return open.get();
+    }
+
+    /**
+     * Stops: gracefully for {@code graceMillis}, so a last answer still goes out, then at once.
+     *
+     * @throws InterruptedException with everything asked to stop
+     */
+    void stop(long graceMillis) throws InterruptedException {
+        try {
+            server.shutdown();
+            if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+                server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } finally {
+            refusals.flush();
+            calls.shutdownNow();
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        calls.awaitTermination(2, TimeUnit.SECONDS);
+    }
+
+    /** {@link #stop}, not waiting. */
+    void stopNow() {
+        server.shutdownNow();
+        refusals.flush();
+        calls.shutdownNow();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    static ThreadFactory threads(String role) {
+        return task -> {
+            Thread thread = new Thread(task, "exchange-" + role + "-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
