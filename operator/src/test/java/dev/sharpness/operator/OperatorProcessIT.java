@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -137,15 +138,27 @@ class OperatorProcessIT {
         OperatorProcess leader = start("sam-operator-1");
         await().atMost(FIRST_START).until(() -> holder().equals(Optional.of(leader.name())));
 
-        // Another instance took the Lease (say, after this one could not renew it in time).
-        client.leases()
-                .inNamespace(LEASE_NAMESPACE)
-                .withName(LEASE)
-                .edit(
-                        lease -> {
-                            lease.getSpec().setHolderIdentity("sam-operator-elsewhere");
-                            lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
-                            return lease;
+        // Another instance took the Lease (say, after this one could not renew it in time). The
+        // leader renews it every 2 s: a write that meets a renewal (409) reads it again.
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptionsMatching(
+                        e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+                .until(
+                        () -> {
+                            client.leases()
+                                    .inNamespace(LEASE_NAMESPACE)
+                                    .withName(LEASE)
+                                    .edit(
+                                            lease -> {
+                                                lease.getSpec()
+                                                        .setHolderIdentity(
+                                                                "sam-operator-elsewhere");
+                                                lease.getSpec()
+                                                        .setRenewTime(
+                                                                ZonedDateTime.now(ZoneOffset.UTC));
+                                                return lease;
+                                            });
+                            return true;
                         });
 
         assertThat(leader.awaitExit(STOP))
