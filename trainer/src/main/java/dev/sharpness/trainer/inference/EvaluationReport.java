@@ -51,15 +51,15 @@ public final class EvaluationReport {
                 String.format(
                         Locale.ROOT,
                         "%nconfusion matrix: rows are the true class, columns the predicted one%n"));
-        out.append(" ".repeat(nameWidth));
+        int rowWidth = nameWidth + Integer.toString(confusion.length - 1).length() + 1;
+        out.append(" ".repeat(rowWidth));
         for (int k = 0; k < confusion.length; k++) {
             out.append(String.format(Locale.ROOT, "%" + cell + "d", k));
         }
         out.append(System.lineSeparator());
         for (int t = 0; t < confusion.length; t++) {
             out.append(
-                    String.format(
-                            Locale.ROOT, "%-" + nameWidth + "s", t + " " + classNames.get(t)));
+                    String.format(Locale.ROOT, "%-" + rowWidth + "s", t + " " + classNames.get(t)));
             for (long v : confusion[t]) {
                 out.append(String.format(Locale.ROOT, "%" + cell + "d", v));
             }
@@ -85,9 +85,12 @@ public final class EvaluationReport {
         chart.getStyler().setShowValue(classes <= 20);
         chart.getStyler().setMin(0);
         chart.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0x1f, 0x77, 0xb4)});
+        // Names fit beside the rows; under the columns only the class numbers do.
         List<String> axis = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
         for (int k = 0; k < classes; k++) {
-            axis.add(classes <= 12 ? classNames.get(k) : Integer.toString(k));
+            axis.add(Integer.toString(k));
+            rows.add(classes <= 12 ? k + " " + classNames.get(k) : Integer.toString(k));
         }
         List<Number[]> cells = new ArrayList<>();
         long[][] confusion = evaluation.confusion();
@@ -97,7 +100,6 @@ public final class EvaluationReport {
                 cells.add(new Number[] {p, classes - 1 - t, confusion[t][p]});
             }
         }
-        List<String> rows = new ArrayList<>(axis);
         Collections.reverse(rows);
         chart.addSeries("samples", axis, rows, cells);
         ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", file.toFile());

@@ -29,9 +29,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * `evaluate`, `predict` and `export` on runs trained here (an mlp and a cnn, one epoch on a small
- * Fashion-MNIST-format set of 8x8 images), and the export checked by an independent numpy forward
- * pass.
+ * `evaluate`, `predict` and `export` on runs trained here (an mlp, a cnn and a resnet20, one epoch
+ * on a small Fashion-MNIST-format set of 8x8 images), and the export checked by an independent
+ * numpy forward pass.
  */
 class UseTrainedModelTest {
     private static final int SIDE = 8;
@@ -55,7 +55,7 @@ class UseTrainedModelTest {
         writeIdx(dir.resolve("data"), "t10k", 20, SIDE);
         writeIdx(dir.resolve("data12"), "train", 8, 12);
         writeIdx(dir.resolve("data12"), "t10k", 8, 12);
-        for (String arch : new String[] {"mlp", "cnn"}) {
+        for (String arch : new String[] {"mlp", "cnn", "resnet20"}) {
             Path manifest = dir.resolve(arch + ".yaml");
             Files.writeString(manifest, JOB.replace("ARCH", arch));
             Result r = cli("run", manifest.toString(), "--out=" + run(arch), "--threads=1");
@@ -168,7 +168,7 @@ class UseTrainedModelTest {
 
     /** The key check: numpy, reading only the exported file, computes the trainer's logits. */
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "cnn"})
+    @ValueSource(strings = {"mlp", "cnn", "resnet20"})
     void numpyOnTheExportedFileAgreesWithTheTrainersLogits(String arch) throws Exception {
         Path model = dir.resolve(arch + "-cross.safetensors");
         Result r = cli("export", run(arch).toString(), "--format=safetensors", "--out=" + model);
