@@ -11,7 +11,14 @@ import picocli.CommandLine.Command;
         version = "sam-trainer 0.1.0",
         description =
                 "Sharpness-aware training (SGD, SAM, K-SAM, LookSAM, SAMPa) of a SamTrainingJob.",
-        subcommands = {RunCommand.class, WorkerCommand.class, BenchCommand.class})
+        subcommands = {
+            RunCommand.class,
+            WorkerCommand.class,
+            BenchCommand.class,
+            EvaluateCommand.class,
+            PredictCommand.class,
+            ExportCommand.class
+        })
 public final class SamTrainer {
     public static void main(String[] args) {
         System.exit(execute(args));

@@ -16,7 +16,7 @@ import java.util.zip.ZipException;
  * <part>-labels-idx1-ubyte} with part {@code train} or {@code t10k}, each raw or gzipped. Gzip is
  * recognized by its magic bytes, whatever the file is called.
  */
-final class IdxReader {
+public final class IdxReader {
     /** File name prefix of the training part. */
     static final String TRAIN = "train";
 
@@ -45,7 +45,7 @@ final class IdxReader {
     static ImageSet read(Path dir, String part, Normalization normalization) {
         Path imagesFile = locate(dir, part + "-images-idx3-ubyte");
         Path labelsFile = locate(dir, part + "-labels-idx1-ubyte");
-        Images images = readImages(imagesFile, normalization);
+        Images images = readImageFile(imagesFile, normalization);
         int[] labels = readLabels(labelsFile);
         if (labels.length != images.count) {
             throw new DataException(
@@ -69,9 +69,22 @@ final class IdxReader {
         throw new DataException(dir, "no file " + name + " or " + name + ".gz");
     }
 
-    private record Images(float[] pixels, int count, int rows, int columns) {}
+    /**
+     * The images of one IDX image file (gzip or raw), normalized, {@code rows * columns} values
+     * each.
+     */
+    public record Images(float[] pixels, int count, int rows, int columns) {}
 
-    private static Images readImages(Path file, Normalization normalization) {
+    /**
+     * Reads one IDX image file on its own, e.g. images to classify.
+     *
+     * @throws DataException when the file is missing, not an IDX image file, truncated or corrupt
+     */
+    public static Images readImages(Path file, Normalization normalization) {
+        return readImageFile(file, normalization);
+    }
+
+    private static Images readImageFile(Path file, Normalization normalization) {
         try (Source source = Source.open(file)) {
             ByteBuffer header =
                     source.header(

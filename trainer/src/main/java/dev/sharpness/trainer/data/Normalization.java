@@ -7,10 +7,14 @@ import dev.sharpness.api.v1alpha1.DatasetSpec.Format;
  * becomes {@code (b / 255 - mean) / std}. The constants are the published ones, not computed from
  * the files, so a subset normalizes the same way as the full set.
  */
-final class Normalization {
+public final class Normalization {
     private final float[][] table;
+    private final double[] mean;
+    private final double[] std;
 
     private Normalization(double[] mean, double[] std) {
+        this.mean = mean.clone();
+        this.std = std.clone();
         table = new float[mean.length][256];
         for (int c = 0; c < mean.length; c++) {
             for (int b = 0; b < 256; b++) {
@@ -20,7 +24,7 @@ final class Normalization {
     }
 
     /** The constants of a file format; the synthetic format has none. */
-    static Normalization of(Format format) {
+    public static Normalization of(Format format) {
         return switch (format) {
             case FASHION_MNIST -> new Normalization(new double[] {0.2860}, new double[] {0.3530});
             case MNIST -> new Normalization(new double[] {0.1307}, new double[] {0.3081});
@@ -39,13 +43,23 @@ final class Normalization {
     }
 
     /** Number of channels the constants are for. */
-    int channels() {
+    public int channels() {
         return table.length;
     }
 
     /** The normalized value of byte {@code b} in {@code channel}. */
-    float value(int channel, byte b) {
+    public float value(int channel, byte b) {
         return table[channel][b & 0xFF];
+    }
+
+    /** The per-channel means subtracted from {@code b / 255}. */
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    /** The per-channel standard deviations divided by. */
+    public double[] std() {
+        return std.clone();
     }
 
     /** Normalizes {@code length} bytes of one channel from {@code src} into {@code dst}. */
