@@ -72,7 +72,7 @@ def span(values, fmt):
 
 order = ["resnet56", "mlp", "wrn-28-2", "wrn-28-10"]
 table = []
-for key in sorted(rows, key=lambda k: (k[0], order.index(k[1]), k[2])):
+for key in sorted(rows, key=lambda k: ("," in k[0], order.index(k[1]), k[2] == "bf16")):
     cores, name, precision = key
     rs = rows[key]
     per_side = "1" if "," not in cores else "2 (" + cores.replace("_", " / ") + ")"
