@@ -18,7 +18,8 @@ import java.util.List;
  * to wait for. Run one side with {@code serve} and the other with {@code connect}.
  *
  * <p>{@code java -cp sam-trainer.jar dev.sharpness.trainer.bench.ExchangeSwap serve|connect PORT
- * BYTES SWAPS [WARMUP]}
+ * BYTES SWAPS [WARMUP [fp32|bf16]]}: BYTES is the vector's fp32 size; under bf16 half of it
+ * crosses.
  */
 public final class ExchangeSwap {
     private static final byte[] TOKEN = "bench-token".getBytes(StandardCharsets.US_ASCII);
@@ -27,13 +28,16 @@ public final class ExchangeSwap {
 
     public static void main(String[] args) {
         if (args.length < 4 || !(args[0].equals("serve") || args[0].equals("connect"))) {
-            System.err.println("usage: ExchangeSwap serve|connect PORT BYTES SWAPS [WARMUP]");
+            System.err.println(
+                    "usage: ExchangeSwap serve|connect PORT BYTES SWAPS [WARMUP [fp32|bf16]]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[1]);
         int elements = Integer.parseInt(args[2]) / 4;
         int swaps = Integer.parseInt(args[3]);
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+        WirePrecision precision =
+                args.length > 5 ? WirePrecision.valueOf(args[5].toUpperCase()) : WirePrecision.FP32;
         Identity identity =
                 new Identity(
                         "bench",
@@ -49,13 +53,14 @@ public final class ExchangeSwap {
                                 identity,
                                 () -> new byte[0],
                                 Progress::getDefaultInstance,
-                                WirePrecision.FP32,
+                                precision,
                                 timeout)
                         : PairExchange.connect(
-                                "127.0.0.1", port, TOKEN, identity, WirePrecision.FP32, timeout)) {
+                                "127.0.0.1", port, TOKEN, identity, precision, timeout)) {
             float[] mine = new float[elements];
             Arrays.fill(mine, exchange.rank() + 0.5f);
-            SwapReport report = new SwapReport(args[0], 4L * elements, swaps);
+            SwapReport report =
+                    new SwapReport(args[0], (long) precision.bytesPerElement() * elements, swaps);
             for (int i = -warmup; i < swaps; i++) {
                 if (i == 0) {
                     report.start();

@@ -62,6 +62,38 @@ class WirePrecisionTest {
         }
     }
 
+    @Test
+    void encodesAndDecodesPiecesCutInsideElementsBitForBit() {
+        int elements = 10_007;
+        float[] vector = SwapTest.randomBits(elements, 5);
+        for (WirePrecision precision : WirePrecision.values()) {
+            byte[] bytes = new byte[elements * precision.bytesPerElement()];
+            // Encoded in two calls from an offset, as a gradient chunk is piece by piece.
+            int firstHalf = 4_001;
+            byte[] scratch = new byte[bytes.length];
+            int size = precision.encode(vector, 1, firstHalf, scratch);
+            System.arraycopy(scratch, 0, bytes, 0, size);
+            int rest = precision.encode(vector, 1 + firstHalf, elements - 1 - firstHalf, scratch);
+            System.arraycopy(scratch, 0, bytes, size, rest);
+            assertThat(size + rest).isEqualTo((elements - 1) * precision.bytesPerElement());
+
+            float[] decoded = new float[elements + 2];
+            WirePrecision.Decoder decoder = precision.decoder(decoded, 2);
+            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(size + rest);
+            direct.put(bytes, 0, size + rest).flip();
+            for (int at = 0, piece = 1; at < size + rest; at += piece, piece = piece * 3 + 1) {
+                int end = Math.min(size + rest, at + piece);
+                decoder.accept(direct.duplicate().position(at).limit(end).slice());
+            }
+            assertThat(decoder.finish()).isEqualTo(elements - 1);
+
+            float[] expected =
+                    precision.quantize(java.util.Arrays.copyOfRange(vector, 1, elements));
+            SwapTest.assertSameBits(
+                    java.util.Arrays.copyOfRange(decoded, 2, elements + 1), expected);
+        }
+    }
+
     private static int bf16(int floatBits) {
         return WirePrecision.toBf16(Float.intBitsToFloat(floatBits)) & 0xffff;
     }
