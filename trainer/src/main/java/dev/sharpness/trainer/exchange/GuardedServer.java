@@ -115,6 +115,10 @@ final class GuardedServer {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
         calls.awaitTermination(2, TimeUnit.SECONDS);
+        // The listening socket is closed on the accept loop: once it has ended, the port is free
+        // (a worker restarted in the same process, or a test, may bind it again at once).
+        boss.terminationFuture().await(2, TimeUnit.SECONDS);
+        workers.terminationFuture().await(2, TimeUnit.SECONDS);
     }
 
     /** {@link #stop}, not waiting. */
