@@ -8,6 +8,7 @@ import dev.sharpness.api.manifest.ManifestLoader;
 import dev.sharpness.api.v1alpha1.Phase;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobStatus;
+import dev.sharpness.operator.testing.LogCapture;
 import dev.sharpness.operator.testing.ProcessKubelet;
 import dev.sharpness.operator.testing.RunningOperator;
 import dev.sharpness.operator.testing.TestJobs;
@@ -57,6 +58,9 @@ class EndToEndTest {
     private static final Duration JOB_LIMIT = Duration.ofMinutes(3);
     private static final Path NODE = Path.of("target", "e2e").toAbsolutePath();
 
+    /** A second tenant's namespace, deleted with a pair running in it. */
+    private static final String DOOMED = "team-b";
+
     private static RunningOperator operator;
     private static ProcessKubelet kubelet;
     private static final List<Observed> history = new CopyOnWriteArrayList<>();
@@ -77,8 +81,8 @@ class EndToEndTest {
 
     @BeforeAll
     static void runTheJobUninterrupted() throws IOException {
-        Path trainer = ProcessKubelet.trainerJar();
-        api = StrictApiServer.watching(NAMESPACE);
+        ProcessKubelet.trainerJar(); // fails at once, naming the build step, without the jar
+        api = StrictApiServer.watching(NAMESPACE, DOOMED);
         client = api.admin();
         deleteRecursively(NODE);
         CustomResourceDefinition crd =
@@ -88,15 +92,7 @@ class EndToEndTest {
                         .load(Path.of("../crds/samtrainingjobs.sharpness.dev-v1.yml").toFile())
                         .item();
         client.resource(crd).createOr(existing -> existing.update());
-        client.persistentVolumeClaims()
-                .inNamespace(NAMESPACE)
-                .resource(
-                        new PersistentVolumeClaimBuilder()
-                                .withNewMetadata()
-                                .withName("checkpoints")
-                                .endMetadata()
-                                .build())
-                .create();
+        claim(NAMESPACE);
         watch =
                 client.resources(SamTrainingJob.class)
                         .inNamespace(NAMESPACE)
@@ -119,26 +115,7 @@ class EndToEndTest {
                                     @Override
                                     public void onClose(WatcherException cause) {}
                                 });
-        kubelet =
-                new ProcessKubelet(
-                                client,
-                                NAMESPACE,
-                                trainer,
-                                NODE,
-                                List.of(
-                                        // As the trainer image runs it.
-                                        "-Dai.djl.offline=true",
-                                        "-XX:+ExitOnOutOfMemoryError",
-                                        // Two workers share two cores here. The thread count is
-                                        // part of a bit-exact result: every worker uses one.
-                                        "-Dai.djl.pytorch.num_threads=1",
-                                        "-Dai.djl.pytorch.num_interop_threads=1",
-                                        "-XX:+UseSerialGC"))
-                        // Every pod would unpack the same PyTorch natives (430 MB, seconds of
-                        // work) into its /tmp/djl: like a node's image layers, the ones this
-                        // machine already unpacked serve every pod.
-                        .withNodeFolder("/tmp/djl", djlCache())
-                        .start();
+        kubelet = node(NAMESPACE, NODE);
         operator = new RunningOperator(api, NAMESPACE);
         try {
             client.resource(job("straight")).create();
@@ -259,7 +236,85 @@ class EndToEndTest {
         assertThat(kubelet.problems()).isEmpty();
     }
 
+    @Test
+    void deletingTheNamespaceOfARunningPairStopsItsTrainersAndLeavesItQuietly() {
+        claim(DOOMED);
+        try (ProcessKubelet doomedNode = node(DOOMED, NODE.resolve(DOOMED));
+                RunningOperator doomedOperator = new RunningOperator(api, DOOMED)) {
+            SamTrainingJob job = job("doomed");
+            job.getMetadata().setNamespace(DOOMED);
+            client.resource(job).create();
+            await().atMost(JOB_LIMIT)
+                    .until(
+                            () -> {
+                                SamTrainingJob seen =
+                                        client.resources(SamTrainingJob.class)
+                                                .inNamespace(DOOMED)
+                                                .withName("doomed")
+                                                .get();
+                                return seen.getStatus() != null
+                                        && seen.getStatus().getPhase() == Phase.RUNNING
+                                        && seen.getStatus().getProgress() != null;
+                            });
+
+            try (LogCapture log = LogCapture.warningsAndErrors()) {
+                api.deleteNamespace(DOOMED);
+                // The trainers get SIGTERM, rank 0 checkpoints, the pods go, then the job.
+                await().atMost(Duration.ofSeconds(90)).until(() -> !api.isTerminating(DOOMED));
+                await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+
+                assertThat(client.pods().inNamespace(DOOMED).list().getItems()).isEmpty();
+                assertThat(client.configMaps().inNamespace(DOOMED).list().getItems()).isEmpty();
+                assertThat(
+                                client.resources(SamTrainingJob.class)
+                                        .inNamespace(DOOMED)
+                                        .list()
+                                        .getItems())
+                        .isEmpty();
+                assertThat(doomedNode.started("doomed-0")).as("no pod came back").isEqualTo(1);
+                assertThat(doomedNode.problems()).isEmpty();
+                assertThat(log.lines()).isEmpty();
+            }
+        }
+    }
+
     // ---- helpers ----
+
+    /** A node running this namespace's pods as trainer processes, under {@code root}. */
+    private static ProcessKubelet node(String namespace, Path root) {
+        return new ProcessKubelet(
+                        client,
+                        namespace,
+                        ProcessKubelet.trainerJar(),
+                        root,
+                        List.of(
+                                // As the trainer image runs it.
+                                "-Dai.djl.offline=true",
+                                "-XX:+ExitOnOutOfMemoryError",
+                                // Two workers share two cores here. The thread count is part of a
+                                // bit-exact result: every worker uses one.
+                                "-Dai.djl.pytorch.num_threads=1",
+                                "-Dai.djl.pytorch.num_interop_threads=1",
+                                "-XX:+UseSerialGC"))
+                // Every pod would unpack the same PyTorch natives (430 MB, seconds of work) into
+                // its /tmp/djl: like a node's image layers, the ones this machine already unpacked
+                // serve every pod.
+                .withNodeFolder("/tmp/djl", djlCache())
+                .start();
+    }
+
+    /** The PersistentVolumeClaim "checkpoints" every job here names. */
+    private static void claim(String namespace) {
+        client.persistentVolumeClaims()
+                .inNamespace(namespace)
+                .resource(
+                        new PersistentVolumeClaimBuilder()
+                                .withNewMetadata()
+                                .withName("checkpoints")
+                                .endMetadata()
+                                .build())
+                .create();
+    }
 
     /** The same training for every job; only the name and the exchange port differ. */
     private static SamTrainingJob job(String name) {
