@@ -36,8 +36,12 @@ class CliMessagesTest {
     }
 
     private int run(Path out, String... extra) throws IOException {
+        return run(JOB, out, extra);
+    }
+
+    private int run(String job, Path out, String... extra) throws IOException {
         Path file = dir.resolve("job.yaml");
-        Files.writeString(file, JOB);
+        Files.writeString(file, job);
         String[] args = new String[3 + extra.length];
         args[0] = "run";
         args[1] = file.toString();
@@ -88,5 +92,24 @@ class CliMessagesTest {
         } finally {
             Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
+    }
+
+    @Test
+    void resumeInAFolderWithoutACheckpointWarnsNamingItAndStartsOver() throws IOException {
+        Path out = dir.resolve("mistyped");
+        assertThat(run(out, "--threads=1", "--resume")).isZero();
+        assertThat(err.toString())
+                .contains("warning: --resume: no checkpoint in " + out.resolve("checkpoints"))
+                .contains("step 0");
+        assertThat(out.resolve("summary.json")).exists();
+    }
+
+    @Test
+    void topKLargerThanTheBatchAndSerialWithoutSampaWarnAndTheRunGoesOn() throws IOException {
+        String ksam = JOB.replace("method: SAM,", "method: KSAM, ksam: {topK: 64},");
+        assertThat(run(ksam, dir.resolve("out"), "--threads=1", "--serial")).isZero();
+        assertThat(err.toString())
+                .contains("warning: spec.optimizer.ksam.topK 64 is larger than the batch (32")
+                .contains("warning: --serial applies only to SAMPa; ignored for method KSAM");
     }
 }
