@@ -1,5 +1,6 @@
 package dev.sharpness.api.manifest;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -10,7 +11,10 @@ import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -50,8 +54,15 @@ final class Binder {
         String found = Describe.node(FieldPath.resolve(tree, e.getPath()));
         if (e.getCause() instanceof InputCoercionException) {
             // An integer too large for its field: Jackson wraps the parser's error with the path.
+            // Name the field's own bounds when it has them: "from 1 to 100000", not the int range.
             InputCoercionException range = (InputCoercionException) e.getCause();
-            return new Problem(path, "expected " + range(range.getTargetType()) + ", got " + found);
+            String bounds = bounds(e.getPath());
+            return new Problem(
+                    path,
+                    "expected "
+                            + (bounds != null ? bounds : range(range.getTargetType()))
+                            + ", got "
+                            + found);
         }
         Class<?> target =
                 e instanceof MismatchedInputException
@@ -61,6 +72,41 @@ final class Binder {
             return new Problem(path, e.getOriginalMessage() + ", got " + found);
         }
         return new Problem(path, "expected " + Describe.expected(target) + ", got " + found);
+    }
+
+    /** "an integer from MIN to MAX" from the field's {@link Min} and {@link Max}, or null. */
+    private static String bounds(List<JsonMappingException.Reference> path) {
+        if (path.isEmpty()) {
+            return null;
+        }
+        JsonMappingException.Reference last = path.get(path.size() - 1);
+        Object from = last.getFrom();
+        if (from == null || last.getFieldName() == null) {
+            return null;
+        }
+        for (Class<?> type = from instanceof Class ? (Class<?>) from : from.getClass();
+                type != null;
+                type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                JsonProperty renamed = field.getAnnotation(JsonProperty.class);
+                String name =
+                        renamed != null && !renamed.value().isEmpty()
+                                ? renamed.value()
+                                : field.getName();
+                if (name.equals(last.getFieldName())) {
+                    Min min = field.getAnnotation(Min.class);
+                    Max max = field.getAnnotation(Max.class);
+                    if (min == null || max == null || !min.inclusive() || !max.inclusive()) {
+                        return null;
+                    }
+                    return "an integer from "
+                            + (long) Math.ceil(min.value())
+                            + " to "
+                            + (long) Math.floor(max.value());
+                }
+            }
+        }
+        return null;
     }
 
     private static String range(Class<?> type) {

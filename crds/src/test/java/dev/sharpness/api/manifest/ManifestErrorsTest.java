@@ -105,11 +105,12 @@ class ManifestErrorsTest {
     }
 
     @Test
-    void integerTooLargeForItsFieldIsRejected() {
+    void integerTooLargeForItsFieldNamesTheFieldsOwnRange() {
         assertThat(rejection(MINIMAL + "  training: {epochs: 3000000000}\n").problems())
                 .containsExactly(
-                        "spec.training.epochs: expected an integer from -2147483648 to 2147483647,"
-                                + " got 3000000000");
+                        "spec.training.epochs: expected an integer from 1 to 100000, got 3000000000");
+        assertThat(rejection(MINIMAL + "  training: {epochs: 200000}\n").problems())
+                .containsExactly("spec.training.epochs: expected at most 100000, got 200000");
     }
 
     @Test

@@ -73,11 +73,11 @@ final class BenchCommand implements Callable<Integer> {
         EngineSetup.configure(threads);
         ObjectMapper mapper = new ObjectMapper();
         ModelSpec.Architecture architecture =
-                mapper.convertValue(model, ModelSpec.Architecture.class);
+                choice(mapper, "--model", model, ModelSpec.Architecture.class);
         List<OptimizerSpec> specs = new ArrayList<>();
         for (String m : methods) {
             OptimizerSpec spec = new OptimizerSpec();
-            spec.setMethod(mapper.convertValue(m, OptimizerSpec.Method.class));
+            spec.setMethod(choice(mapper, "--methods", m, OptimizerSpec.Method.class));
             specs.add(spec);
         }
         List<StepBenchmark.Result> results =
@@ -127,5 +127,20 @@ final class BenchCommand implements Callable<Integer> {
                                     "results", results));
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code value} as one of {@code type}'s manifest names, or exit 2 listing those names. */
+    private static <E extends Enum<E>> E choice(
+            ObjectMapper mapper, String option, String value, Class<E> type) {
+        try {
+            return mapper.convertValue(value, type);
+        } catch (IllegalArgumentException e) {
+            List<String> names = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                names.add(mapper.convertValue(constant, String.class));
+            }
+            throw new InvalidJobException(
+                    option + ": expected one of " + String.join(", ", names) + ", got " + value, e);
+        }
     }
 }

@@ -10,7 +10,15 @@ final class EngineSetup {
 
     private EngineSetup() {}
 
+    /**
+     * @throws InvalidJobException when {@code --threads} is below 1 (PyTorch would fail later with
+     *     a stack trace instead of a message)
+     */
     static void configure(Integer intraOpThreads) {
+        if (intraOpThreads != null && intraOpThreads < 1) {
+            throw new InvalidJobException(
+                    "--threads: expected at least 1, got " + intraOpThreads, null);
+        }
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.default_engine", "PyTorch");
         System.setProperty("java.awt.headless", "true");

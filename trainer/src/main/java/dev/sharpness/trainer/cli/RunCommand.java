@@ -5,7 +5,9 @@ import dev.sharpness.api.v1alpha1.DatasetSpec;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
+import dev.sharpness.trainer.checkpoint.CheckpointStore;
 import dev.sharpness.trainer.data.DatasetLoader;
+import dev.sharpness.trainer.data.TrainingData;
 import dev.sharpness.trainer.report.ConsoleProgress;
 import dev.sharpness.trainer.report.RunOutputs;
 import dev.sharpness.trainer.report.SummaryTable;
@@ -75,13 +77,27 @@ final class RunCommand implements Callable<Integer> {
             Path checkpoints = TrainingRun.checkpointDirectory(spec, runDirectory);
             // Nothing in the folder changes before the job is known to be valid and its data
             // to open.
+            TrainingData data;
             try {
-                DatasetLoader.load(
-                        spec.getDataset(), manifestDirectory, spec.getTraining().getSeed());
+                data =
+                        DatasetLoader.load(
+                                spec.getDataset(), manifestDirectory, spec.getTraining().getSeed());
             } catch (IllegalArgumentException e) {
                 throw new InvalidJobException(e.getMessage(), e);
             }
+            PrintWriter err = command.commandLine().getErr();
+            for (String warning : JobWarnings.of(job, data.train().size(), serial)) {
+                err.println("sam-trainer: warning: " + warning);
+            }
             if (options.resume) {
+                if (new CheckpointStore(checkpoints, 1).list().isEmpty()) {
+                    // Most often a mistyped --out: say so rather than silently start over.
+                    err.println(
+                            "sam-trainer: warning: --resume: no checkpoint in "
+                                    + checkpoints
+                                    + "; starting from step 0 (check --out if a run was expected"
+                                    + " there)");
+                }
                 RunFolder.requireResumable(job, checkpoints);
             } else {
                 folder.startFresh(checkpoints, overwrite);

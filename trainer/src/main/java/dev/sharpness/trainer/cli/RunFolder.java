@@ -16,6 +16,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,14 +60,28 @@ final class RunFolder implements AutoCloseable {
      * @throws InvalidJobException when another process (or another run in this one) holds it
      */
     static RunFolder hold(Path directory, String name) throws IOException {
-        Files.createDirectories(directory);
         Path file = directory.resolve(name);
-        FileChannel channel =
-                FileChannel.open(
-                        file,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
+        FileChannel channel;
+        try {
+            Files.createDirectories(directory);
+            channel =
+                    FileChannel.open(
+                            file,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+        } catch (FileSystemException e) {
+            // The JDK's message is the path alone ("AccessDeniedException: /x"); say what is wrong.
+            throw new InvalidJobException(
+                    "the run folder "
+                            + directory
+                            + " cannot be written ("
+                            + reason(e)
+                            + ": "
+                            + e.getFile()
+                            + "); expected a writable directory, choose another --out",
+                    e);
+        }
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -93,6 +110,19 @@ final class RunFolder implements AutoCloseable {
                         (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)),
                 0);
         return new RunFolder(directory, channel, lock);
+    }
+
+    private static String reason(FileSystemException e) {
+        if (e.getReason() != null) {
+            return e.getReason();
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "a file is in the way";
+        }
+        return "cannot create or open";
     }
 
     /** Throws, naming the holder, when some process holds {@code directory}'s lock {@code name}. */

@@ -24,7 +24,9 @@ public final class SamTrainer {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns the exit code (DESIGN.md's trainer contract). */
+    /**
+     * Runs the command line and returns the exit code ({@link ExitCodes} lists what each means).
+     */
     public static int execute(String... args) {
         return execute(new PrintWriter(System.err, true), args);
     }

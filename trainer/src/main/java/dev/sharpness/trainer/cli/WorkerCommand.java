@@ -36,14 +36,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sam-trainer worker}: what a pod runs (DESIGN.md's trainer contract). Env {@code SAM_RANK},
- * {@code SAM_PEER} (host:port of rank 0, for rank 1), {@code SAM_ATTEMPT}, {@code SAM_TOKEN_FILE},
- * and the manifest at /etc/sam/job.yaml. A SAMPa job runs as two workers: rank 0 serves the
- * exchange (and {@code GetProgress}) on {@code spec.communication.port} and writes the run's state
- * and outputs, rank 1 connects to it. Every other method runs as one worker, rank 0 with no peer,
- * serving only {@code GetProgress} on that port. Each worker serves {@code /metrics} on {@code
- * --metrics-port}, writes its summary to the termination-message file, and on SIGTERM stops at the
- * next step boundary, rank 0 with a checkpoint, and exits 143.
+ * {@code sam-trainer worker}: what a pod runs (the README's `sam-trainer worker`). Env {@code
+ * SAM_RANK}, {@code SAM_PEER} (host:port of rank 0, for rank 1), {@code SAM_ATTEMPT}, {@code
+ * SAM_TOKEN_FILE}, and the manifest at /etc/sam/job.yaml. A SAMPa job runs as two workers: rank 0
+ * serves the exchange (and {@code GetProgress}) on {@code spec.communication.port} and writes the
+ * run's state and outputs, rank 1 connects to it. Every other method runs as one worker, rank 0
+ * with no peer, serving only {@code GetProgress} on that port. Each worker serves {@code /metrics}
+ * on {@code --metrics-port}, writes its summary to the termination-message file, and on SIGTERM
+ * stops at the next step boundary, rank 0 with a checkpoint, and exits 143.
  */
 @Command(
         name = "worker",

@@ -38,7 +38,7 @@ public final class SummaryTable {
                                 ? "-"
                                 : percent(s.bestValidationAccuracy())
                                         + " (epoch "
-                                        + (s.bestEpoch() + 1)
+                                        + s.bestEpoch()
                                         + ")"));
         rows.add(row("test accuracy", percent(s.testAccuracy())));
         rows.add(

@@ -9,7 +9,7 @@ import java.util.List;
  * of every model tensor's bytes in a fixed order: two runs with equal checksums hold identical
  * models. {@code meanStepMillis} is over all steps of this session (the first ones warm up); {@code
  * medianStepMillis} over its last {@value dev.sharpness.trainer.timing.RecentDurations#WINDOW}
- * steps, robust to warm-up.
+ * steps, robust to warm-up. {@code bestEpoch} counts from 1, as {@code metrics.csv} does.
  */
 public record RunSummary(
         String job,

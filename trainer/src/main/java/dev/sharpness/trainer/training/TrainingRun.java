@@ -295,7 +295,8 @@ public final class TrainingRun {
                     last == null ? null : last.validationAccuracy(),
                     last == null ? Double.NaN : last.testAccuracy(),
                     loop.bestValidationAccuracy,
-                    loop.bestEpoch,
+                    // 1-based, as metrics.csv and the summary table count epochs.
+                    loop.bestEpoch == null ? null : loop.bestEpoch + 1,
                     loop.previousWallSeconds + sessionSeconds,
                     (step - firstStep) / Math.max(sessionSeconds, 1e-9),
                     step > firstStep ? stepNanos / 1e6 / (step - firstStep) : Double.NaN,

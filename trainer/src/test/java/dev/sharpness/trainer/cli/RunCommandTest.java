@@ -1,6 +1,7 @@
 package dev.sharpness.trainer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,6 +71,23 @@ class RunCommandTest {
         assertThat(Files.size(out.resolve("curves.png"))).isGreaterThan(1000);
         assertThat(out.resolve("checkpoints")).isNotEmptyDirectory();
         assertThat(out.resolve("job.yaml")).content().contains("labelSmoothing");
+    }
+
+    @Test
+    void bestEpochCountsFromOneAsMetricsCsvDoes() throws IOException {
+        assertThat(run(JOB, "--threads=1")).isZero();
+        Path out = dir.resolve("out");
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        int best = summary.get("bestEpoch").asInt();
+        assertThat(best).isBetween(1, 2);
+        String row =
+                Files.readAllLines(out.resolve("metrics.csv")).stream()
+                        .filter(line -> line.startsWith(best + ","))
+                        .findFirst()
+                        .orElseThrow();
+        double validation = Double.parseDouble(row.split(",")[6]);
+        assertThat(validation)
+                .isCloseTo(summary.get("bestValidationAccuracy").asDouble(), within(1e-6));
     }
 
     @Test

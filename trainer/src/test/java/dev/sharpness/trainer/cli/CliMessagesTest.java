@@ -1,0 +1,115 @@
+package dev.sharpness.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mistakes on the command line end with exit 2 and one line naming the option, no stack trace. */
+class CliMessagesTest {
+    private static final String JOB =
+            """
+            apiVersion: sharpness.dev/v1alpha1
+            kind: SamTrainingJob
+            metadata: {name: cli-job}
+            spec:
+              model: {architecture: mlp}
+              dataset:
+                format: synthetic
+                synthetic: {trainSamples: 128, testSamples: 32, classes: 3, imageSize: 6}
+              optimizer: {method: SAM, base: {learningRate: 0.05}}
+              training: {epochs: 1, batchSize: 32}
+            """;
+
+    @TempDir Path dir;
+    private final StringWriter err = new StringWriter();
+
+    private int execute(String... args) {
+        return SamTrainer.execute(new PrintWriter(err, true), args);
+    }
+
+    private int run(Path out, String... extra) throws IOException {
+        return run(JOB, out, extra);
+    }
+
+    private int run(String job, Path out, String... extra) throws IOException {
+        Path file = dir.resolve("job.yaml");
+        Files.writeString(file, job);
+        String[] args = new String[3 + extra.length];
+        args[0] = "run";
+        args[1] = file.toString();
+        args[2] = "--out=" + out;
+        System.arraycopy(extra, 0, args, 3, extra.length);
+        return execute(args);
+    }
+
+    private void assertOneLine() {
+        assertThat(err.toString().strip()).doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
+    void zeroThreadsNamesTheOption() throws IOException {
+        assertThat(run(dir.resolve("out"), "--threads=0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--threads").contains("at least 1").contains("got 0");
+        assertOneLine();
+    }
+
+    @Test
+    void unknownBenchMethodNamesTheOptionAndTheChoices() {
+        assertThat(execute("bench", "--methods", "FOO")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("--methods")
+                .contains("SGD, SAM, KSAM, LookSAM, SAMPa")
+                .contains("FOO");
+        assertOneLine();
+    }
+
+    @Test
+    void outUnderARegularFileNamesTheFolder() throws IOException {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Path out = file.resolve("out");
+        assertThat(run(out, "--threads=1")).isEqualTo(2);
+        assertThat(err.toString()).contains(out.toString()).contains("--out").contains("writable");
+        assertOneLine();
+    }
+
+    @Test
+    void readOnlyOutNamesTheFolder() throws IOException {
+        Path out = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(Files.isWritable(out), "permissions do not bind this user (root)");
+            assertThat(run(out, "--threads=1")).isEqualTo(2);
+            assertThat(err.toString()).contains(out.toString()).contains("--out");
+            assertOneLine();
+        } finally {
+            Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void resumeInAFolderWithoutACheckpointWarnsNamingItAndStartsOver() throws IOException {
+        Path out = dir.resolve("mistyped");
+        assertThat(run(out, "--threads=1", "--resume")).isZero();
+        assertThat(err.toString())
+                .contains("warning: --resume: no checkpoint in " + out.resolve("checkpoints"))
+                .contains("step 0");
+        assertThat(out.resolve("summary.json")).exists();
+    }
+
+    @Test
+    void topKLargerThanTheBatchAndSerialWithoutSampaWarnAndTheRunGoesOn() throws IOException {
+        String ksam = JOB.replace("method: SAM,", "method: KSAM, ksam: {topK: 64},");
+        assertThat(run(ksam, dir.resolve("out"), "--threads=1", "--serial")).isZero();
+        assertThat(err.toString())
+                .contains("warning: spec.optimizer.ksam.topK 64 is larger than the batch (32")
+                .contains("warning: --serial applies only to SAMPa; ignored for method KSAM");
+    }
+}
