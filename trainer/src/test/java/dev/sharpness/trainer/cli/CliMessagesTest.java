@@ -14,19 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Mistakes on the command line end with exit 2 and one line naming the option, no stack trace. */
 class CliMessagesTest {
-    private static final String JOB =
-            """
-            apiVersion: sharpness.dev/v1alpha1
-            kind: SamTrainingJob
-            metadata: {name: cli-job}
-            spec:
-              model: {architecture: mlp}
-              dataset:
-                format: synthetic
-                synthetic: {trainSamples: 128, testSamples: 32, classes: 3, imageSize: 6}
-              optimizer: {method: SAM, base: {learningRate: 0.05}}
-              training: {epochs: 1, batchSize: 32}
-            """;
+    /** RunCommandTest's job, one epoch long. */
+    private static final String JOB = RunCommandTest.JOB.replace("epochs: 2", "epochs: 1");
 
     @TempDir Path dir;
     private final StringWriter err = new StringWriter();

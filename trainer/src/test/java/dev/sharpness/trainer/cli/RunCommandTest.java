@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on.
  */
 class RunCommandTest {
-    private static final String JOB =
+    static final String JOB =
             """
             apiVersion: sharpness.dev/v1alpha1
             kind: SamTrainingJob
