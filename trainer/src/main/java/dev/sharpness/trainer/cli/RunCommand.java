@@ -103,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
                 folder.startFresh(checkpoints, overwrite);
             }
             Path savedJob = folder.writeJob(job);
-            return train(job, savedJob, runDirectory);
+            return train(job, savedJob, runDirectory, data);
         }
     }
 
@@ -111,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
      * Trains, stopping at the next step boundary with a checkpoint on SIGTERM or SIGINT (a pair:
      * both workers, which get the signal from here), as {@code worker} does.
      */
-    private int train(SamTrainingJob job, Path savedJob, Path runDirectory)
+    private int train(SamTrainingJob job, Path savedJob, Path runDirectory, TrainingData data)
             throws IOException, InterruptedException {
         PrintWriter err = command.commandLine().getErr();
         StopRequest stop = new StopRequest();
@@ -140,6 +140,7 @@ final class RunCommand implements Callable<Integer> {
                                         ConsoleProgress.forStandardOutput(
                                                 job.getMetadata().getName()))
                                 .stoppable(stop)
+                                .withData(data)
                                 .execute();
             } catch (StoppedException e) {
                 err.println(stopped(e.step(), e.checkpoint()));

@@ -65,6 +65,7 @@ public final class TrainingRun {
     private final ProgressListener progress;
     private PairRole pair;
     private StopRequest stop = new StopRequest();
+    private TrainingData loaded;
 
     /**
      * @param manifestDirectory relative dataset paths are resolved against it
@@ -112,6 +113,15 @@ public final class TrainingRun {
         return this;
     }
 
+    /**
+     * Trains on data the caller has already loaded from this job's spec (the local {@code run}
+     * opens it to validate the job before it changes the run folder), instead of loading it again.
+     */
+    public TrainingRun withData(TrainingData data) {
+        this.loaded = data;
+        return this;
+    }
+
     /** The spec's checkpoint path resolved against the run folder, or its checkpoints/ folder. */
     public static Path checkpointDirectory(SamTrainingJobSpec spec, Path outDirectory) {
         return Optional.ofNullable(spec.getCheckpoint().getPath())
@@ -127,7 +137,10 @@ public final class TrainingRun {
         Engine.getInstance();
         JniUtils.setGradMode(false);
         long seed = spec.getTraining().getSeed();
-        TrainingData data = DatasetLoader.load(spec.getDataset(), manifestDirectory, seed);
+        TrainingData data =
+                loaded != null
+                        ? loaded
+                        : DatasetLoader.load(spec.getDataset(), manifestDirectory, seed);
         ImageSet train = data.train();
         int batchSize = spec.getTraining().getBatchSize();
         BatchPlan plan = new BatchPlan(seed, train.size(), batchSize);
