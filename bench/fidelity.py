@@ -21,9 +21,9 @@ trainer's. It prints the table
 
 and exits 1 when any row fails (2 on a usage or input error).
 
-The difference of one tensor is max|trainer - reference| / max|reference| (the largest deviation
-measured against the tensor's scale, so near-zero entries do not dominate); a row's is the largest
-over its tensors. "moved" is ||final - initial|| / ||final|| over all the reference's tensors:
+The difference of one tensor is max|trainer - reference| / max(max|reference|, 1e-6) (the largest
+deviation measured against the tensor's scale, so near-zero entries do not dominate); a row's is
+the largest over its tensors. "moved" is ||final - initial|| / ||final|| over all the reference's tensors:
 how far the run went, against which the difference is small.
 
 --slip NAME puts a deliberate mistake into the reference, to show the comparison catches it:
@@ -33,6 +33,12 @@ how far the run went, against which the difference is small.
   no-projection            LookSAM stores g_s itself instead of its part orthogonal to g
   y-without-momentum       SAMPa's y worker steps plainly: y = x - lr * gy
   lambda-swapped           SAMPa mixes lambda gA + (1 - lambda) gB
+  one-statistics           SAMPa's two workers share one set of BatchNorm statistics
+  x-worker-freezes-bn      SAMPa's worker 0 leaves its BatchNorm statistics as they were, as SAM's
+                           perturbed pass does (ALGORITHMS.md does not say; the trainer updates them)
+  losses-in-eval-mode      K-SAM ranks samples by losses from BatchNorm's running statistics
+                           (ALGORITHMS.md does not say which; the trainer uses the batch's, as the
+                           gradient passes do)
 """
 import argparse
 import contextlib
@@ -59,7 +65,8 @@ TOLERANCE = {"mlp": 2e-5, "cnn": 2e-5}
 NORM_EPSILON = 1e-12  # ALGORITHMS.md: every norm in a denominator is ||v|| + 1e-12
 ADAPTIVE_OFFSET = 0.01  # ASAM: T = |x| + 0.01
 SLIPS = ("rho-doubled", "k-one-short", "second-pass-updates-bn", "no-projection",
-         "y-without-momentum", "lambda-swapped")
+         "y-without-momentum", "lambda-swapped", "one-statistics", "x-worker-freezes-bn",
+         "losses-in-eval-mode")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,16 +154,22 @@ class Net:
                 if name.endswith("running_mean") or name.endswith("running_var")]
 
     def gradient(self, images, labels):
-        """g(x; B): gradient of the mean cross-entropy; BatchNorm statistics update as usual."""
+        """g(x; B): gradient of the mean cross-entropy (no label smoothing: the runs use none);
+        BatchNorm running statistics update as in any training step."""
         for p in self.x:
             p.grad = None
         F.cross_entropy(self.module(images), labels).backward()
         return [p.grad.detach().clone() for p in self.x]
 
-    def per_sample_losses(self, images, labels):
-        """Forward only, in training mode like the gradient passes, statistics untouched."""
-        with torch.no_grad(), self.frozen_statistics():
-            return F.cross_entropy(self.module(images), labels, reduction="none")
+    def per_sample_losses(self, images, labels, training=True):
+        """Forward only, running statistics untouched; BatchNorm normalizes with the batch's own
+        statistics (training mode), as the gradient passes do, unless `training` is False."""
+        self.module.train(training)
+        try:
+            with torch.no_grad(), self.frozen_statistics():
+                return F.cross_entropy(self.module(images), labels, reduction="none")
+        finally:
+            self.module.train()
 
     @contextlib.contextmanager
     def moved_to(self, values):
@@ -292,7 +305,7 @@ def ksam(m):
         b = len(labels)
         k = selection["topK"] if selection.get("topK") is not None else math.ceil(selection["topFraction"] * b)
         k = max(1, min(k, b)) - (1 if "k-one-short" in m.slips else 0)
-        losses = m.net.per_sample_losses(images, labels)
+        losses = m.net.per_sample_losses(images, labels, training="losses-in-eval-mode" not in m.slips)
         ranked = torch.sort(losses, descending=True, stable=True)
         if k < b and float(ranked.values[k - 1]) > 1e-4:
             # How near the k-th and (k+1)-th losses come: were they within rounding, the two
@@ -353,14 +366,18 @@ def sampa(m):
         x = [p.detach().clone() for p in m.net.x]
         # worker 0: the gradient at x + rho gy / ||gy|| on the batch gy was computed on
         eps = scaled(gy, m.rho / (norm(gy) + NORM_EPSILON))
-        with m.net.moved_to(added(x, eps)):
+        frozen = (m.net.frozen_statistics() if "x-worker-freezes-bn" in m.slips
+                  else contextlib.nullcontext())
+        with m.net.moved_to(added(x, eps)), frozen:
             ga = m.net.gradient(*m.batches[prev])
         # worker 1: the gradient on this step's batch at the tentative base step y = x - s
         if t == 0 or "y-without-momentum" in m.slips:
             s = scaled(gy, lr)
         else:
             s = [lr * (gyi + wd * xi + mu * bi) for gyi, xi, bi in zip(gy, x, m.base.momentum_buffers())]
-        with m.net.statistics_of(worker_one), m.net.moved_to(added(x, s, -1.0)):
+        own = (contextlib.nullcontext() if "one-statistics" in m.slips
+               else m.net.statistics_of(worker_one))
+        with own, m.net.moved_to(added(x, s, -1.0)):
             gb = m.net.gradient(*m.batches[t])
         # both: one base step along the mix, then gy, prev = gB, B_t
         m.base.step(added(scaled(ga, 1 - lam), gb, lam), lr)
@@ -386,7 +403,7 @@ def relative_differences(trainer, reference):
     for name, ref in reference.items():
         if name not in trainer:
             raise SystemExit(f"the trainer's file lacks {name}")
-        scale = max(float(ref.abs().max()), NORM_EPSILON)
+        scale = max(float(ref.abs().max()), 1e-6)  # a tensor of zeros: compare absolutely
         out[name] = float((trainer[name].double() - ref.double()).abs().max()) / scale
     return out
 
@@ -480,6 +497,9 @@ def main():
     print(f"{len(rows)} runs of {steps} steps, torch {torch.__version__}, "
           f"reference computed in {time.monotonic() - started:.1f} s: "
           + ("FAIL" if failed else "all within tolerance"))
+    if failed and not args.slip and not args.sensitivity:
+        print("To tell a disagreement from rounding that the trajectory amplifies, rerun with"
+              f" --sensitivity: python3 bench/fidelity.py {args.directory} --sensitivity")
     return 1 if failed else 0
 
 
