@@ -20,6 +20,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
         value = "self.method == 'LookSAM' || !has(self.lookSam)",
         message = "lookSam is only allowed with method LookSAM")
+@ValidationRule(
+        value =
+                "!has(self.lookSam) || !has(self.lookSam.layerwise) || !self.lookSam.layerwise"
+                        + " || !has(self.adaptive) || !self.adaptive",
+        message = "lookSam.layerwise and adaptive are two different perturbation rules: choose one")
 public class OptimizerSpec {
     /** Training methods. ALGORITHMS.md gives each one's exact update. */
     public enum Method {

@@ -93,6 +93,22 @@ class CelRulesTest {
     }
 
     @Test
+    void lookLayerSamsPerturbationExcludesAsams() throws IOException {
+        ObjectNode manifest = job();
+        ObjectNode optimizer = (ObjectNode) manifest.at("/spec/optimizer");
+        optimizer.put("method", "LookSAM").remove("sampa");
+        optimizer.putObject("lookSam").put("layerwise", true);
+        assertThat(violations(manifest, null)).isEmpty();
+        optimizer.put("adaptive", true);
+        assertThat(violations(manifest, null))
+                .containsExactly(
+                        "spec.optimizer: lookSam.layerwise and adaptive are two different"
+                                + " perturbation rules: choose one");
+        ((ObjectNode) optimizer.get("lookSam")).put("layerwise", false);
+        assertThat(violations(manifest, null)).isEmpty();
+    }
+
+    @Test
     void nameMustLeaveRoomForThePodSuffixes() throws IOException {
         ObjectNode job = job();
         ((ObjectNode) job.get("metadata")).put("name", "a".repeat(62));

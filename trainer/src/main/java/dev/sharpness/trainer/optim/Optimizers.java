@@ -33,7 +33,9 @@ public final class Optimizers {
                     new LookSam<>(
                             objective,
                             base,
-                            perturbation,
+                            spec.lookSamOrDefaults().isLayerwise()
+                                    ? Perturbation.layerwise(spec.getRho())
+                                    : perturbation,
                             spec.lookSamOrDefaults().getInterval(),
                             spec.lookSamOrDefaults().getAlpha(),
                             spec.lookSamOrDefaults().isPerTensor(),
