@@ -25,6 +25,9 @@ import io.fabric8.generator.annotation.ValidationRule;
                 "!has(self.lookSam) || !has(self.lookSam.layerwise) || !self.lookSam.layerwise"
                         + " || !has(self.adaptive) || !self.adaptive",
         message = "lookSam.layerwise and adaptive are two different perturbation rules: choose one")
+@ValidationRule(
+        value = "self.method != 'SGD' || !has(self.sharpnessFrom)",
+        message = "sharpnessFrom needs a sharpness-aware method: SGD has none to start")
 public class OptimizerSpec {
     /** Training methods. ALGORITHMS.md gives each one's exact update. */
     public enum Method {
@@ -68,6 +71,11 @@ public class OptimizerSpec {
     @JsonPropertyDescription(
             "LookSAM's interval and alpha; only with method LookSAM (defaults apply when absent).")
     private LookSamSpec lookSam;
+
+    @JsonPropertyDescription(
+            "Sharpness only late in training: the base optimizer alone until this point, then the"
+                    + " method (absent: the method from the first step).")
+    private SharpnessFromSpec sharpnessFrom;
 
     @JsonPropertyDescription("The base optimizer that applies each step's direction.")
     private BaseOptimizerSpec base = new BaseOptimizerSpec();
@@ -113,6 +121,14 @@ public class OptimizerSpec {
 
     public void setKsam(KSamSpec ksam) {
         this.ksam = ksam;
+    }
+
+    public SharpnessFromSpec getSharpnessFrom() {
+        return sharpnessFrom;
+    }
+
+    public void setSharpnessFrom(SharpnessFromSpec sharpnessFrom) {
+        this.sharpnessFrom = sharpnessFrom;
     }
 
     public LookSamSpec getLookSam() {

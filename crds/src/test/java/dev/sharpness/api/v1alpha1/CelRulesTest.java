@@ -109,6 +109,36 @@ class CelRulesTest {
     }
 
     @Test
+    void sharpnessStartsOnceWithinTheRunAndOnlyForASharpnessAwareMethod() throws IOException {
+        ObjectNode manifest = job();
+        ObjectNode from = ((ObjectNode) manifest.at("/spec/optimizer")).putObject("sharpnessFrom");
+        from.put("epoch", 150);
+        assertThat(violations(manifest, null)).isEmpty();
+        from.put("fraction", 0.75);
+        assertThat(violations(manifest, null))
+                .containsExactly(
+                        "spec.optimizer.sharpnessFrom: sharpnessFrom takes exactly one of epoch or"
+                                + " fraction");
+        from.remove("fraction");
+        from.put("epoch", 201);
+        assertThat(violations(manifest, null))
+                .containsExactly(
+                        "spec: optimizer.sharpnessFrom.epoch must be at most training.epochs");
+        ((ObjectNode) manifest.at("/spec")).remove("training");
+        from.put("epoch", 10);
+        assertThat(violations(manifest, null)).as("training.epochs defaults to 10").isEmpty();
+        from.put("epoch", 11);
+        assertThat(violations(manifest, null)).hasSize(1);
+        from.remove("epoch");
+        from.put("fraction", 0.5);
+        ((ObjectNode) manifest.at("/spec/optimizer")).put("method", "SGD").remove("sampa");
+        assertThat(violations(manifest, null))
+                .containsExactly(
+                        "spec.optimizer: sharpnessFrom needs a sharpness-aware method: SGD has"
+                                + " none to start");
+    }
+
+    @Test
     void nameMustLeaveRoomForThePodSuffixes() throws IOException {
         ObjectNode job = job();
         ((ObjectNode) job.get("metadata")).put("name", "a".repeat(62));

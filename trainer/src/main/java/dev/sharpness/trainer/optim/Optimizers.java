@@ -14,7 +14,24 @@ public final class Optimizers {
      */
     public static <B> TrainingMethod<B> method(
             OptimizerSpec spec, Objective<B> objective, NDManager owner) {
+        return method(spec, objective, owner, 0);
+    }
+
+    /**
+     * The method of {@code spec}, taking over from the base optimizer's plain steps at {@code
+     * firstSharpStep} (0: from the start; see {@code spec.optimizer.sharpnessFrom}).
+     */
+    public static <B> TrainingMethod<B> method(
+            OptimizerSpec spec, Objective<B> objective, NDManager owner, long firstSharpStep) {
         BaseOptimizer base = base(spec.getBase(), objective.parameters(), owner);
+        TrainingMethod<B> method = method(spec, objective, base, owner);
+        return firstSharpStep == 0
+                ? method
+                : new LateSharpness<>(new Sgd<>(objective, base), method, firstSharpStep);
+    }
+
+    private static <B> TrainingMethod<B> method(
+            OptimizerSpec spec, Objective<B> objective, BaseOptimizer base, NDManager owner) {
         Perturbation perturbation = new Perturbation(spec.getRho(), spec.isAdaptive());
         return switch (spec.getMethod()) {
             case SGD -> new Sgd<>(objective, base);

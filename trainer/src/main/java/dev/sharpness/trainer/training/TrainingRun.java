@@ -173,7 +173,11 @@ public final class TrainingRun {
                             network, spec.getTraining().getLabelSmoothing(), train.classes());
             TrainingMethod<Batch> method =
                     link == null
-                            ? Optimizers.method(spec.getOptimizer(), objective, root)
+                            ? Optimizers.method(
+                                    spec.getOptimizer(),
+                                    objective,
+                                    root,
+                                    firstSharpStep(spec, stepsPerEpoch))
                             : Optimizers.sampaWorker(
                                     spec.getOptimizer(), objective, root, pair.rank(), link);
             Map<String, NDArray> state = stateTensors(network, method);
@@ -328,6 +332,13 @@ public final class TrainingRun {
         List<long[]> shapes =
                 network.trainable().tensors().stream().map(t -> t.getShape().getShape()).toList();
         return new Layout(network.trainableNames(), shapes);
+    }
+
+    /** The step from which the job's method replaces plain base-optimizer steps. */
+    private static long firstSharpStep(SamTrainingJobSpec spec, int stepsPerEpoch) {
+        return Optional.ofNullable(spec.getOptimizer().getSharpnessFrom())
+                .map(from -> from.firstStep(stepsPerEpoch, spec.getTraining().getEpochs()))
+                .orElse(0L);
     }
 
     private static long stepOf(RunPosition position, int stepsPerEpoch) {
