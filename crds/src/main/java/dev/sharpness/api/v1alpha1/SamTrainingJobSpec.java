@@ -18,6 +18,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
         value = SamTrainingJobSpec.SHARPNESS_STARTS_WITHIN_THE_RUN,
         message = "optimizer.sharpnessFrom.epoch must be at most training.epochs")
+@ValidationRule(
+        value =
+                "self.optimizer.method != 'SAMPa' || !has(self.optimizer.sharpnessFrom)"
+                        + " || !has(self.training) || !has(self.training.batchSize)"
+                        + " || self.training.batchSize >= 2",
+        message =
+                "a SAMPa pair splits each batch between its workers before"
+                        + " optimizer.sharpnessFrom: training.batchSize must be at least 2")
 public class SamTrainingJobSpec {
     /**
      * A running pair holds state that these fields define; changing them under it would either be

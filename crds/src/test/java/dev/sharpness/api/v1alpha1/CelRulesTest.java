@@ -131,11 +131,18 @@ class CelRulesTest {
         assertThat(violations(manifest, null)).hasSize(1);
         from.remove("epoch");
         from.put("fraction", 0.5);
+        ((ObjectNode) manifest.at("/spec")).putObject("training").put("batchSize", 1);
+        assertThat(violations(manifest, null))
+                .containsExactly(
+                        "spec: a SAMPa pair splits each batch between its workers before"
+                                + " optimizer.sharpnessFrom: training.batchSize must be at least 2");
         ((ObjectNode) manifest.at("/spec/optimizer")).put("method", "SGD").remove("sampa");
         assertThat(violations(manifest, null))
                 .containsExactly(
                         "spec.optimizer: sharpnessFrom needs a sharpness-aware method: SGD has"
                                 + " none to start");
+        ((ObjectNode) manifest.at("/spec/optimizer")).put("method", "SAM");
+        assertThat(violations(manifest, null)).as("a batch of 1 is fine without a pair").isEmpty();
     }
 
     @Test

@@ -33,6 +33,11 @@ public final class LateSharpness<B> implements TrainingMethod<B> {
                 step - firstStep, (t, owner) -> batches.at(t + firstStep, owner), lr, scope);
     }
 
+    /** The sharpness-aware method that takes over. */
+    public TrainingMethod<B> method() {
+        return method;
+    }
+
     /** Both methods' state, so a checkpoint on either side of the switch resumes exactly. */
     @Override
     public Map<String, NDArray> stateTensors() {

@@ -25,9 +25,14 @@ class PairRunTest {
     @TempDir Path dir;
 
     private JsonNode run(String... extra) throws IOException {
+        return runIn(List.of(extra).contains("--serial") ? "serial" : "pair", extra);
+    }
+
+    /** {@code run} of the pair job into the folder {@code name}, its summary. */
+    private JsonNode runIn(String name, String... extra) throws IOException {
         Path manifest = dir.resolve("job.yaml");
         Files.writeString(manifest, Workers.PAIR_JOB);
-        Path out = dir.resolve(extra.length == 0 ? "pair" : "serial");
+        Path out = dir.resolve(name);
         String[] args = new String[4 + extra.length];
         args[0] = "run";
         args[1] = manifest.toString();
@@ -105,5 +110,22 @@ class PairRunTest {
         assertThat(rankOne.resolve("termination-message.json")).exists();
         assertThat(dir.resolve("pair").resolve("checkpoints")).isNotEmptyDirectory();
         assertThat(rankOne.resolve("checkpoints")).doesNotExist();
+    }
+
+    @Test
+    @Timeout(300)
+    void aPairSplittingItsBatchesUntilSharpnessStartsEndsWithTheSerialEmulationsParameters()
+            throws IOException {
+        // 6 steps of data-parallel SGD (each rank half of each batch), then 6 of SAMPa; the ranks
+        // compare their parameters every 4 steps, so also in the first phase.
+        String late = "--set=spec.optimizer.sharpnessFrom.epoch=2";
+        JsonNode pair = run(late);
+        JsonNode serial = run(late, "--serial");
+        JsonNode plain = runIn("plain", "--serial");
+        assertThat(pair.get("parameterChecksum").asText())
+                .isEqualTo(serial.get("parameterChecksum").asText())
+                .isNotEqualTo(plain.get("parameterChecksum").asText());
+        assertThat(pair.get("exchange").get("swaps").asLong()).isEqualTo(12);
+        assertThat(pair.get("sequentialGradientComputations").asLong()).isEqualTo(12);
     }
 }
