@@ -1,5 +1,6 @@
 package dev.sharpness.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
@@ -26,6 +27,9 @@ public class LookSamSpec {
     @JsonPropertyDescription("Scale the stored direction per tensor instead of by global norms.")
     private boolean perTensor = false;
 
+    // Left out of the JSON when false, so that the training identity (a hash of it) of a job
+    // written before this field existed does not change.
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
     @Default("false")
     @JsonPropertyDescription(
             "Look-LayerSAM: perturb each parameter tensor j by rho * ||x_j|| * g_j / ||g_j||, so rho"

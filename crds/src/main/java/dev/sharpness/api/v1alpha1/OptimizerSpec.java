@@ -1,5 +1,6 @@
 package dev.sharpness.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -72,6 +73,9 @@ public class OptimizerSpec {
             "LookSAM's interval and alpha; only with method LookSAM (defaults apply when absent).")
     private LookSamSpec lookSam;
 
+    // Left out of the JSON when absent, so that the training identity (a hash of it) of a job
+    // written before this field existed does not change.
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyDescription(
             "Sharpness only late in training: the base optimizer alone until this point, then the"
                     + " method (absent: the method from the first step).")

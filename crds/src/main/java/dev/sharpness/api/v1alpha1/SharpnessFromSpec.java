@@ -1,5 +1,6 @@
 package dev.sharpness.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -12,6 +13,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
         value = "has(self.epoch) != has(self.fraction)",
         message = "sharpnessFrom takes exactly one of epoch or fraction")
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class SharpnessFromSpec {
     @Min(1)
     @Max(100000)

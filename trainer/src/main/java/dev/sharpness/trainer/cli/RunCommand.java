@@ -98,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
                                     + "; starting from step 0 (check --out if a run was expected"
                                     + " there)");
                 }
-                RunFolder.requireResumable(job, checkpoints);
+                RunFolder.requireResumable(job, checkpoints, runDirectory.resolve(RunFolder.JOB));
             } else {
                 folder.startFresh(checkpoints, overwrite);
             }
