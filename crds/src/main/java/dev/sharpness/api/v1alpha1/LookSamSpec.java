@@ -1,11 +1,15 @@
 package dev.sharpness.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
-/** LookSAM's reuse of the sharpness direction (only with method LookSAM). */
+/**
+ * LookSAM's reuse of the sharpness direction (only with method LookSAM), and its layer-wise variant
+ * Look-LayerSAM ({@link #isLayerwise()}).
+ */
 public class LookSamSpec {
     @Default("5")
     @Min(1)
@@ -22,6 +26,16 @@ public class LookSamSpec {
     @Default("false")
     @JsonPropertyDescription("Scale the stored direction per tensor instead of by global norms.")
     private boolean perTensor = false;
+
+    // Left out of the JSON when false, so that the training identity (a hash of it) of a job
+    // written before this field existed does not change.
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    @Default("false")
+    @JsonPropertyDescription(
+            "Look-LayerSAM: perturb each parameter tensor j by rho * ||x_j|| * g_j / ||g_j||, so rho"
+                    + " is a fraction of each tensor's own norm (the LookSAM paper's variant for very"
+                    + " large batches); not with adaptive.")
+    private boolean layerwise = false;
 
     public int getInterval() {
         return interval;
@@ -45,5 +59,13 @@ public class LookSamSpec {
 
     public void setPerTensor(boolean perTensor) {
         this.perTensor = perTensor;
+    }
+
+    public boolean isLayerwise() {
+        return layerwise;
+    }
+
+    public void setLayerwise(boolean layerwise) {
+        this.layerwise = layerwise;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sharpness.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -20,6 +21,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
         value = "self.method == 'LookSAM' || !has(self.lookSam)",
         message = "lookSam is only allowed with method LookSAM")
+@ValidationRule(
+        value =
+                "!has(self.lookSam) || !has(self.lookSam.layerwise) || !self.lookSam.layerwise"
+                        + " || !has(self.adaptive) || !self.adaptive",
+        message = "lookSam.layerwise and adaptive are two different perturbation rules: choose one")
+@ValidationRule(
+        value = "self.method != 'SGD' || !has(self.sharpnessFrom)",
+        message = "sharpnessFrom needs a sharpness-aware method: SGD has none to start")
 public class OptimizerSpec {
     /** Training methods. ALGORITHMS.md gives each one's exact update. */
     public enum Method {
@@ -63,6 +72,14 @@ public class OptimizerSpec {
     @JsonPropertyDescription(
             "LookSAM's interval and alpha; only with method LookSAM (defaults apply when absent).")
     private LookSamSpec lookSam;
+
+    // Left out of the JSON when absent, so that the training identity (a hash of it) of a job
+    // written before this field existed does not change.
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyDescription(
+            "Sharpness only late in training: the base optimizer alone until this point, then the"
+                    + " method (absent: the method from the first step).")
+    private SharpnessFromSpec sharpnessFrom;
 
     @JsonPropertyDescription("The base optimizer that applies each step's direction.")
     private BaseOptimizerSpec base = new BaseOptimizerSpec();
@@ -108,6 +125,14 @@ public class OptimizerSpec {
 
     public void setKsam(KSamSpec ksam) {
         this.ksam = ksam;
+    }
+
+    public SharpnessFromSpec getSharpnessFrom() {
+        return sharpnessFrom;
+    }
+
+    public void setSharpnessFrom(SharpnessFromSpec sharpnessFrom) {
+        this.sharpnessFrom = sharpnessFrom;
     }
 
     public LookSamSpec getLookSam() {

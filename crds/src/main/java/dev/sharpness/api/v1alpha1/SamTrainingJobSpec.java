@@ -15,6 +15,17 @@ import io.fabric8.generator.annotation.ValidationRule;
         message =
                 "model, dataset, optimizer, training and communication can only change while the"
                         + " job is suspended (set spec.suspend: true first)")
+@ValidationRule(
+        value = SamTrainingJobSpec.SHARPNESS_STARTS_WITHIN_THE_RUN,
+        message = "optimizer.sharpnessFrom.epoch must be at most training.epochs")
+@ValidationRule(
+        value =
+                "self.optimizer.method != 'SAMPa' || !has(self.optimizer.sharpnessFrom)"
+                        + " || !has(self.training) || !has(self.training.batchSize)"
+                        + " || self.training.batchSize >= 2",
+        message =
+                "a SAMPa pair splits each batch between its workers before"
+                        + " optimizer.sharpnessFrom: training.batchSize must be at least 2")
 public class SamTrainingJobSpec {
     /**
      * A running pair holds state that these fields define; changing them under it would either be
@@ -28,6 +39,12 @@ public class SamTrainingJobSpec {
                     + " oldSelf.training : !has(oldSelf.training))"
                     + " && (has(self.communication) ? has(oldSelf.communication) &&"
                     + " self.communication == oldSelf.communication : !has(oldSelf.communication)))";
+
+    /** training.epochs defaults to 10 ({@link TrainingSpec}); CEL sees it only when written. */
+    static final String SHARPNESS_STARTS_WITHIN_THE_RUN =
+            "!has(self.optimizer.sharpnessFrom) || !has(self.optimizer.sharpnessFrom.epoch)"
+                    + " || self.optimizer.sharpnessFrom.epoch <= (has(self.training) &&"
+                    + " has(self.training.epochs) ? self.training.epochs : 10)";
 
     @Required
     @JsonPropertyDescription("The network to train.")

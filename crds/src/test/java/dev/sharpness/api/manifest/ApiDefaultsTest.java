@@ -19,6 +19,7 @@ import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
 import dev.sharpness.api.v1alpha1.SampaSpec;
 import dev.sharpness.api.v1alpha1.ScheduleSpec;
 import dev.sharpness.api.v1alpha1.SchedulingSpec;
+import dev.sharpness.api.v1alpha1.SharpnessFromSpec;
 import dev.sharpness.api.v1alpha1.SyntheticSpec;
 import dev.sharpness.api.v1alpha1.TrainingSpec;
 import dev.sharpness.api.v1alpha1.VolumeClaimSpec;
@@ -53,6 +54,7 @@ class ApiDefaultsTest {
                         SampaSpec.class,
                         KSamSpec.class,
                         LookSamSpec.class,
+                        SharpnessFromSpec.class,
                         BaseOptimizerSpec.class,
                         ScheduleSpec.class,
                         TrainingSpec.class,

@@ -93,6 +93,59 @@ class CelRulesTest {
     }
 
     @Test
+    void lookLayerSamsPerturbationExcludesAsams() throws IOException {
+        ObjectNode manifest = job();
+        ObjectNode optimizer = (ObjectNode) manifest.at("/spec/optimizer");
+        optimizer.put("method", "LookSAM").remove("sampa");
+        optimizer.putObject("lookSam").put("layerwise", true);
+        assertThat(violations(manifest, null)).isEmpty();
+        optimizer.put("adaptive", true);
+        assertThat(violations(manifest, null))
+                .containsExactly(
+                        "spec.optimizer: lookSam.layerwise and adaptive are two different"
+                                + " perturbation rules: choose one");
+        ((ObjectNode) optimizer.get("lookSam")).put("layerwise", false);
+        assertThat(violations(manifest, null)).isEmpty();
+    }
+
+    @Test
+    void sharpnessStartsOnceWithinTheRunAndOnlyForASharpnessAwareMethod() throws IOException {
+        ObjectNode manifest = job();
+        ObjectNode from = ((ObjectNode) manifest.at("/spec/optimizer")).putObject("sharpnessFrom");
+        from.put("epoch", 150);
+        assertThat(violations(manifest, null)).isEmpty();
+        from.put("fraction", 0.75);
+        assertThat(violations(manifest, null))
+                .containsExactly(
+                        "spec.optimizer.sharpnessFrom: sharpnessFrom takes exactly one of epoch or"
+                                + " fraction");
+        from.remove("fraction");
+        from.put("epoch", 201);
+        assertThat(violations(manifest, null))
+                .containsExactly(
+                        "spec: optimizer.sharpnessFrom.epoch must be at most training.epochs");
+        ((ObjectNode) manifest.at("/spec")).remove("training");
+        from.put("epoch", 10);
+        assertThat(violations(manifest, null)).as("training.epochs defaults to 10").isEmpty();
+        from.put("epoch", 11);
+        assertThat(violations(manifest, null)).hasSize(1);
+        from.remove("epoch");
+        from.put("fraction", 0.5);
+        ((ObjectNode) manifest.at("/spec")).putObject("training").put("batchSize", 1);
+        assertThat(violations(manifest, null))
+                .containsExactly(
+                        "spec: a SAMPa pair splits each batch between its workers before"
+                                + " optimizer.sharpnessFrom: training.batchSize must be at least 2");
+        ((ObjectNode) manifest.at("/spec/optimizer")).put("method", "SGD").remove("sampa");
+        assertThat(violations(manifest, null))
+                .containsExactly(
+                        "spec.optimizer: sharpnessFrom needs a sharpness-aware method: SGD has"
+                                + " none to start");
+        ((ObjectNode) manifest.at("/spec/optimizer")).put("method", "SAM");
+        assertThat(violations(manifest, null)).as("a batch of 1 is fine without a pair").isEmpty();
+    }
+
+    @Test
     void nameMustLeaveRoomForThePodSuffixes() throws IOException {
         ObjectNode job = job();
         ((ObjectNode) job.get("metadata")).put("name", "a".repeat(62));

@@ -70,10 +70,7 @@ final class PairLauncher {
         new SecureRandom().nextBytes(secret);
         Files.writeString(token, HexFormat.of().formatHex(secret));
         int port = freePort();
-        int perRank =
-                threads != null
-                        ? threads
-                        : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        int perRank = threads != null ? threads : threadsPerRank();
         String uid = UUID.randomUUID().toString();
         List<Process> ranks = new ArrayList<>();
         try {
@@ -281,5 +278,10 @@ final class PairLauncher {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** Each rank's PyTorch threads when {@code --threads} is not given: half the cores. */
+    static int threadsPerRank() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 }

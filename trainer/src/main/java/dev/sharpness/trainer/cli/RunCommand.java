@@ -62,9 +62,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        EngineSetup.configure(options.threads);
         Path manifestDirectory = manifest.toAbsolutePath().getParent();
         SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
+        EngineSetup.configure(threads(job));
         absoluteDataPath(job, manifestDirectory);
         SamTrainingJobSpec spec = job.getSpec();
         String name = job.getMetadata().getName();
@@ -98,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
                                     + "; starting from step 0 (check --out if a run was expected"
                                     + " there)");
                 }
-                RunFolder.requireResumable(job, checkpoints);
+                RunFolder.requireResumable(job, checkpoints, runDirectory.resolve(RunFolder.JOB));
             } else {
                 folder.startFresh(checkpoints, overwrite);
             }
@@ -160,6 +160,19 @@ final class RunCommand implements Callable<Integer> {
                 // The JVM is shutting down: the hook is running and waits for the stop above.
             }
         }
+    }
+
+    /**
+     * {@code --threads}, or by default: all cores, except for SAMPa, whose two workers take half
+     * each, and whose serial emulation takes as many as one worker, so that {@code run} and {@code
+     * run --serial} end with the same parameters (the thread count is part of a bit-exact result).
+     */
+    private Integer threads(SamTrainingJob job) {
+        if (options.threads != null
+                || job.getSpec().getOptimizer().getMethod() != OptimizerSpec.Method.SAMPA) {
+            return options.threads;
+        }
+        return PairLauncher.threadsPerRank();
     }
 
     /** The line `run` ends with when it was stopped by a signal. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sharpness.api.manifest.ManifestLoader;
+import dev.sharpness.api.manifest.TrainingIdentity;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.trainer.checkpoint.Checkpoint;
 import dev.sharpness.trainer.checkpoint.CheckpointException;
@@ -187,7 +188,7 @@ final class RunFolder implements AutoCloseable {
      * A resumed run: refuses, before anything is written, when the newest valid checkpoint was made
      * with another training spec (the check the run itself makes when it loads the checkpoint).
      */
-    static void requireResumable(SamTrainingJob job, Path checkpoints) {
+    static void requireResumable(SamTrainingJob job, Path checkpoints, Path savedJob) {
         CheckpointStore store = new CheckpointStore(checkpoints, Integer.MAX_VALUE);
         if (store.list().isEmpty()) {
             return;
@@ -206,12 +207,32 @@ final class RunFolder implements AutoCloseable {
                                 + newest.get().step()
                                 + " in "
                                 + checkpoints
-                                + " was written by a different training spec; use another --out"
-                                + " or start without --resume");
+                                + " was written by a different training spec"
+                                + differences(savedJob, job)
+                                + "; use another --out or start without --resume");
             }
         } catch (IOException e) {
             throw new CheckpointException(
                     "checkpoint position unreadable in " + checkpoints + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What differs between the run's saved {@code job.yaml} (the spec of its last start) and {@code
+     * job}: {@code " (spec.optimizer.rho: 0.05 -> 0.1)"}, or nothing when that file is gone or
+     * unreadable, or differs only where the hash does not look.
+     */
+    private static String differences(Path savedJob, SamTrainingJob job) {
+        if (!Files.isRegularFile(savedJob)) {
+            return "";
+        }
+        try {
+            SamTrainingJob saved = ManifestLoader.load(savedJob, List.of());
+            List<String> changed = TrainingIdentity.differences(saved.getSpec(), job.getSpec());
+            return changed.isEmpty() ? "" : " (" + String.join(", ", changed) + ")";
+        } catch (RuntimeException e) {
+            // The detail is a courtesy; the refusal stands without it.
+            return "";
         }
     }
 

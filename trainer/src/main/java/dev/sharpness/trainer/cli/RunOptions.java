@@ -27,7 +27,10 @@ final class RunOptions {
     @Option(
             names = "--threads",
             paramLabel = "N",
-            description = "PyTorch intra-op threads (default: all cores).")
+            description =
+                    "PyTorch intra-op threads (default: all cores; for SAMPa half the cores for"
+                            + " each of its two workers, and as many for --serial, so that both"
+                            + " end with the same parameters).")
     Integer threads;
 
     /** {@code --out}, or runs/<job name>. */

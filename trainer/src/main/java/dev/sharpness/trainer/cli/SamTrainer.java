@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 "Sharpness-aware training (SGD, SAM, K-SAM, LookSAM, SAMPa) of a SamTrainingJob.",
         subcommands = {
             RunCommand.class,
+            ValidateCommand.class,
             WorkerCommand.class,
             BenchCommand.class,
             EvaluateCommand.class,
@@ -33,8 +34,16 @@ public final class SamTrainer {
 
     /** As {@link #execute(String...)}, with errors written to {@code err}. */
     public static int execute(PrintWriter err, String... args) {
+        return execute(new PrintWriter(System.out, true), err, args);
+    }
+
+    /**
+     * As {@link #execute(String...)}, with output written to {@code out}, errors to {@code err}.
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         return new CommandLine(new SamTrainer())
                 .setExecutionExceptionHandler(new ExitCodes())
+                .setOut(out)
                 .setErr(err)
                 .execute(args);
     }

@@ -19,6 +19,13 @@ import java.util.Map;
  *
  * Norms are global by default; {@code perTensor} applies the projection and the rescaling tensor by
  * tensor.
+ *
+ * <p><b>Look-LayerSAM</b> (the paper's variant for very large batches) is this class with {@link
+ * Perturbation#layerwise}: on the SAM steps each parameter tensor j is perturbed by {@code eps_j =
+ * rho * ||x_j|| * g_j / ||g_j||} instead of the global {@code rho * g / ||g||}; the reuse rule
+ * above is unchanged (combine it with {@code perTensor} to make the reuse layer-wise too). With
+ * {@code k = 1} it is SAM with that perturbation, and where the model is a single tensor of norm 1
+ * its perturbation is plain SAM's.
  */
 public final class LookSam<B> implements TrainingMethod<B> {
     private final Objective<B> objective;

@@ -14,26 +14,49 @@ public final class Optimizers {
      */
     public static <B> TrainingMethod<B> method(
             OptimizerSpec spec, Objective<B> objective, NDManager owner) {
+        return method(spec, objective, owner, 0);
+    }
+
+    /**
+     * The method of {@code spec}, taking over from the base optimizer's plain steps at {@code
+     * firstSharpStep} (0: from the start; see {@code spec.optimizer.sharpnessFrom}).
+     */
+    public static <B> TrainingMethod<B> method(
+            OptimizerSpec spec, Objective<B> objective, NDManager owner, long firstSharpStep) {
         BaseOptimizer base = base(spec.getBase(), objective.parameters(), owner);
+        TrainingMethod<B> method = method(spec, objective, base, owner);
+        if (firstSharpStep == 0) {
+            return method;
+        }
+        TrainingMethod<B> before =
+                method instanceof Sampa<B> sampa
+                        ? sampa.dataParallel(selection(objective, "SAMPa before sharpnessFrom"))
+                        : new Sgd<>(objective, base);
+        return new LateSharpness<>(before, method, firstSharpStep);
+    }
+
+    private static <B> TrainingMethod<B> method(
+            OptimizerSpec spec, Objective<B> objective, BaseOptimizer base, NDManager owner) {
         Perturbation perturbation = new Perturbation(spec.getRho(), spec.isAdaptive());
         return switch (spec.getMethod()) {
             case SGD -> new Sgd<>(objective, base);
             case SAM -> new Sam<>(objective, base, perturbation);
-            case KSAM -> {
-                if (!(objective instanceof SampleSelection<?>)) {
-                    throw new IllegalArgumentException(
-                            "spec.optimizer.method: KSAM needs per-sample losses, which this objective lacks");
-                }
-                @SuppressWarnings("unchecked")
-                SampleSelection<B> selection = (SampleSelection<B>) objective;
-                // k is resolved against the batch when the step sees it; the count is capped there.
-                yield new KSam<>(objective, selection, base, perturbation, spec.ksamOrDefaults());
-            }
+            case KSAM ->
+                    // k is resolved against the batch when the step sees it; the count is capped
+                    // there.
+                    new KSam<>(
+                            objective,
+                            selection(objective, "KSAM"),
+                            base,
+                            perturbation,
+                            spec.ksamOrDefaults());
             case LOOKSAM ->
                     new LookSam<>(
                             objective,
                             base,
-                            perturbation,
+                            spec.lookSamOrDefaults().isLayerwise()
+                                    ? Perturbation.layerwise(spec.getRho())
+                                    : perturbation,
                             spec.lookSamOrDefaults().getInterval(),
                             spec.lookSamOrDefaults().getAlpha(),
                             spec.lookSamOrDefaults().isPerTensor(),
@@ -58,14 +81,59 @@ public final class Optimizers {
             NDManager owner,
             int rank,
             GradientSwap peer) {
-        return new SampaWorker<>(
-                rank,
-                objective,
-                base(spec.getBase(), objective.parameters(), owner),
-                new Perturbation(spec.getRho(), spec.isAdaptive()),
-                spec.sampaOrDefaults().getLambda(),
-                peer,
-                owner);
+        return sampaWorker(spec, objective, owner, rank, peer, 0);
+    }
+
+    /**
+     * Rank {@code rank}'s half of a SAMPa pair that splits its batches with its peer until {@code
+     * firstSharpStep} (see {@link SplitBatch}); the swaps keep the global step numbers.
+     */
+    public static <B> TrainingMethod<B> sampaWorker(
+            OptimizerSpec spec,
+            Objective<B> objective,
+            NDManager owner,
+            int rank,
+            GradientSwap peer,
+            long firstSharpStep) {
+        SampaWorker<B> worker =
+                new SampaWorker<>(
+                        rank,
+                        objective,
+                        base(spec.getBase(), objective.parameters(), owner),
+                        new Perturbation(spec.getRho(), spec.isAdaptive()),
+                        spec.sampaOrDefaults().getLambda(),
+                        firstSharpStep == 0 ? peer : shifted(peer, firstSharpStep),
+                        owner);
+        if (firstSharpStep == 0) {
+            return worker;
+        }
+        SampleSelection<B> selection = selection(objective, "SAMPa before sharpnessFrom");
+        return new LateSharpness<>(worker.dataParallel(selection, peer), worker, firstSharpStep);
+    }
+
+    /** {@code peer} for a method that counts its steps from {@code offset}. */
+    private static GradientSwap shifted(GradientSwap peer, long offset) {
+        return new GradientSwap() {
+            @Override
+            public float[] swap(long step, float[] mine) {
+                return peer.swap(step + offset, mine);
+            }
+
+            @Override
+            public float[] asSent(float[] mine) {
+                return peer.asSent(mine);
+            }
+        };
+    }
+
+    private static <B> SampleSelection<B> selection(Objective<B> objective, String user) {
+        if (!(objective instanceof SampleSelection<?>)) {
+            throw new IllegalStateException(
+                    user + " needs batches it can cut into samples, which this objective lacks");
+        }
+        @SuppressWarnings("unchecked")
+        SampleSelection<B> selection = (SampleSelection<B>) objective;
+        return selection;
     }
 
     /** The base optimizer of {@code spec} for parameters shaped like {@code like}. */

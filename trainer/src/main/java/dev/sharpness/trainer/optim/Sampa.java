@@ -49,6 +49,39 @@ public final class Sampa<B> implements TrainingMethod<B> {
         return StepResult.of(b, 1);
     }
 
+    /**
+     * The pair's step before {@code sharpnessFrom} ({@link SplitBatch}), played serially: worker
+     * 0's half with the model's BatchNorm statistics, worker 1's with its own, the same state as
+     * this method's.
+     */
+    public TrainingMethod<B> dataParallel(SampleSelection<B> selection) {
+        return new TrainingMethod<>() {
+            @Override
+            public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
+                B batch = batches.at(step, scope);
+                int[] first = SplitBatch.rows(0, selection.size(batch));
+                int[] second = SplitBatch.rows(1, selection.size(batch));
+                Gradient g0 = half(selection, batch, first, scope);
+                Gradient g1 = asWorkerOne(() -> half(selection, batch, second, scope), scope);
+                roles.baseStep(
+                        SplitBatch.combine(
+                                g0.vector(), first.length, g1.vector(), second.length, scope),
+                        lr);
+                return StepResult.of(g0, 1);
+            }
+
+            @Override
+            public Map<String, NDArray> stateTensors() {
+                return Sampa.this.stateTensors();
+            }
+        };
+    }
+
+    private Gradient half(SampleSelection<B> selection, B batch, int[] rows, NDManager scope) {
+        return objective.gradient(
+                selection.select(batch, rows, scope), BatchNormMode.UPDATE, scope);
+    }
+
     /** Runs a pass with worker 1's BatchNorm statistics in place of worker 0's. */
     private Gradient asWorkerOne(Supplier<Gradient> pass, NDManager scope) {
         if (workerOneStatistics.isEmpty()) {

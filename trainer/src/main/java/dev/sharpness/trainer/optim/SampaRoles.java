@@ -67,6 +67,11 @@ final class SampaRoles<B> {
     }
 
     /** Both workers: x = base_step(x, (1 - lambda) gA + lambda gB), then gy = gB. */
+    /** Before {@code sharpnessFrom}: a plain base step along {@code d}; gy stays zero. */
+    void baseStep(ParamVector d, double lr) {
+        base.step(objective.parameters(), d, lr);
+    }
+
     void update(ParamVector gA, ParamVector gB, double lr) {
         base.step(objective.parameters(), mix(gA, gB), lr);
         carried.assign(gB);

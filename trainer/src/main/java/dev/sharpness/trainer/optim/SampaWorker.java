@@ -56,15 +56,48 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
                 rank == 0
                         ? roles.perturbed(step, batches, scope)
                         : roles.atY(step, batches, lr, scope);
+        ParamVector[] gradients = swapped(peer, step, mine, scope);
+        roles.update(gradients[0], gradients[1], lr);
+        return StepResult.of(mine, 1);
+    }
+
+    /**
+     * This rank's step before {@code sharpnessFrom} ({@link SplitBatch}): its half of the batch,
+     * swapped with the peer's half, and the same base step on both ranks.
+     */
+    public TrainingMethod<B> dataParallel(SampleSelection<B> selection, GradientSwap peer) {
+        return new TrainingMethod<>() {
+            @Override
+            public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
+                B batch = batches.at(step, scope);
+                int size = selection.size(batch);
+                Gradient mine =
+                        objective.gradient(
+                                selection.select(batch, SplitBatch.rows(rank, size), scope),
+                                BatchNormMode.UPDATE,
+                                scope);
+                ParamVector[] halves = swapped(peer, step, mine, scope);
+                int first = SplitBatch.rows(0, size).length;
+                roles.baseStep(
+                        SplitBatch.combine(halves[0], first, halves[1], size - first, scope), lr);
+                return StepResult.of(mine, 1);
+            }
+
+            @Override
+            public Map<String, NDArray> stateTensors() {
+                return SampaWorker.this.stateTensors();
+            }
+        };
+    }
+
+    /** Rank 0's and rank 1's vectors for {@code step}, each as both ranks hold it. */
+    private ParamVector[] swapped(GradientSwap peer, long step, Gradient mine, NDManager scope) {
         float[] flat = flatten(mine.vector());
         float[] sent = peer.asSent(flat);
         ParamVector own =
                 sent == flat ? mine.vector() : unflatten(sent, objective.parameters(), scope);
         ParamVector theirs = unflatten(peer.swap(step, flat), objective.parameters(), scope);
-        ParamVector a = rank == 0 ? own : theirs;
-        ParamVector b = rank == 0 ? theirs : own;
-        roles.update(a, b, lr);
-        return StepResult.of(mine, 1);
+        return rank == 0 ? new ParamVector[] {own, theirs} : new ParamVector[] {theirs, own};
     }
 
     @Override

@@ -2,7 +2,10 @@ package dev.sharpness.trainer.optim;
 
 import ai.djl.ndarray.NDManager;
 
-/** What K-SAM needs beyond gradients: per-sample losses, and a batch cut down to some samples. */
+/**
+ * What K-SAM (and a SAMPa pair splitting its batches) needs beyond gradients: per-sample losses,
+ * and a batch cut down to some samples.
+ */
 public interface SampleSelection<B> {
     /**
      * The loss of every sample of {@code batch} at the current parameters, and how many are
@@ -22,6 +25,9 @@ public interface SampleSelection<B> {
             return sum / losses.length;
         }
     }
+
+    /** How many samples {@code batch} holds. */
+    int size(B batch);
 
     /** The samples at {@code rows} of {@code batch}, in that order, owned by {@code owner}. */
     B select(B batch, int[] rows, NDManager owner);

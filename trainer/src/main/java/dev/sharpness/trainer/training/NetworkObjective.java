@@ -56,6 +56,11 @@ public final class NetworkObjective implements Objective<Batch>, SampleSelection
     }
 
     @Override
+    public int size(Batch batch) {
+        return batch.indices().length;
+    }
+
+    @Override
     public Batch select(Batch batch, int[] rows, NDManager owner) {
         NDArray index = owner.create(rows).toType(DataType.INT64, false);
         NDIndex pick = new NDIndex("{}", index);

@@ -24,6 +24,7 @@ import dev.sharpness.trainer.exchange.PairExchange;
 import dev.sharpness.trainer.exchange.PeerDivergedException;
 import dev.sharpness.trainer.exchange.StepIntent;
 import dev.sharpness.trainer.optim.Batches;
+import dev.sharpness.trainer.optim.LateSharpness;
 import dev.sharpness.trainer.optim.LearningRateSchedule;
 import dev.sharpness.trainer.optim.Optimizers;
 import dev.sharpness.trainer.optim.SampaWorker;
@@ -173,9 +174,18 @@ public final class TrainingRun {
                             network, spec.getTraining().getLabelSmoothing(), train.classes());
             TrainingMethod<Batch> method =
                     link == null
-                            ? Optimizers.method(spec.getOptimizer(), objective, root)
+                            ? Optimizers.method(
+                                    spec.getOptimizer(),
+                                    objective,
+                                    root,
+                                    firstSharpStep(spec, stepsPerEpoch))
                             : Optimizers.sampaWorker(
-                                    spec.getOptimizer(), objective, root, pair.rank(), link);
+                                    spec.getOptimizer(),
+                                    objective,
+                                    root,
+                                    pair.rank(),
+                                    link,
+                                    firstSharpStep(spec, stepsPerEpoch));
             Map<String, NDArray> state = stateTensors(network, method);
 
             RunPosition position = resume && writesState() ? restore(state, root) : null;
@@ -273,7 +283,7 @@ public final class TrainingRun {
                 boolean stopping =
                         link == null ? stop.requested() : stopAsked || link.peer().stop();
                 if (link != null && link.stateFollows()) {
-                    handOverRankOneState((SampaWorker<Batch>) method, link.exchange(), step, root);
+                    handOverRankOneState(sampaWorker(method), link.exchange(), step, root);
                 }
                 Path saved = null;
                 if (writesState() && (checkpointDue || stopping)) {
@@ -330,6 +340,13 @@ public final class TrainingRun {
         return new Layout(network.trainableNames(), shapes);
     }
 
+    /** The step from which the job's method replaces plain base-optimizer steps. */
+    private static long firstSharpStep(SamTrainingJobSpec spec, int stepsPerEpoch) {
+        return Optional.ofNullable(spec.getOptimizer().getSharpnessFrom())
+                .map(from -> from.firstStep(stepsPerEpoch, spec.getTraining().getEpochs()))
+                .orElse(0L);
+    }
+
     private static long stepOf(RunPosition position, int stepsPerEpoch) {
         return (long) position.epoch() * stepsPerEpoch + position.batchInEpoch();
     }
@@ -338,6 +355,12 @@ public final class TrainingRun {
      * After a step that rank 0 checkpoints: rank 1 sends what only it holds, rank 0 keeps it for
      * the checkpoint.
      */
+    @SuppressWarnings("unchecked")
+    private static SampaWorker<Batch> sampaWorker(TrainingMethod<Batch> method) {
+        return (SampaWorker<Batch>)
+                (method instanceof LateSharpness<Batch> late ? late.method() : method);
+    }
+
     private void handOverRankOneState(
             SampaWorker<Batch> worker, PairExchange exchange, long step, NDManager root) {
         if (pair.rank() == 1) {

@@ -25,17 +25,24 @@ class PairRunTest {
     @TempDir Path dir;
 
     private JsonNode run(String... extra) throws IOException {
+        return runIn(List.of(extra).contains("--serial") ? "serial" : "pair", "1", extra);
+    }
+
+    /**
+     * {@code run} of the pair job into the folder {@code name} with {@code --threads=threads} (none
+     * when null), its summary.
+     */
+    private JsonNode runIn(String name, String threads, String... extra) throws IOException {
         Path manifest = dir.resolve("job.yaml");
         Files.writeString(manifest, Workers.PAIR_JOB);
-        Path out = dir.resolve(extra.length == 0 ? "pair" : "serial");
-        String[] args = new String[4 + extra.length];
-        args[0] = "run";
-        args[1] = manifest.toString();
-        args[2] = "--out=" + out;
-        args[3] = "--threads=1";
-        System.arraycopy(extra, 0, args, 4, extra.length);
+        Path out = dir.resolve(name);
+        List<String> args = new ArrayList<>(List.of("run", manifest.toString(), "--out=" + out));
+        if (threads != null) {
+            args.add("--threads=" + threads);
+        }
+        args.addAll(List.of(extra));
         StringWriter err = new StringWriter();
-        int code = SamTrainer.execute(new PrintWriter(err, true), args);
+        int code = SamTrainer.execute(new PrintWriter(err, true), args.toArray(String[]::new));
         assertThat(code).as(err.toString()).isZero();
         return new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     }
@@ -94,8 +101,9 @@ class PairRunTest {
     @Test
     @Timeout(300)
     void pairOverGrpcEndsWithTheSerialEmulationsParameters() throws IOException {
-        JsonNode pair = run();
-        JsonNode serial = run("--serial");
+        // No --threads: by default the serial emulation takes one worker's share of the cores.
+        JsonNode pair = runIn("pair", (String) null);
+        JsonNode serial = runIn("serial", null, "--serial");
         assertThat(pair.get("workers").asInt()).isEqualTo(2);
         assertThat(pair.get("steps").asInt()).isEqualTo(12);
         assertThat(pair.get("parameterChecksum").asText())
@@ -105,5 +113,22 @@ class PairRunTest {
         assertThat(rankOne.resolve("termination-message.json")).exists();
         assertThat(dir.resolve("pair").resolve("checkpoints")).isNotEmptyDirectory();
         assertThat(rankOne.resolve("checkpoints")).doesNotExist();
+    }
+
+    @Test
+    @Timeout(300)
+    void aPairSplittingItsBatchesUntilSharpnessStartsEndsWithTheSerialEmulationsParameters()
+            throws IOException {
+        // 6 steps of data-parallel SGD (each rank half of each batch), then 6 of SAMPa; the ranks
+        // compare their parameters every 4 steps, so also in the first phase.
+        String late = "--set=spec.optimizer.sharpnessFrom.epoch=2";
+        JsonNode pair = run(late);
+        JsonNode serial = run(late, "--serial");
+        JsonNode plain = runIn("plain", "1", "--serial");
+        assertThat(pair.get("parameterChecksum").asText())
+                .isEqualTo(serial.get("parameterChecksum").asText())
+                .isNotEqualTo(plain.get("parameterChecksum").asText());
+        assertThat(pair.get("exchange").get("swaps").asLong()).isEqualTo(12);
+        assertThat(pair.get("sequentialGradientComputations").asLong()).isEqualTo(12);
     }
 }

@@ -174,7 +174,9 @@ class RunCommandTest {
         assertThat(run(JOB, "--threads=1", "--resume", "--set", "spec.training.seed=99"))
                 .isEqualTo(2);
 
-        assertThat(err.toString()).contains("different training spec");
+        assertThat(err.toString())
+                .contains("different training spec (spec.training.seed: 42 -> 99)")
+                .doesNotContain("maxSteps");
         assertThat(saved).content().isEqualTo(before);
     }
 

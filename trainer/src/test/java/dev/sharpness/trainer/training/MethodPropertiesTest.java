@@ -300,6 +300,11 @@ class MethodPropertiesTest {
                 }
 
                 @Override
+                public int size(Batch batch) {
+                    return inner.size(batch);
+                }
+
+                @Override
                 public Batch select(Batch batch, int[] rows, NDManager owner) {
                     return inner.select(batch, rows, owner);
                 }
