@@ -388,8 +388,8 @@ METHODS = {
     "SGD": sgd,
     "SAM": sam,
     "KSAM": ksam,
-    "LookSAM": looksam,
-    "LookLayerSAM": lambda m: looksam(m, layer_perturbation=True),
+    # lookSam.layerwise: Look-LayerSAM, whose SAM steps perturb each tensor by rho times its norm.
+    "LookSAM": lambda m: looksam(m, layer_perturbation=m.spec["lookSam"].get("layerwise", False)),
     "SAMPa": sampa,
 }
 

@@ -91,8 +91,8 @@ The comparison pins these down: the other reading fails (slips above).
 - LookSAM's projection divides by ||g||^2: the trainer by ||g||^2 + 1e-12, the reference by
   (||g|| + 1e-12)^2. The two differ by about 1e-12 ||g|| and cannot be told apart.
 
-Look-LayerSAM is not in the trainer yet. \`bench/fidelity.py\` has it (method \`LookLayerSAM\`:
-LookSAM with eps_j = rho ||x_j|| g_j / (||g_j|| + 1e-12), one layer per tensor, lookSam settings);
-\`FidelityTest\` marks the place for its row.
+Look-LayerSAM (\`lookSam.layerwise: true\`, here with rho 0.02 and per-tensor reuse): LookSAM whose
+SAM steps perturb each parameter tensor by eps_j = rho ||x_j|| g_j / (||g_j|| + 1e-12), one layer
+per tensor, as ALGORITHMS.md states it.
 MD
 echo "wrote $out"

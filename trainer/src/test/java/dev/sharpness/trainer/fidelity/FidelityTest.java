@@ -91,10 +91,14 @@ class FidelityTest {
                             "spec.optimizer.lookSam.interval=5",
                             "spec.optimizer.lookSam.alpha=0.7",
                             "spec.optimizer.lookSam.perTensor=true"),
-                    // LOOK-LAYERSAM GOES HERE once the trainer has it (ALGORITHMS.md:
-                    // eps_j = rho ||x_j|| g_j / ||g_j|| per layer). bench/fidelity.py implements
-                    // it as method "LookLayerSAM" with the lookSam settings, one layer per tensor:
-                    // add a Case with spec.optimizer.method=LookLayerSAM and lookSam as above.
+                    Case.of(
+                            "Look-LayerSAM",
+                            "spec.optimizer.method=LookSAM",
+                            "spec.optimizer.rho=0.02",
+                            "spec.optimizer.lookSam.interval=5",
+                            "spec.optimizer.lookSam.alpha=0.7",
+                            "spec.optimizer.lookSam.perTensor=true",
+                            "spec.optimizer.lookSam.layerwise=true"),
                     Case.of(
                             "SAMPa-0",
                             "spec.optimizer.method=SAMPa",
