@@ -30,6 +30,7 @@ import dev.sharpness.trainer.optim.SampaWorker;
 import dev.sharpness.trainer.optim.StepResult;
 import dev.sharpness.trainer.optim.TrainingMethod;
 import dev.sharpness.trainer.timing.RecentDurations;
+import dev.sharpness.trainer.training.listener.ProgressListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

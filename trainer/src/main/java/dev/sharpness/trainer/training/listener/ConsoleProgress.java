@@ -1,7 +1,6 @@
-package dev.sharpness.trainer.report;
+package dev.sharpness.trainer.training.listener;
 
 import dev.sharpness.trainer.training.EpochMetrics;
-import dev.sharpness.trainer.training.ProgressListener;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;

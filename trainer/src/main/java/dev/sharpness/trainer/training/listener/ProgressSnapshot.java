@@ -1,7 +1,8 @@
-package dev.sharpness.trainer.training;
+package dev.sharpness.trainer.training.listener;
 
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.trainer.training.EpochMetrics;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;

@@ -1,6 +1,7 @@
-package dev.sharpness.trainer.training;
+package dev.sharpness.trainer.training.listener;
 
 import dev.sharpness.trainer.exchange.SwapStats;
+import dev.sharpness.trainer.training.EpochMetrics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
