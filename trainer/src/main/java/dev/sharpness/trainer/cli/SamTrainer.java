@@ -33,9 +33,13 @@ public final class SamTrainer {
 
     /** As {@link #execute(String...)}, with errors written to {@code err}. */
     public static int execute(PrintWriter err, String... args) {
+        return commandLine(err).execute(args);
+    }
+
+    /** The command line {@link #execute} runs, its subcommands' objects open to configure. */
+    static CommandLine commandLine(PrintWriter err) {
         return new CommandLine(new SamTrainer())
                 .setExecutionExceptionHandler(new ExitCodes())
-                .setErr(err)
-                .execute(args);
+                .setErr(err);
     }
 }

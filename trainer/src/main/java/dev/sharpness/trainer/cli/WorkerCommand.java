@@ -10,6 +10,7 @@ import dev.sharpness.trainer.exchange.PairExchange;
 import dev.sharpness.trainer.exchange.ProgressServer;
 import dev.sharpness.trainer.exchange.WirePrecision;
 import dev.sharpness.trainer.report.RunOutputs;
+import dev.sharpness.trainer.training.MethodWrapper;
 import dev.sharpness.trainer.training.PairRole;
 import dev.sharpness.trainer.training.RunSummary;
 import dev.sharpness.trainer.training.StopRequest;
@@ -103,6 +104,9 @@ final class WorkerCommand implements Callable<Integer> {
     /** The environment; a field so tests can run a worker without changing the process's. */
     Map<String, String> environment = System.getenv();
 
+    /** Wraps the training method; a field so tests can run a real worker with a fault injected. */
+    MethodWrapper methodWrapper = MethodWrapper.NONE;
+
     @Mixin RunOptions options = new RunOptions();
 
     @Override
@@ -152,7 +156,8 @@ final class WorkerCommand implements Callable<Integer> {
                                     runDirectory,
                                     options.resume,
                                     ProgressListener.all(listeners))
-                            .stoppable(stop);
+                            .stoppable(stop)
+                            .wrappingMethod(methodWrapper);
             if (sampa) {
                 run.asPair(pairRole(job, servingPort(job), rank, peer, attempt, token, snapshot));
             }

@@ -52,7 +52,7 @@ public final class Optimizers {
      * Rank {@code rank}'s half of a SAMPa pair of {@code spec}, trading gradients through {@code
      * peer}.
      */
-    public static <B> TrainingMethod<B> sampaWorker(
+    public static <B> SampaWorker<B> sampaWorker(
             OptimizerSpec spec,
             Objective<B> objective,
             NDManager owner,
