@@ -7,6 +7,7 @@ import dev.sharpness.trainer.optim.Batches;
 import dev.sharpness.trainer.optim.StepResult;
 import dev.sharpness.trainer.optim.TrainingMethod;
 import dev.sharpness.trainer.training.listener.ProgressListener;
+import dev.sharpness.trainer.training.listener.StepReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,12 +107,13 @@ final class TrainingLoop {
         long done = step + 1;
         workers.afterStep(done, root);
         progress.stepped(
-                done,
-                state.epoch(),
-                result.loss(),
-                (double) result.correct() / result.samples(),
-                learningRate,
-                clock.lastStepSeconds());
+                new StepReport(
+                        done,
+                        state.epoch(),
+                        result.loss(),
+                        (double) result.correct() / result.samples(),
+                        learningRate,
+                        clock.lastStepSeconds()));
         if (state.epochComplete(plan.stepsPerEpoch())) {
             endEpoch(done, learningRate);
         }

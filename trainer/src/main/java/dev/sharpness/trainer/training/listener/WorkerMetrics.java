@@ -126,18 +126,12 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
     }
 
     @Override
-    public void stepped(
-            long step,
-            int epoch,
-            double loss,
-            double accuracy,
-            double learningRate,
-            double stepSeconds) {
-        this.step.set(step);
-        this.epoch.set(epoch);
-        this.stepSeconds.observe(stepSeconds);
-        trainLoss.set(loss);
-        trainAccuracy.set(accuracy);
+    public void stepped(StepReport report) {
+        step.set(report.step());
+        epoch.set(report.epoch());
+        stepSeconds.observe(report.stepSeconds());
+        trainLoss.set(report.loss());
+        trainAccuracy.set(report.accuracy());
     }
 
     @Override
