@@ -41,10 +41,13 @@ public final class SamTrainer {
      * As {@link #execute(String...)}, with output written to {@code out}, errors to {@code err}.
      */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(err).setOut(out).execute(args);
+    }
+
+    /** The command line {@link #execute} runs, its subcommands' objects open to configure. */
+    static CommandLine commandLine(PrintWriter err) {
         return new CommandLine(new SamTrainer())
                 .setExecutionExceptionHandler(new ExitCodes())
-                .setOut(out)
-                .setErr(err)
-                .execute(args);
+                .setErr(err);
     }
 }

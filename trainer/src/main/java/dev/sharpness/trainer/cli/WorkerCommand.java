@@ -9,16 +9,17 @@ import dev.sharpness.trainer.exchange.Identity;
 import dev.sharpness.trainer.exchange.PairExchange;
 import dev.sharpness.trainer.exchange.ProgressServer;
 import dev.sharpness.trainer.exchange.WirePrecision;
-import dev.sharpness.trainer.metrics.WorkerMetrics;
-import dev.sharpness.trainer.report.ConsoleProgress;
 import dev.sharpness.trainer.report.RunOutputs;
+import dev.sharpness.trainer.training.MethodWrapper;
 import dev.sharpness.trainer.training.PairRole;
-import dev.sharpness.trainer.training.ProgressListener;
-import dev.sharpness.trainer.training.ProgressSnapshot;
 import dev.sharpness.trainer.training.RunSummary;
 import dev.sharpness.trainer.training.StopRequest;
 import dev.sharpness.trainer.training.StoppedException;
 import dev.sharpness.trainer.training.TrainingRun;
+import dev.sharpness.trainer.training.listener.ConsoleProgress;
+import dev.sharpness.trainer.training.listener.ProgressListener;
+import dev.sharpness.trainer.training.listener.ProgressSnapshot;
+import dev.sharpness.trainer.training.listener.WorkerMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,6 +104,9 @@ final class WorkerCommand implements Callable<Integer> {
     /** The environment; a field so tests can run a worker without changing the process's. */
     Map<String, String> environment = System.getenv();
 
+    /** Wraps the training method; a field so tests can run a real worker with a fault injected. */
+    MethodWrapper methodWrapper = MethodWrapper.NONE;
+
     @Mixin RunOptions options = new RunOptions();
 
     @Override
@@ -152,7 +156,8 @@ final class WorkerCommand implements Callable<Integer> {
                                     runDirectory,
                                     options.resume,
                                     ProgressListener.all(listeners))
-                            .stoppable(stop);
+                            .stoppable(stop)
+                            .wrappingMethod(methodWrapper);
             if (sampa) {
                 run.asPair(pairRole(job, servingPort(job), rank, peer, attempt, token, snapshot));
             }

@@ -1,6 +1,5 @@
 package dev.sharpness.trainer.data;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -28,23 +27,6 @@ public final class DataOrder {
                     "need n >= 0 and batchSize >= 1, got n=" + n + ", batchSize=" + batchSize);
         }
         return Math.max(1, n / batchSize);
-    }
-
-    /**
-     * The sample indices of batch {@code batchInEpoch} of {@code epoch}: a slice of {@link
-     * #permutation} of length {@code min(batchSize, n)}.
-     */
-    public static int[] batchIndices(long seed, int epoch, int n, int batchSize, int batchInEpoch) {
-        int steps = stepsPerEpoch(n, batchSize);
-        if (batchInEpoch < 0 || batchInEpoch >= steps) {
-            throw new IndexOutOfBoundsException(
-                    "batch " + batchInEpoch + " of an epoch with " + steps + " batches");
-        }
-        int size = Math.min(batchSize, n);
-        // Recomputing the permutation per batch costs O(n), small next to a training step, and
-        // keeps this a pure function with no cache to invalidate.
-        int from = batchInEpoch * size;
-        return Arrays.copyOfRange(permutation(seed, epoch, n), from, from + size);
     }
 
     /** Fisher-Yates shuffle of {@code 0 .. n-1} drawing from {@code random}. */

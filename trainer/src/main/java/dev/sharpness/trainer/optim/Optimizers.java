@@ -75,7 +75,7 @@ public final class Optimizers {
      * Rank {@code rank}'s half of a SAMPa pair of {@code spec}, trading gradients through {@code
      * peer}.
      */
-    public static <B> TrainingMethod<B> sampaWorker(
+    public static <B> SampaWorker<B> sampaWorker(
             OptimizerSpec spec,
             Objective<B> objective,
             NDManager owner,
@@ -85,25 +85,34 @@ public final class Optimizers {
     }
 
     /**
-     * Rank {@code rank}'s half of a SAMPa pair that splits its batches with its peer until {@code
-     * firstSharpStep} (see {@link SplitBatch}); the swaps keep the global step numbers.
+     * Rank {@code rank}'s half of a SAMPa pair whose method starts at {@code firstSharpStep} (see
+     * {@link #startingAt}): it counts its own steps from there, and its swaps keep the global step
+     * numbers.
      */
-    public static <B> TrainingMethod<B> sampaWorker(
+    public static <B> SampaWorker<B> sampaWorker(
             OptimizerSpec spec,
             Objective<B> objective,
             NDManager owner,
             int rank,
             GradientSwap peer,
             long firstSharpStep) {
-        SampaWorker<B> worker =
-                new SampaWorker<>(
-                        rank,
-                        objective,
-                        base(spec.getBase(), objective.parameters(), owner),
-                        new Perturbation(spec.getRho(), spec.isAdaptive()),
-                        spec.sampaOrDefaults().getLambda(),
-                        firstSharpStep == 0 ? peer : shifted(peer, firstSharpStep),
-                        owner);
+        return new SampaWorker<>(
+                rank,
+                objective,
+                base(spec.getBase(), objective.parameters(), owner),
+                new Perturbation(spec.getRho(), spec.isAdaptive()),
+                spec.sampaOrDefaults().getLambda(),
+                firstSharpStep == 0 ? peer : shifted(peer, firstSharpStep),
+                owner);
+    }
+
+    /**
+     * {@code worker}, made by {@link #sampaWorker(OptimizerSpec, Objective, NDManager, int,
+     * GradientSwap, long)} with the same {@code firstSharpStep}, preceded until that step by the
+     * pair's data-parallel SGD ({@link SplitBatch}) with the same {@code peer}.
+     */
+    public static <B> TrainingMethod<B> startingAt(
+            SampaWorker<B> worker, Objective<B> objective, GradientSwap peer, long firstSharpStep) {
         if (firstSharpStep == 0) {
             return worker;
         }

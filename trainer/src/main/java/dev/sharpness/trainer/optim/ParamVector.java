@@ -111,11 +111,6 @@ public final class ParamVector {
         }
     }
 
-    /** The tensors as an {@link NDList} (same arrays, no copy). */
-    public NDList asList() {
-        return new NDList(tensors);
-    }
-
     /**
      * A scope whose closing frees every temporary made from these vectors' tensors while it was
      * open; the tensors themselves go back to their owners.

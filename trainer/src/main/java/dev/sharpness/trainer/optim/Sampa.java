@@ -2,7 +2,6 @@ package dev.sharpness.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -98,13 +97,6 @@ public final class Sampa<B> implements TrainingMethod<B> {
 
     @Override
     public Map<String, NDArray> stateTensors() {
-        Map<String, NDArray> state = new LinkedHashMap<>(roles.stateTensors());
-        workerOneStatistics.ifPresent(
-                s -> {
-                    for (int i = 0; i < s.size(); i++) {
-                        state.put(SampaRoles.WORKER_ONE_STATISTICS + i, s.get(i));
-                    }
-                });
-        return state;
+        return roles.stateTensors(workerOneStatistics);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The arithmetic of SAMPa's two workers and of the update they share, with the state both hold: the
@@ -93,12 +94,22 @@ final class SampaRoles<B> {
         return a;
     }
 
-    /** The base optimizer's state and gy. */
-    Map<String, NDArray> stateTensors() {
+    /**
+     * The state of either form of SAMPa: the base optimizer's, gy, and worker 1's BatchNorm
+     * statistics (none for a model without BatchNorm), so one checkpoint format serves the serial
+     * emulation and the pair.
+     */
+    Map<String, NDArray> stateTensors(Optional<ParamVector> workerOneStatistics) {
         Map<String, NDArray> state = new LinkedHashMap<>(base.stateTensors());
         for (int i = 0; i < carried.size(); i++) {
             state.put("sampa.carried." + i, carried.get(i));
         }
+        workerOneStatistics.ifPresent(
+                s -> {
+                    for (int i = 0; i < s.size(); i++) {
+                        state.put(WORKER_ONE_STATISTICS + i, s.get(i));
+                    }
+                });
         return state;
     }
 }

@@ -3,7 +3,6 @@ package dev.sharpness.trainer.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,14 +101,7 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
 
     @Override
     public Map<String, NDArray> stateTensors() {
-        Map<String, NDArray> state = new LinkedHashMap<>(roles.stateTensors());
-        workerOneStatistics.ifPresent(
-                s -> {
-                    for (int i = 0; i < s.size(); i++) {
-                        state.put(SampaRoles.WORKER_ONE_STATISTICS + i, s.get(i));
-                    }
-                });
-        return state;
+        return roles.stateTensors(workerOneStatistics);
     }
 
     /** Rank 1: what only it holds, for rank 0's checkpoint (empty for a model without BN). */

@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDManager;
 import dev.sharpness.trainer.data.Batch;
 import dev.sharpness.trainer.data.BatchAssembler;
 import dev.sharpness.trainer.data.ImageSet;
+import dev.sharpness.trainer.data.TrainingData;
 
 /**
- * Loss and accuracy of a network on a whole set, in inference mode (BatchNorm running statistics).
+ * Loss and accuracy of a network on the test and validation sets, in inference mode (BatchNorm
+ * running statistics).
  */
 final class Evaluator {
     private static final int BATCH = 500;
@@ -15,9 +17,27 @@ final class Evaluator {
     /** Mean loss (no label smoothing) and accuracy. */
     record Result(double loss, double accuracy) {}
 
-    private Evaluator() {}
+    private final Network network;
+    private final TrainingData data;
+    private final NDManager parent;
 
-    static Result evaluate(Network network, ImageSet set, NDManager parent) {
+    /** {@code parent}: the manager each evaluation batch's sub-manager is opened from. */
+    Evaluator(Network network, TrainingData data, NDManager parent) {
+        this.network = network;
+        this.data = data;
+        this.parent = parent;
+    }
+
+    Result test() {
+        return evaluate(data.test());
+    }
+
+    /** Null when the job holds out no validation set. */
+    Result validation() {
+        return data.validation().size() == 0 ? null : evaluate(data.validation());
+    }
+
+    private Result evaluate(ImageSet set) {
         CrossEntropy loss = new CrossEntropy(0, set.classes());
         BatchAssembler assembler = new BatchAssembler(set, false, 0);
         double lossSum = 0;

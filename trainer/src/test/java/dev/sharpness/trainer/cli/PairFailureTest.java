@@ -37,7 +37,7 @@ class PairFailureTest {
 
     /**
      * Both ranks apply the same arithmetic to the same swapped vectors, so no honest setting makes
-     * their parameters differ; the test-only fault injection nudges rank 1's after step 1, as a bit
+     * their parameters differ; a fault injected by the test nudges rank 1's after step 1, as a bit
      * flip would. The next replica check (step 4) ends both ranks with exit code 5.
      */
     @Test
@@ -46,8 +46,11 @@ class PairFailureTest {
         Workers workers = new Workers(dir, Workers.PAIR_JOB);
         int port = Workers.freePort();
         Process rank0 = workers.worker(0, port, "out", "rank0").start();
-        ProcessBuilder faulty = workers.worker(1, port, "out/rank-1", "rank1");
-        faulty.command().add(1, "-Dsam.test.corruptReplicaAfterStep=1");
+        ProcessBuilder faulty =
+                FaultyWorker.injecting(
+                        workers.worker(1, port, "out/rank-1", "rank1"),
+                        FaultyWorker.CORRUPT_REPLICA_AFTER_STEP,
+                        1);
         Process rank1 = faulty.start();
 
         assertThat(Workers.exitCode(rank0)).as(workers.log("rank0")).isEqualTo(5);

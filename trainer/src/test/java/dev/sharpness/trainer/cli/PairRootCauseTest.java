@@ -13,9 +13,9 @@ class PairRootCauseTest {
     @TempDir Path dir;
 
     /**
-     * One rank's loss goes NaN (the test-only fault injection takes rank {@code diverging}'s loss
-     * at step 5 for NaN) while the other's is still finite. The other rank learns it from the
-     * stream, not from a stream that ends: both report exit 4 and the diverging rank's message.
+     * One rank's loss goes NaN (a fault injected by the test takes rank {@code diverging}'s loss at
+     * step 5 for NaN) while the other's is still finite. The other rank learns it from the stream,
+     * not from a stream that ends: both report exit 4 and the diverging rank's message.
      */
     @ParameterizedTest
     @ValueSource(ints = {0, 1})
@@ -26,7 +26,7 @@ class PairRootCauseTest {
         ProcessBuilder[] ranks = {
             workers.worker(0, port, "out", "rank0"), workers.worker(1, port, "out/rank-1", "rank1")
         };
-        ranks[diverging].command().add(1, "-Dsam.test.divergeAtStep=5");
+        FaultyWorker.injecting(ranks[diverging], FaultyWorker.DIVERGE_AT_STEP, 5);
         Process rank0 = ranks[0].start();
         Process rank1 = ranks[1].start();
         try {

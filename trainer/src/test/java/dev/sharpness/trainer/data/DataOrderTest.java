@@ -3,7 +3,6 @@ package dev.sharpness.trainer.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -36,22 +35,5 @@ class DataOrderTest {
         assertThat(DataOrder.stepsPerEpoch(10, 32)).isEqualTo(1);
         assertThatThrownBy(() -> DataOrder.stepsPerEpoch(10, 0))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void batchIndicesAreConsecutiveSlicesOfThePermutation() {
-        int[] p = DataOrder.permutation(5, 2, 100);
-        for (int b = 0; b < 3; b++) {
-            assertThat(DataOrder.batchIndices(5, 2, 100, 32, b))
-                    .isEqualTo(Arrays.copyOfRange(p, b * 32, b * 32 + 32));
-        }
-        assertThatThrownBy(() -> DataOrder.batchIndices(5, 2, 100, 32, 3))
-                .isInstanceOf(IndexOutOfBoundsException.class);
-    }
-
-    @Test
-    void aSetSmallerThanABatchIsOneBatchOfEverything() {
-        assertThat(DataOrder.batchIndices(5, 0, 10, 32, 0))
-                .isEqualTo(DataOrder.permutation(5, 0, 10));
     }
 }

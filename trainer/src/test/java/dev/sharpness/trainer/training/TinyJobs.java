@@ -2,6 +2,7 @@ package dev.sharpness.trainer.training;
 
 import dev.sharpness.api.manifest.ManifestLoader;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.trainer.training.listener.ProgressListener;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -33,7 +34,11 @@ final class TinyJobs {
     }
 
     static RunSummary run(Path out, boolean resume, String... overrides) {
-        return new TrainingRun(job(overrides), out, out, resume, new ProgressListener() {})
-                .execute();
+        return training(out, resume, overrides).execute();
+    }
+
+    /** The run of {@link #run}, not yet started, for tests that configure it further. */
+    static TrainingRun training(Path out, boolean resume, String... overrides) {
+        return new TrainingRun(job(overrides), out, out, resume, new ProgressListener() {});
     }
 }

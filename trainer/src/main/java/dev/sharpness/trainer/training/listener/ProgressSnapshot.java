@@ -1,7 +1,8 @@
-package dev.sharpness.trainer.training;
+package dev.sharpness.trainer.training.listener;
 
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.trainer.training.EpochMetrics;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -40,22 +41,17 @@ public final class ProgressSnapshot implements ProgressListener {
     }
 
     @Override
-    public void stepped(
-            long step,
-            int epoch,
-            double loss,
-            double accuracy,
-            double learningRate,
-            double stepSeconds) {
+    public void stepped(StepReport report) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         update(
                 p ->
-                        p.setEpoch(epoch)
-                                .setStep(step)
+                        p.setEpoch(report.epoch())
+                                .setStep(report.step())
                                 .setTotalSteps(totalSteps)
-                                .setTrainLoss(loss)
-                                .setTrainAccuracy(accuracy)
-                                .setStepsPerSecond(seconds > 0 ? (step - startStep) / seconds : 0));
+                                .setTrainLoss(report.loss())
+                                .setTrainAccuracy(report.accuracy())
+                                .setStepsPerSecond(
+                                        seconds > 0 ? (report.step() - startStep) / seconds : 0));
     }
 
     @Override

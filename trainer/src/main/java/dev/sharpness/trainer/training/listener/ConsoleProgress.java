@@ -1,7 +1,6 @@
-package dev.sharpness.trainer.report;
+package dev.sharpness.trainer.training.listener;
 
 import dev.sharpness.trainer.training.EpochMetrics;
-import dev.sharpness.trainer.training.ProgressListener;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -59,21 +58,16 @@ public final class ConsoleProgress implements ProgressListener {
     }
 
     @Override
-    public void stepped(
-            long step,
-            int epoch,
-            double loss,
-            double accuracy,
-            double learningRate,
-            double stepSeconds) {
+    public void stepped(StepReport report) {
         String message =
                 String.format(
                         Locale.ROOT,
                         "epoch %d loss %.4f acc %.3f lr %.4g",
-                        epoch + 1,
-                        loss,
-                        accuracy,
-                        learningRate);
+                        report.epoch() + 1,
+                        report.loss(),
+                        report.accuracy(),
+                        report.learningRate());
+        long step = report.step();
         if (bar != null) {
             bar.stepTo(step);
             bar.setExtraMessage(" " + message);

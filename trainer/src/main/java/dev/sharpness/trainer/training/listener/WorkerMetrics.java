@@ -1,8 +1,7 @@
-package dev.sharpness.trainer.metrics;
+package dev.sharpness.trainer.training.listener;
 
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.training.EpochMetrics;
-import dev.sharpness.trainer.training.ProgressListener;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -68,6 +67,15 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
                         registry,
                         "sam_checkpoint_timestamp_seconds",
                         "Unix time the last checkpoint was written.");
+        registerExchange(registry);
+        gauge(registry, "sam_worker_rank", "This worker's rank: 0 (alone or the x~ worker) or 1.")
+                .set(rank);
+        server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+        LOG.info("Serving /metrics on port {}", server.getPort());
+    }
+
+    /** The exchange's counters, read from {@link #paired}'s supplier when scraped. */
+    private void registerExchange(PrometheusRegistry registry) {
         CounterWithCallback.builder()
                 .name("sam_exchange_swaps")
                 .help("Gradient swaps with the peer.")
@@ -92,10 +100,6 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
                 .help("Wall time of the last gradient swap.")
                 .callback(cb -> cb.call(exchange.get().lastMillis() / 1e3))
                 .register(registry);
-        gauge(registry, "sam_worker_rank", "This worker's rank: 0 (alone or the x~ worker) or 1.")
-                .set(rank);
-        server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
-        LOG.info("Serving /metrics on port {}", server.getPort());
     }
 
     /**
@@ -122,18 +126,12 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
     }
 
     @Override
-    public void stepped(
-            long step,
-            int epoch,
-            double loss,
-            double accuracy,
-            double learningRate,
-            double stepSeconds) {
-        this.step.set(step);
-        this.epoch.set(epoch);
-        this.stepSeconds.observe(stepSeconds);
-        trainLoss.set(loss);
-        trainAccuracy.set(accuracy);
+    public void stepped(StepReport report) {
+        step.set(report.step());
+        epoch.set(report.epoch());
+        stepSeconds.observe(report.stepSeconds());
+        trainLoss.set(report.loss());
+        trainAccuracy.set(report.accuracy());
     }
 
     @Override

@@ -1,6 +1,7 @@
-package dev.sharpness.trainer.training;
+package dev.sharpness.trainer.training.listener;
 
 import dev.sharpness.trainer.exchange.SwapStats;
+import dev.sharpness.trainer.training.EpochMetrics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
@@ -10,14 +11,8 @@ public interface ProgressListener {
     /** Called once before the first step; {@code startStep} is non-zero on resume. */
     default void started(long totalSteps, long startStep) {}
 
-    /** Called after every step; {@code stepSeconds} is the optimizer step's wall time alone. */
-    default void stepped(
-            long step,
-            int epoch,
-            double loss,
-            double accuracy,
-            double learningRate,
-            double stepSeconds) {}
+    /** Called after every step. */
+    default void stepped(StepReport report) {}
 
     /** Called after each evaluation. */
     default void epochEnded(EpochMetrics metrics) {}
@@ -44,9 +39,8 @@ public interface ProgressListener {
             }
 
             @Override
-            public void stepped(
-                    long step, int epoch, double loss, double accuracy, double lr, double seconds) {
-                each.forEach(l -> l.stepped(step, epoch, loss, accuracy, lr, seconds));
+            public void stepped(StepReport report) {
+                each.forEach(l -> l.stepped(report));
             }
 
             @Override

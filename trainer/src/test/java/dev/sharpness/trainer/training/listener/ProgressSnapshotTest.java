@@ -1,9 +1,10 @@
-package dev.sharpness.trainer.training;
+package dev.sharpness.trainer.training.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.trainer.training.EpochMetrics;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class ProgressSnapshotTest {
         snapshot.started(30, 10);
         snapshot.paired(() -> new SwapStats(4, 400, 100, 2.0, 1.5, 2.0));
         snapshot.checkpointed(10, Path.of("/ckpt/step-000000000010.ckpt"), 1_700_000_000_000L);
-        snapshot.stepped(11, 1, 0.75, 0.5, 0.1, 0.02);
+        snapshot.stepped(new StepReport(11, 1, 0.75, 0.5, 0.1, 0.02));
         snapshot.epochEnded(new EpochMetrics(1, 11, 0.1, 0.7, 0.55, 0.8, 0.6, 0.9, 0.65, 22, 12.0));
         Progress p = snapshot.get();
 
@@ -52,7 +53,7 @@ class ProgressSnapshotTest {
         assertThat(starting.hasTestAccuracy()).isFalse();
 
         snapshot.started(30, 0);
-        snapshot.stepped(1, 1, 0.75, 0.5, 0.1, 0.02);
+        snapshot.stepped(new StepReport(1, 1, 0.75, 0.5, 0.1, 0.02));
         Progress stepped = snapshot.get();
 
         assertThat(stepped.hasTrainLoss()).isTrue();
@@ -65,7 +66,7 @@ class ProgressSnapshotTest {
     void aMeasuredAccuracyOfZeroIsPresent() {
         ProgressSnapshot snapshot = new ProgressSnapshot(3);
         snapshot.started(30, 0);
-        snapshot.stepped(10, 1, 2.3, 0.0, 0.1, 0.02);
+        snapshot.stepped(new StepReport(10, 1, 2.3, 0.0, 0.1, 0.02));
         snapshot.epochEnded(new EpochMetrics(1, 10, 0.1, 2.3, 0.0, null, null, 2.3, 0.0, 20, 12.0));
         Progress p = snapshot.get();
 

@@ -1,0 +1,58 @@
+package dev.sharpness.trainer.training;
+
+import ai.djl.ndarray.NDManager;
+import dev.sharpness.api.v1alpha1.OptimizerSpec;
+import dev.sharpness.trainer.data.Batch;
+import dev.sharpness.trainer.exchange.StepIntent;
+import dev.sharpness.trainer.exchange.SwapStats;
+import dev.sharpness.trainer.optim.Objective;
+import dev.sharpness.trainer.optim.Optimizers;
+import dev.sharpness.trainer.optim.TrainingMethod;
+import java.util.function.Supplier;
+
+/** Training alone: any method, serial SAMPa included; nothing to agree on with anyone. */
+final class SingleWorker implements WorkerGroup {
+    @Override
+    public int size() {
+        return 1;
+    }
+
+    @Override
+    public boolean writesState() {
+        return true;
+    }
+
+    @Override
+    public TrainingMethod<Batch> method(
+            OptimizerSpec spec, Objective<Batch> objective, NDManager owner, long firstSharpStep) {
+        return Optimizers.method(spec, objective, owner, firstSharpStep);
+    }
+
+    @Override
+    public byte[] join(Network network, Supplier<byte[]> resumeState) {
+        return new byte[0];
+    }
+
+    @Override
+    public void beforeStep(StepIntent intent) {}
+
+    @Override
+    public void afterStep(long stepsDone, NDManager root) {}
+
+    /** A request that came during the step stops the run now. */
+    @Override
+    public boolean agreeToStop(boolean askedBefore, boolean askedNow) {
+        return askedNow;
+    }
+
+    @Override
+    public void diverged(long step, String message) {}
+
+    @Override
+    public SwapStats exchangeStats() {
+        return null;
+    }
+
+    @Override
+    public void close() {}
+}

@@ -1,0 +1,69 @@
+package dev.sharpness.trainer.training;
+
+import ai.djl.ndarray.NDManager;
+import dev.sharpness.api.v1alpha1.OptimizerSpec;
+import dev.sharpness.trainer.data.Batch;
+import dev.sharpness.trainer.exchange.StepIntent;
+import dev.sharpness.trainer.exchange.SwapStats;
+import dev.sharpness.trainer.optim.Objective;
+import dev.sharpness.trainer.optim.TrainingMethod;
+import java.util.function.Supplier;
+
+/**
+ * What differs between training alone and as one rank of a SAMPa pair, as the training loop sees
+ * it: which method trains, forming the group (and handing resume state to rank 1), what happens
+ * before and after each step, and how the workers agree to stop. {@link SingleWorker} does nothing
+ * around a step; {@link WorkerPair} talks to its peer through the pair exchange.
+ */
+sealed interface WorkerGroup extends AutoCloseable permits SingleWorker, WorkerPair {
+
+    /** 1 alone, 2 for a pair. */
+    int size();
+
+    /** Whether this worker writes checkpoints and the best model: alone, or rank 0 of a pair. */
+    boolean writesState();
+
+    /**
+     * This worker's training method of {@code spec}, taking over from plain base-optimizer steps at
+     * {@code firstSharpStep}; its state tensors owned by {@code owner}.
+     */
+    TrainingMethod<Batch> method(
+            OptimizerSpec spec, Objective<Batch> objective, NDManager owner, long firstSharpStep);
+
+    /**
+     * Forms the group once the model exists and a worker that writes state has restored it.
+     *
+     * @param resumeState the checkpoint this worker resumed from as {@link RunCheckpoints#encode}
+     *     writes it, for rank 1 to continue from; empty when starting fresh. Asked for only by rank
+     *     0 of a pair.
+     * @return the checkpoint another worker handed to this one (rank 1 of a resumed pair), else
+     *     empty
+     */
+    byte[] join(Network network, Supplier<byte[]> resumeState);
+
+    /** Before a step: tells the peer what this worker will do after it. */
+    void beforeStep(StepIntent intent);
+
+    /**
+     * After a step, {@code stepsDone} steps into the run: checks that the replicas are identical
+     * when a check is due, and brings rank 1's state to rank 0 when rank 0 checkpoints next.
+     */
+    void afterStep(long stepsDone, NDManager root);
+
+    /**
+     * Whether the run stops after the step just taken.
+     *
+     * @param askedBefore a stop was asked for before the step (and told the peer)
+     * @param askedNow a stop has been asked for by now
+     */
+    boolean agreeToStop(boolean askedBefore, boolean askedNow);
+
+    /** This worker's loss diverged at {@code step}: the peer, if any, learns why the run ends. */
+    void diverged(long step, String message);
+
+    /** How the gradient swaps went; null alone. */
+    SwapStats exchangeStats();
+
+    @Override
+    void close();
+}

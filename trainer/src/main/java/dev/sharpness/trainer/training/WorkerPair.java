@@ -1,0 +1,110 @@
+package dev.sharpness.trainer.training;
+
+import ai.djl.ndarray.NDManager;
+import dev.sharpness.api.v1alpha1.OptimizerSpec;
+import dev.sharpness.trainer.data.Batch;
+import dev.sharpness.trainer.exchange.Layout;
+import dev.sharpness.trainer.exchange.StepIntent;
+import dev.sharpness.trainer.exchange.SwapStats;
+import dev.sharpness.trainer.optim.Objective;
+import dev.sharpness.trainer.optim.Optimizers;
+import dev.sharpness.trainer.optim.SampaWorker;
+import dev.sharpness.trainer.optim.TrainingMethod;
+import dev.sharpness.trainer.training.listener.ProgressListener;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One rank of a SAMPa pair. Rank 0 owns the run's state: it hands its resume checkpoint to rank 1
+ * when the pair forms, and takes rank 1's own state (its BatchNorm statistics) before every
+ * checkpoint. Both ranks check every {@link PairRole#checksumEverySteps} steps, and after the last,
+ * that their parameters are identical, and stop together at a step whose swap carried a request.
+ */
+final class WorkerPair implements WorkerGroup {
+    private final PairRole role;
+    private final long lastStep;
+    private final ProgressListener progress;
+    private final PairLink link;
+    private Network network;
+    private SampaWorker<Batch> worker;
+
+    WorkerPair(PairRole role, long lastStep, ProgressListener progress) {
+        this.role = role;
+        this.lastStep = lastStep;
+        this.progress = progress;
+        this.link = new PairLink(role.rank());
+    }
+
+    @Override
+    public int size() {
+        return 2;
+    }
+
+    @Override
+    public boolean writesState() {
+        return role.rank() == 0;
+    }
+
+    @Override
+    public TrainingMethod<Batch> method(
+            OptimizerSpec spec, Objective<Batch> objective, NDManager owner, long firstSharpStep) {
+        worker = Optimizers.sampaWorker(spec, objective, owner, role.rank(), link, firstSharpStep);
+        return Optimizers.startingAt(worker, objective, link, firstSharpStep);
+    }
+
+    @Override
+    public byte[] join(Network network, Supplier<byte[]> resumeState) {
+        this.network = network;
+        List<long[]> shapes =
+                network.trainable().tensors().stream().map(t -> t.getShape().getShape()).toList();
+        Layout layout = new Layout(network.trainableNames(), shapes);
+        byte[] handOver = role.rank() == 0 ? resumeState.get() : new byte[0];
+        link.open(role.connect().connect(layout, handOver));
+        progress.paired(link.exchange()::stats);
+        return role.rank() == 1 ? link.exchange().resumeState() : new byte[0];
+    }
+
+    @Override
+    public void beforeStep(StepIntent intent) {
+        link.intend(intent);
+    }
+
+    @Override
+    public void afterStep(long stepsDone, NDManager root) {
+        if (stepsDone % role.checksumEverySteps() == 0 || stepsDone == lastStep) {
+            link.exchange().verifyReplicas(stepsDone, network.trainableChecksum());
+        }
+        if (!link.stateFollows()) {
+            return;
+        }
+        if (role.rank() == 1) {
+            link.exchange().sendState(stepsDone, worker.ownState());
+            return;
+        }
+        try (NDManager scope = root.newSubManager()) {
+            worker.keepPeerState(link.exchange().receiveState(stepsDone), scope);
+        }
+    }
+
+    /** Only a step whose swap carried a request stops the pair, so both ranks stop together. */
+    @Override
+    public boolean agreeToStop(boolean askedBefore, boolean askedNow) {
+        return askedBefore || link.peer().stop();
+    }
+
+    /** Without this the peer only sees the stream end, and reports a lost peer (exit 3). */
+    @Override
+    public void diverged(long step, String message) {
+        link.exchange().reportDiverged(step, message);
+    }
+
+    @Override
+    public SwapStats exchangeStats() {
+        return link.exchange().stats();
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+}
