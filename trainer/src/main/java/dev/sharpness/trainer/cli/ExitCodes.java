@@ -22,7 +22,6 @@ import picocli.CommandLine.ParseResult;
 final class ExitCodes implements IExecutionExceptionHandler {
     static final int OK = ExitCode.OK.code();
     static final int UNEXPECTED = ExitCode.UNEXPECTED.code();
-    static final int PEER_LOST = ExitCode.PEER_LOST.code();
     static final int TERMINATED = ExitCode.TERMINATED.code();
 
     @Override
