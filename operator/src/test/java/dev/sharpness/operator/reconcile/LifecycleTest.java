@@ -5,7 +5,6 @@ import static dev.sharpness.operator.testing.PodStates.pending;
 import static dev.sharpness.operator.testing.PodStates.terminated;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sharpness.api.v1alpha1.BackoffSpec;
 import dev.sharpness.api.v1alpha1.Constants;
 import dev.sharpness.api.v1alpha1.Phase;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
@@ -206,17 +205,6 @@ class LifecycleTest {
                 .isEqualTo(Constants.REASON_BACKOFF_LIMIT_EXCEEDED);
         assertThat(condition(Constants.CONDITION_FAILED).getMessage())
                 .startsWith("restarted 1 times (failurePolicy.maxRestarts = 1)");
-    }
-
-    @Test
-    void backoffDoublesWithEachRestartUpToItsCap() {
-        BackoffSpec backoff = new BackoffSpec();
-        backoff.setInitialSeconds(10);
-        backoff.setMaxSeconds(60);
-
-        assertThat(List.of(1, 2, 3, 4, 10).stream().map(n -> FailurePolicy.backoff(backoff, n)))
-                .extracting(Duration::toSeconds)
-                .containsExactly(10L, 20L, 40L, 60L, 60L);
     }
 
     @Test
