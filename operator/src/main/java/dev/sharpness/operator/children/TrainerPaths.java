@@ -4,14 +4,15 @@ import dev.sharpness.api.manifest.TrainingIdentity;
 import dev.sharpness.api.v1alpha1.CheckpointSpec;
 import dev.sharpness.api.v1alpha1.DatasetSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.api.worker.WorkerFiles;
 
 /** Where things are inside a trainer pod (DESIGN.md's trainer contract). */
 public final class TrainerPaths {
     /** The ConfigMap's folder; the manifest is {@link #MANIFEST}. */
-    public static final String CONFIG_DIRECTORY = "/etc/sam";
+    public static final String CONFIG_DIRECTORY = WorkerFiles.CONFIG_DIRECTORY;
 
-    public static final String MANIFEST_KEY = "job.yaml";
-    public static final String MANIFEST = CONFIG_DIRECTORY + "/" + MANIFEST_KEY;
+    public static final String MANIFEST_KEY = WorkerFiles.MANIFEST_KEY;
+    public static final String MANIFEST = WorkerFiles.MANIFEST;
     public static final String TOKEN_DIRECTORY = "/var/run/sam";
     public static final String TOKEN_KEY = "token";
     public static final String TOKEN_FILE = TOKEN_DIRECTORY + "/" + TOKEN_KEY;

@@ -1,11 +1,13 @@
 package dev.sharpness.operator.pods;
 
 import dev.sharpness.api.v1alpha1.Constants;
+import dev.sharpness.api.worker.ExitCode;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -115,9 +117,14 @@ public record ObservedWorker(
         return "Succeeded".equals(phase);
     }
 
-    /** Exited with the trainer's code for a lost peer or exchange timeout (3). */
+    /** The worker contract's meaning of the exit code, if it has one. */
+    public Optional<ExitCode> exit() {
+        return exitCode == null ? Optional.empty() : ExitCode.of(exitCode);
+    }
+
+    /** Exited with the trainer's code for a lost peer or exchange timeout. */
     public boolean lostItsPeer() {
-        return exitCode != null && exitCode == 3;
+        return exit().filter(code -> code == ExitCode.PEER_LOST).isPresent();
     }
 
     /** Failed for good: the pod failed, or it is being taken away (disruption). */

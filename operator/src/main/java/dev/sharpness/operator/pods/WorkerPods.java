@@ -7,15 +7,19 @@ import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SchedulingSpec;
 import dev.sharpness.api.v1alpha1.WorkerSpec;
 import dev.sharpness.api.v1alpha1.WorkerTemplateSpec;
+import dev.sharpness.api.worker.WorkerEnv;
+import dev.sharpness.api.worker.WorkerFiles;
 import dev.sharpness.operator.children.JobNames;
 import dev.sharpness.operator.children.Owners;
 import dev.sharpness.operator.children.TrainerPaths;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
@@ -31,7 +35,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The trainer pods of one execution attempt: {@code <job>-0} and {@code <job>-1} for SAMPa, {@code
@@ -53,10 +56,6 @@ public final class WorkerPods {
     private static final String KUEUE_COUNT = "kueue.x-k8s.io/pod-group-total-count";
     private static final String HOSTNAME_TOPOLOGY = "kubernetes.io/hostname";
 
-    /** Environment the operator sets; a job's template cannot override these. */
-    private static final Set<String> CONTRACT_ENV =
-            Set.of("SAM_RANK", "SAM_PEER", "SAM_ATTEMPT", "SAM_TOKEN_FILE");
-
     private WorkerPods() {}
 
     public static List<Pod> desired(SamTrainingJob job, int attempt, String defaultImage) {
@@ -72,28 +71,6 @@ public final class WorkerPods {
         WorkerTemplateSpec template =
                 worker.getTemplate() != null ? worker.getTemplate() : new WorkerTemplateSpec();
         SchedulingSpec scheduling = job.getSpec().getScheduling();
-        String image = worker.getImage() != null ? worker.getImage() : defaultImage;
-
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (template.getLabels() != null) {
-            labels.putAll(template.getLabels());
-        }
-        labels.putAll(attemptLabels(job, attempt));
-        labels.put(Constants.LABEL_RANK, Integer.toString(rank));
-        labels.put(Constants.LABEL_ROLE, JobNames.role(job, rank));
-        Map<String, String> annotations = new LinkedHashMap<>();
-        if (template.getAnnotations() != null) {
-            annotations.putAll(template.getAnnotations());
-        }
-        if (!isBlank(scheduling.getQueueName())) {
-            labels.put(KUEUE_QUEUE, scheduling.getQueueName());
-            labels.put(KUEUE_GROUP, JobNames.podGroup(job, attempt));
-            annotations.put(KUEUE_COUNT, Integer.toString(JobNames.workers(job)));
-        }
-
-        var metadata = Owners.ownedBy(job, JobNames.pod(job, rank), labels);
-        metadata.setAnnotations(annotations);
-
         PodSpecBuilder spec =
                 new PodSpecBuilder()
                         .withRestartPolicy("Never")
@@ -116,51 +93,88 @@ public final class WorkerPods {
                         .endSeccompProfile()
                         .endSecurityContext()
                         .withVolumes(volumes(job))
-                        .withContainers(
-                                new ContainerBuilder()
-                                        .withName(CONTAINER)
-                                        .withImage(image)
-                                        .withImagePullPolicy("IfNotPresent")
-                                        .withArgs(
-                                                "worker",
-                                                "--manifest",
-                                                TrainerPaths.MANIFEST,
-                                                "--out",
-                                                TrainerPaths.runFolder(job, rank),
-                                                "--resume",
-                                                "--metrics-port",
-                                                Integer.toString(TrainerPaths.METRICS_PORT),
-                                                "--termination-log",
-                                                "/dev/termination-log")
-                                        .withEnv(env(job, rank, attempt, template))
-                                        .addNewPort()
-                                        .withName("exchange")
-                                        .withContainerPort(
-                                                job.getSpec().getCommunication().getPort())
-                                        .endPort()
-                                        .addNewPort()
-                                        .withName("metrics")
-                                        .withContainerPort(TrainerPaths.METRICS_PORT)
-                                        .endPort()
-                                        .withResources(resources(worker))
-                                        .withTerminationMessagePolicy("File")
-                                        .withNewSecurityContext()
-                                        .withAllowPrivilegeEscalation(false)
-                                        .withReadOnlyRootFilesystem(true)
-                                        .withRunAsNonRoot(true)
-                                        .withNewCapabilities()
-                                        .withDrop("ALL")
-                                        .endCapabilities()
-                                        .endSecurityContext()
-                                        .withVolumeMounts(mounts(job))
-                                        .build());
+                        .withContainers(container(job, rank, attempt, defaultImage, template));
         if (!isBlank(scheduling.getPriorityClassName())) {
             spec.withPriorityClassName(scheduling.getPriorityClassName());
         }
         if (!isBlank(scheduling.getSchedulerName())) {
             spec.withSchedulerName(scheduling.getSchedulerName());
         }
-        return new PodBuilder().withMetadata(metadata).withSpec(spec.build()).build();
+        return new PodBuilder()
+                .withMetadata(metadata(job, rank, attempt, template))
+                .withSpec(spec.build())
+                .build();
+    }
+
+    /** Name, owner, the template's labels and annotations under the operator's own. */
+    private static ObjectMeta metadata(
+            SamTrainingJob job, int rank, int attempt, WorkerTemplateSpec template) {
+        SchedulingSpec scheduling = job.getSpec().getScheduling();
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (template.getLabels() != null) {
+            labels.putAll(template.getLabels());
+        }
+        labels.putAll(attemptLabels(job, attempt));
+        labels.put(Constants.LABEL_RANK, Integer.toString(rank));
+        labels.put(Constants.LABEL_ROLE, JobNames.role(job, rank));
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (template.getAnnotations() != null) {
+            annotations.putAll(template.getAnnotations());
+        }
+        if (!isBlank(scheduling.getQueueName())) {
+            labels.put(KUEUE_QUEUE, scheduling.getQueueName());
+            labels.put(KUEUE_GROUP, JobNames.podGroup(job, attempt));
+            annotations.put(KUEUE_COUNT, Integer.toString(JobNames.workers(job)));
+        }
+        ObjectMeta metadata = Owners.ownedBy(job, JobNames.pod(job, rank), labels);
+        metadata.setAnnotations(annotations);
+        return metadata;
+    }
+
+    /** The trainer container: the worker contract's arguments, env, files and ports. */
+    private static Container container(
+            SamTrainingJob job,
+            int rank,
+            int attempt,
+            String defaultImage,
+            WorkerTemplateSpec template) {
+        WorkerSpec worker = job.getSpec().getWorker();
+        return new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(worker.getImage() != null ? worker.getImage() : defaultImage)
+                .withImagePullPolicy("IfNotPresent")
+                .withArgs(
+                        "worker",
+                        "--manifest",
+                        TrainerPaths.MANIFEST,
+                        "--out",
+                        TrainerPaths.runFolder(job, rank),
+                        "--resume",
+                        "--metrics-port",
+                        Integer.toString(TrainerPaths.METRICS_PORT),
+                        "--termination-log",
+                        WorkerFiles.TERMINATION_LOG)
+                .withEnv(env(job, rank, attempt, template))
+                .addNewPort()
+                .withName("exchange")
+                .withContainerPort(job.getSpec().getCommunication().getPort())
+                .endPort()
+                .addNewPort()
+                .withName("metrics")
+                .withContainerPort(TrainerPaths.METRICS_PORT)
+                .endPort()
+                .withResources(resources(worker))
+                .withTerminationMessagePolicy("File")
+                .withNewSecurityContext()
+                .withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true)
+                .withRunAsNonRoot(true)
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .endSecurityContext()
+                .withVolumeMounts(mounts(job))
+                .build();
     }
 
     private static ResourceRequirements resources(WorkerSpec worker) {
@@ -185,14 +199,14 @@ public final class WorkerPods {
         List<EnvVar> env = new ArrayList<>();
         if (template.getEnv() != null) {
             template.getEnv().stream()
-                    .filter(variable -> !CONTRACT_ENV.contains(variable.getName()))
+                    .filter(variable -> !WorkerEnv.ALL.contains(variable.getName()))
                     .forEach(env::add);
         }
-        env.add(new EnvVar("SAM_RANK", Integer.toString(rank), null));
-        env.add(new EnvVar("SAM_ATTEMPT", Integer.toString(attempt), null));
-        env.add(new EnvVar("SAM_TOKEN_FILE", TrainerPaths.TOKEN_FILE, null));
+        env.add(new EnvVar(WorkerEnv.RANK, Integer.toString(rank), null));
+        env.add(new EnvVar(WorkerEnv.ATTEMPT, Integer.toString(attempt), null));
+        env.add(new EnvVar(WorkerEnv.TOKEN_FILE, TrainerPaths.TOKEN_FILE, null));
         if (rank > 0) {
-            env.add(new EnvVar("SAM_PEER", peer(job), null));
+            env.add(new EnvVar(WorkerEnv.PEER, peer(job), null));
         }
         // PyTorch's native library is unpacked from the jar; the root file system is read-only.
         env.add(new EnvVar("DJL_CACHE_DIR", TrainerPaths.TMP + "/djl", null));

@@ -1,21 +1,24 @@
 package dev.sharpness.operator.reconcile;
 
+import dev.sharpness.api.v1alpha1.BackoffSpec;
 import dev.sharpness.api.v1alpha1.Constants;
 import dev.sharpness.api.v1alpha1.FailurePolicySpec;
 import dev.sharpness.api.v1alpha1.FailureRule;
 import dev.sharpness.api.v1alpha1.FailureRule.Action;
+import dev.sharpness.api.worker.ExitCode;
 import dev.sharpness.operator.pods.ObservedWorker;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * Decides what a worker failure does to the job: the job's rules first, then the built-in ones
- * (exit code 2 or 4: fail; a DisruptionTarget condition: restart without counting; anything else:
- * restart).
+ * Decides what a worker failure does to the job: the job's rules first, then the built-in ones (an
+ * exit code no retry cures, {@link ExitCode#neverRetried()}: fail; a DisruptionTarget condition:
+ * restart without counting; anything else: restart), and how long to wait before the next attempt.
  */
 final class FailurePolicy {
     static final List<FailureRule> BUILT_IN =
             List.of(
-                    new FailureRule(Action.FAIL, List.of(2, 4), null),
+                    new FailureRule(Action.FAIL, ExitCode.neverRetried(), null),
                     new FailureRule(
                             Action.RESTART_IGNORING_LIMIT,
                             null,
@@ -53,20 +56,23 @@ final class FailurePolicy {
                 && rule.getOnPodConditions().stream().anyMatch(failed.conditions()::contains);
     }
 
-    /** A reason for the condition and lastFailure, from the exit code contract of DESIGN.md. */
+    /** A reason for the condition and lastFailure, from the worker's exit code. */
     static String reason(ObservedWorker failed) {
         if (failed.disrupted()) {
             return Constants.REASON_PREEMPTED;
         }
-        if (failed.exitCode() == null) {
-            return Constants.REASON_WORKER_FAILED;
+        return failed.exit()
+                .map(ExitCode::reason)
+                .filter(reason -> reason != null)
+                .orElse(Constants.REASON_WORKER_FAILED);
+    }
+
+    /** initialSeconds, doubled with every restart, capped at maxSeconds. */
+    static Duration backoff(BackoffSpec backoff, int restarts) {
+        long seconds = backoff.getInitialSeconds();
+        for (int i = 1; i < restarts && seconds < backoff.getMaxSeconds(); i++) {
+            seconds *= 2;
         }
-        return switch (failed.exitCode()) {
-            case 2 -> Constants.REASON_INVALID_SPEC;
-            case 3 -> Constants.REASON_PEER_LOST;
-            case 4 -> Constants.REASON_DIVERGED;
-            case 5 -> Constants.REASON_REPLICA_MISMATCH;
-            default -> Constants.REASON_WORKER_FAILED;
-        };
+        return Duration.ofSeconds(Math.min(seconds, backoff.getMaxSeconds()));
     }
 }

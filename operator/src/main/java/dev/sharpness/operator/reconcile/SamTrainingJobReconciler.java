@@ -4,7 +4,6 @@ import dev.sharpness.api.v1alpha1.Constants;
 import dev.sharpness.api.v1alpha1.Phase;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobStatus;
-import dev.sharpness.api.v1alpha1.VolumeClaimSpec;
 import dev.sharpness.operator.cache.PrunedItemStore;
 import dev.sharpness.operator.children.ExchangeNetworkPolicy;
 import dev.sharpness.operator.children.ExchangeSecret;
@@ -19,9 +18,7 @@ import dev.sharpness.operator.metrics.OperatorMetrics;
 import dev.sharpness.operator.pods.ObservedWorker;
 import dev.sharpness.operator.pods.WorkerPods;
 import dev.sharpness.operator.progress.ProgressPoller;
-import dev.sharpness.operator.progress.ProgressReading;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -143,31 +140,10 @@ public class SamTrainingJobReconciler
             SamTrainingJob job, Context<SamTrainingJob> context, String key) {
         long started = System.nanoTime();
         Instant now = clock.instant();
-        List<ObservedWorker> workers =
-                context.getSecondaryResources(Pod.class).stream().map(ObservedWorker::of).toList();
-        Optional<ProgressReading> reading = progress.latest(key);
-        Lifecycle.Plan plan =
-                Lifecycle.plan(
-                        job,
-                        workers,
-                        reading,
-                        Optional.empty(),
-                        now,
-                        settings.progressPollInterval());
         KubernetesClient client = context.getClient();
-        if (plan.pods() == Lifecycle.PodAction.CREATE) {
-            Optional<String> invalid = missingReferences(job, client);
-            if (invalid.isPresent()) {
-                plan =
-                        Lifecycle.plan(
-                                job,
-                                workers,
-                                reading,
-                                invalid,
-                                now,
-                                settings.progressPollInterval());
-            }
-        }
+        Observation observed = observe(job, context, key, now);
+        Lifecycle.Plan plan = Lifecycle.plan(job, observed, now, settings.progressPollInterval());
+        List<ObservedWorker> workers = observed.workers();
 
         // The status write below may hand back the job with the new status: remember the old one.
         SamTrainingJobStatus before = job.getStatus();
@@ -298,41 +274,19 @@ public class SamTrainingJobReconciler
         }
     }
 
-    /** Claims the spec names that do not exist: only the operator can see those. */
-    static Optional<String> missingReferences(SamTrainingJob job, KubernetesClient client) {
-        return missingClaim(
-                        "spec.dataset.volume.claimName",
-                        job.getSpec().getDataset().getVolume(),
-                        job,
-                        client)
-                .or(
-                        () ->
-                                missingClaim(
-                                        "spec.checkpoint.volume.claimName",
-                                        job.getSpec().getCheckpoint().getVolume(),
-                                        job,
-                                        client));
-    }
-
-    private static Optional<String> missingClaim(
-            String field, VolumeClaimSpec volume, SamTrainingJob job, KubernetesClient client) {
-        if (volume == null) {
-            return Optional.empty();
-        }
-        String namespace = job.getMetadata().getNamespace();
-        PersistentVolumeClaim found =
-                client.persistentVolumeClaims()
-                        .inNamespace(namespace)
-                        .withName(volume.getClaimName())
-                        .get();
-        return found != null
-                ? Optional.empty()
-                : Optional.of(
-                        field
-                                + ": PersistentVolumeClaim \""
-                                + volume.getClaimName()
-                                + "\" does not exist in namespace "
-                                + namespace);
+    /**
+     * Everything the lifecycle decides on, read before it decides: the pods from the informer's
+     * cache, rank 0's last progress answer, and the claims when an attempt may start.
+     */
+    private Observation observe(
+            SamTrainingJob job, Context<SamTrainingJob> context, String key, Instant now) {
+        List<ObservedWorker> workers =
+                context.getSecondaryResources(Pod.class).stream().map(ObservedWorker::of).toList();
+        Optional<String> missingClaim =
+                MissingClaims.due(job, workers, now)
+                        ? MissingClaims.find(job, context.getClient())
+                        : Optional.empty();
+        return new Observation(workers, progress.latest(key), missingClaim);
     }
 
     /** Progress polling, metrics and the operator's memory of the job after a reconcile. */

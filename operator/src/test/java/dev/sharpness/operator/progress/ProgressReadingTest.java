@@ -2,6 +2,7 @@ package dev.sharpness.operator.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharpness.api.worker.ProgressReport;
 import dev.sharpness.trainer.exchange.proto.Progress;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -17,11 +18,11 @@ class ProgressReadingTest {
 
         ProgressReading reading = ProgressReading.of(1, starting, READ_AT);
 
-        assertThat(reading.trainLoss()).isNull();
-        assertThat(reading.trainAccuracy()).isNull();
-        assertThat(reading.validationAccuracy()).isNull();
-        assertThat(reading.testAccuracy()).isNull();
-        assertThat(reading.lastCheckpointTime()).isNull();
+        assertThat(reading.report().trainLoss()).isNull();
+        assertThat(reading.report().trainAccuracy()).isNull();
+        assertThat(reading.report().validationAccuracy()).isNull();
+        assertThat(reading.report().testAccuracy()).isNull();
+        assertThat(reading.report().lastCheckpointTime()).isNull();
         assertThat(reading.attempt()).isEqualTo(1);
         assertThat(reading.readAt()).isEqualTo(READ_AT);
     }
@@ -39,12 +40,12 @@ class ProgressReadingTest {
 
         ProgressReading reading = ProgressReading.of(0, evaluated, READ_AT);
 
-        assertThat(reading.testAccuracy()).isEqualTo(0.0);
-        assertThat(reading.trainAccuracy()).isEqualTo(0.0);
-        assertThat(reading.trainLoss()).isEqualTo(2.3);
-        assertThat(reading.validationAccuracy()).as("no validation split").isNull();
-        assertThat(reading.step()).isEqualTo(40);
-        assertThat(reading.totalSteps()).isEqualTo(120);
+        assertThat(reading.report().testAccuracy()).isEqualTo(0.0);
+        assertThat(reading.report().trainAccuracy()).isEqualTo(0.0);
+        assertThat(reading.report().trainLoss()).isEqualTo(2.3);
+        assertThat(reading.report().validationAccuracy()).as("no validation split").isNull();
+        assertThat(reading.report().step()).isEqualTo(40);
+        assertThat(reading.report().totalSteps()).isEqualTo(120);
     }
 
     @Test
@@ -71,18 +72,19 @@ class ProgressReadingTest {
                 .isEqualTo(
                         new ProgressReading(
                                 3,
-                                2,
-                                90,
-                                120,
-                                0.4,
-                                0.85,
-                                0.8,
-                                0.79,
-                                3.5,
-                                12.0,
-                                80,
-                                "/checkpoints/ckpt-000000080.bin",
-                                Instant.ofEpochMilli(1_700_000_000_000L),
+                                new ProgressReport(
+                                        2,
+                                        90,
+                                        120,
+                                        0.4,
+                                        0.85,
+                                        0.8,
+                                        0.79,
+                                        3.5,
+                                        12.0,
+                                        80,
+                                        "/checkpoints/ckpt-000000080.bin",
+                                        Instant.ofEpochMilli(1_700_000_000_000L)),
                                 READ_AT));
     }
 }

@@ -5,10 +5,11 @@ import static dev.sharpness.operator.testing.PodStates.pending;
 import static dev.sharpness.operator.testing.PodStates.terminated;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sharpness.api.v1alpha1.BackoffSpec;
 import dev.sharpness.api.v1alpha1.Constants;
 import dev.sharpness.api.v1alpha1.Phase;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.api.worker.ProgressReport;
+import dev.sharpness.api.worker.TerminationMessage;
 import dev.sharpness.operator.pods.ObservedWorker;
 import dev.sharpness.operator.pods.WorkerPods;
 import dev.sharpness.operator.progress.ProgressReading;
@@ -204,17 +205,6 @@ class LifecycleTest {
                 .isEqualTo(Constants.REASON_BACKOFF_LIMIT_EXCEEDED);
         assertThat(condition(Constants.CONDITION_FAILED).getMessage())
                 .startsWith("restarted 1 times (failurePolicy.maxRestarts = 1)");
-    }
-
-    @Test
-    void backoffDoublesWithEachRestartUpToItsCap() {
-        BackoffSpec backoff = new BackoffSpec();
-        backoff.setInitialSeconds(10);
-        backoff.setMaxSeconds(60);
-
-        assertThat(List.of(1, 2, 3, 4, 10).stream().map(n -> Lifecycle.backoff(backoff, n)))
-                .extracting(Duration::toSeconds)
-                .containsExactly(10L, 20L, 40L, 60L, 60L);
     }
 
     @Test
@@ -434,6 +424,53 @@ class LifecycleTest {
     }
 
     @Test
+    void aMalformedResultStillSucceedsAndTheStatusSaysTheResultIsUnknown() {
+        runBothRanks();
+        now = T0.plusSeconds(500);
+        String cutOff = "{\"testAccuracy\":0.8645,\"steps\":12";
+        Plan plan = step(List.of(terminated(0, cutOff, now), terminated(0, cutOff, now)));
+
+        assertThat(job.getStatus().getPhase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(job.getStatus().getResult()).isNull();
+        assertThat(job.getStatus().getProgress().getPercent()).isEqualTo(100);
+        String expected =
+                "training finished, but rank 0's result is unknown: the termination message is"
+                        + " malformed: it is not JSON (it begins: "
+                        + cutOff
+                        + ")";
+        assertThat(condition(Constants.CONDITION_COMPLETE).getMessage()).isEqualTo(expected);
+        assertThat(plan.events())
+                .singleElement()
+                .satisfies(e -> assertThat(e.message()).isEqualTo(expected));
+    }
+
+    @Test
+    void aResultWithAFieldOfTheWrongTypeNamesTheField() {
+        runBothRanks();
+        now = T0.plusSeconds(500);
+        String summary = "{\"testAccuracy\":\"high\",\"steps\":120}";
+        step(List.of(terminated(0, summary, now), terminated(0, summary, now)));
+
+        assertThat(job.getStatus().getPhase()).isEqualTo(Phase.SUCCEEDED);
+        assertThat(job.getStatus().getResult()).isNull();
+        assertThat(condition(Constants.CONDITION_COMPLETE).getMessage())
+                .contains("field \"testAccuracy\" has the wrong type");
+    }
+
+    @Test
+    void aWorkersFailureMessageShowsItsErrorAndOtherTextAsItIs() {
+        runBothRanks();
+        now = T0.plusSeconds(60);
+        String trainer = new TerminationMessage.Failed(2, "dataset.path: no such file").toJson();
+        step(List.of(running(0), terminated(2, trainer, now)));
+
+        assertThat(job.getStatus().getLastFailure().getMessage())
+                .isEqualTo("rank 1 exited with code 2 (Error): dataset.path: no such file");
+        assertThat(condition(Constants.CONDITION_FAILED).getReason())
+                .isEqualTo(Constants.REASON_INVALID_SPEC);
+    }
+
+    @Test
     void finishedJobIsDeletedAfterItsTtl() {
         job = TestJobs.sampa("pair", "spec.ttlSecondsAfterFinished=60");
         failRank1WithExitCode(4);
@@ -451,10 +488,11 @@ class LifecycleTest {
         Plan plan =
                 Lifecycle.plan(
                         job,
-                        List.of(),
-                        Optional.empty(),
-                        Optional.of(
-                                "spec.dataset.volume.claimName: PersistentVolumeClaim \"x\" does not exist"),
+                        new Observation(
+                                List.of(),
+                                Optional.empty(),
+                                Optional.of(
+                                        "spec.dataset.volume.claimName: PersistentVolumeClaim \"x\" does not exist")),
                         now,
                         POLL);
 
@@ -529,7 +567,7 @@ class LifecycleTest {
     private Plan plan(List<ObservedWorker> workers, ProgressReading progress) {
         Plan plan =
                 Lifecycle.plan(
-                        job, workers, Optional.ofNullable(progress), Optional.empty(), now, POLL);
+                        job, Observation.of(workers, Optional.ofNullable(progress)), now, POLL);
         job.setStatus(plan.status());
         return plan;
     }
@@ -567,25 +605,28 @@ class LifecycleTest {
     private ProgressReading progress(int attempt, long step, int epoch, Double testAccuracy) {
         return new ProgressReading(
                 attempt,
-                epoch,
-                step,
-                120,
-                0.9,
-                0.7,
-                0.3,
-                testAccuracy,
-                1.0,
-                4.0,
-                20,
-                "/checkpoints/pair-33c9b363/checkpoints-18adf43c4f87/ckpt-000000020.bin",
-                T0.plusSeconds(50),
+                new ProgressReport(
+                        epoch,
+                        step,
+                        120,
+                        0.9,
+                        0.7,
+                        0.3,
+                        testAccuracy,
+                        1.0,
+                        4.0,
+                        20,
+                        "/checkpoints/pair-33c9b363/checkpoints-18adf43c4f87/ckpt-000000020.bin",
+                        T0.plusSeconds(50)),
                 now);
     }
 
     /** A reading with steps only: the trainer is starting or has not evaluated yet. */
     private ProgressReading progressOf(int attempt, long step, long totalSteps) {
         return new ProgressReading(
-                attempt, 1, step, totalSteps, null, null, null, null, 0, 0, 0, "", null, now);
+                attempt,
+                new ProgressReport(1, step, totalSteps, null, null, null, null, 0, 0, 0, "", null),
+                now);
     }
 
     private static PodStatus running(int rank) {

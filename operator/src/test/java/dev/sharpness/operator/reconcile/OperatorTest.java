@@ -405,6 +405,29 @@ class OperatorTest {
     }
 
     @Test
+    void aMalformedResultEndsTheJobSucceededWithAStatusThatSaysTheResultIsUnknown() {
+        create(TestJobs.sam("garbled", port()));
+        awaitPods("garbled", 1, "0");
+        kubelet.runAll("garbled");
+        awaitPhase("garbled", Phase.RUNNING);
+
+        kubelet.terminate("garbled-0", 0, "{\"testAccuracy\":0.5,\"steps\":1");
+
+        awaitPhase("garbled", Phase.SUCCEEDED);
+        assertThat(get("garbled").getStatus().getResult()).isNull();
+        assertThat(get("garbled").getStatus().getConditions())
+                .filteredOn(c -> c.getType().equals(Constants.CONDITION_COMPLETE))
+                .singleElement()
+                .satisfies(
+                        c ->
+                                assertThat(c.getMessage())
+                                        .startsWith(
+                                                "training finished, but rank 0's result is"
+                                                        + " unknown: the termination message is"
+                                                        + " malformed: it is not JSON"));
+    }
+
+    @Test
     void missingClaimFailsTheJobNamingTheField() {
         create(TestJobs.sampa("claim", port(), "spec.dataset.volume.claimName=imagenet"));
 

@@ -1,6 +1,7 @@
 package dev.sharpness.trainer.cli;
 
 import dev.sharpness.api.manifest.ManifestException;
+import dev.sharpness.api.worker.ExitCode;
 import dev.sharpness.trainer.checkpoint.CheckpointException;
 import dev.sharpness.trainer.checkpoint.CheckpointWriteException;
 import dev.sharpness.trainer.data.DataException;
@@ -14,20 +15,14 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The trainer's exit codes, which the operator acts on: 2 = invalid configuration or data (do not
- * retry), 3 = peer lost or exchange timeout (retry the pair), 4 = training diverged (do not retry),
- * 5 = the replicas disagree, 1 = anything unexpected, 143 = stopped by SIGTERM after a checkpoint
- * (128 + 15, as the shell reports a process ended by the signal; `run` stopped by SIGINT exits
- * 130).
+ * Which {@link ExitCode} of the worker contract each failure ends the process with (the operator
+ * acts on them), and the int values the commands return. Exit 1 is anything unexpected; a `run`
+ * stopped by SIGINT exits 130 (128 + 2, as a shell reports it).
  */
 final class ExitCodes implements IExecutionExceptionHandler {
-    static final int OK = 0;
-    static final int UNEXPECTED = 1;
-    static final int INVALID = 2;
-    static final int PEER_LOST = 3;
-    static final int DIVERGED = 4;
-    static final int REPLICAS_DISAGREE = 5;
-    static final int TERMINATED = 143;
+    static final int OK = ExitCode.OK.code();
+    static final int UNEXPECTED = ExitCode.UNEXPECTED.code();
+    static final int TERMINATED = ExitCode.TERMINATED.code();
 
     @Override
     public int handleExecutionException(
@@ -43,27 +38,31 @@ final class ExitCodes implements IExecutionExceptionHandler {
     }
 
     static int codeFor(Throwable e) {
+        return exitCodeFor(e).code();
+    }
+
+    static ExitCode exitCodeFor(Throwable e) {
         if (e instanceof ManifestException
                 || e instanceof DataException
                 || e instanceof CheckpointException
                 || e instanceof InvalidJobException) {
-            return INVALID;
+            return ExitCode.INVALID;
         }
         if (e instanceof ExchangeMismatchException) {
-            return INVALID;
+            return ExitCode.INVALID;
         }
         if (e instanceof PeerLostException) {
-            return PEER_LOST;
+            return ExitCode.PEER_LOST;
         }
         if (e instanceof DivergedException) {
-            return DIVERGED;
+            return ExitCode.DIVERGED;
         }
         if (e instanceof ReplicaMismatchException) {
-            return REPLICAS_DISAGREE;
+            return ExitCode.REPLICAS_DISAGREE;
         }
         if (e instanceof StoppedException) {
-            return TERMINATED;
+            return ExitCode.TERMINATED;
         }
-        return UNEXPECTED;
+        return ExitCode.UNEXPECTED;
     }
 }

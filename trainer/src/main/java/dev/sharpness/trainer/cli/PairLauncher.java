@@ -1,7 +1,9 @@
 package dev.sharpness.trainer.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sharpness.api.worker.ExitCode;
+import dev.sharpness.api.worker.MalformedTerminationMessageException;
+import dev.sharpness.api.worker.TerminationMessage;
+import dev.sharpness.api.worker.WorkerEnv;
 import dev.sharpness.trainer.training.StopRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -37,6 +40,11 @@ final class PairLauncher {
 
     /** After SIGTERM, how long a rank may take to checkpoint and stop before it is killed. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(22);
+
+    /**
+     * The file in a rank's folder its termination message goes to (a pod's /dev/termination-log).
+     */
+    static final String TERMINATION_MESSAGE = "termination-message.json";
 
     /** 128 + SIGINT: a worker stopped by Ctrl-C in the terminal it shares with `run`. */
     private static final int INTERRUPTED = 130;
@@ -156,17 +164,17 @@ final class PairLauncher {
                                 "--manifest=" + manifest.toAbsolutePath(),
                                 "--out=" + out,
                                 "--threads=" + threads,
-                                "--termination-log=" + out.resolve("termination-message.json"),
+                                "--termination-log=" + out.resolve(TERMINATION_MESSAGE),
                                 "--port=" + port,
                                 NO_METRICS));
         for (String override : overrides) {
             command.add("--set=" + override);
         }
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("SAM_RANK", Integer.toString(rank));
-        builder.environment().put("SAM_ATTEMPT", "0");
-        builder.environment().put("SAM_PEER", "127.0.0.1:" + port);
-        builder.environment().put("SAM_TOKEN_FILE", token.toString());
+        builder.environment().put(WorkerEnv.RANK, Integer.toString(rank));
+        builder.environment().put(WorkerEnv.ATTEMPT, "0");
+        builder.environment().put(WorkerEnv.PEER, "127.0.0.1:" + port);
+        builder.environment().put(WorkerEnv.TOKEN_FILE, token.toString());
         return builder;
     }
 
@@ -222,7 +230,7 @@ final class PairLauncher {
     }
 
     private static boolean knockOn(int code, boolean stopRequested) {
-        return code == ExitCodes.PEER_LOST
+        return code == ExitCode.PEER_LOST.code()
                 || (!stopRequested && (code == ExitCodes.TERMINATED || code == INTERRUPTED));
     }
 
@@ -232,31 +240,27 @@ final class PairLauncher {
         if (cause < 0) {
             return ExitCodes.OK;
         }
-        JsonNode message = terminationMessage(outs.get(cause));
-        if (stop.requested()) {
-            JsonNode rank0 = terminationMessage(outs.get(0));
-            if (rank0.path("stopped").asBoolean()) {
-                err.println(
-                        RunCommand.stopped(
-                                rank0.path("step").asLong(),
-                                rank0.has("checkpoint")
-                                        ? Path.of(rank0.get("checkpoint").asText())
-                                        : null));
-                return ExitCodes.TERMINATED;
-            }
+        if (stop.requested()
+                && terminationMessage(outs.get(0), err)
+                        instanceof TerminationMessage.Stopped rank0) {
+            err.println(
+                    RunCommand.stopped(
+                            rank0.step(),
+                            rank0.checkpoint() != null ? Path.of(rank0.checkpoint()) : null));
+            return ExitCodes.TERMINATED;
         }
         int other = 1 - cause;
         StringBuilder line =
                 new StringBuilder(
                         "sam-trainer: rank " + cause + " failed (exit " + codes[cause] + ")");
-        if (message.has("error")) {
-            line.append(": ").append(message.get("error").asText());
+        if (terminationMessage(outs.get(cause), err) instanceof TerminationMessage.Failed failed) {
+            line.append(": ").append(failed.error());
         }
         if (codes[other] != ExitCodes.OK) {
             line.append("; rank ").append(other).append(" then exited ").append(codes[other]);
             if (knockOn(codes[other], stop.requested())) {
                 line.append(
-                        codes[other] == ExitCodes.PEER_LOST
+                        codes[other] == ExitCode.PEER_LOST.code()
                                 ? " (it lost its peer)"
                                 : " (stopped after its peer failed)");
             }
@@ -265,12 +269,16 @@ final class PairLauncher {
         return codes[cause];
     }
 
-    /** A worker's termination message; empty when it wrote none. */
-    private static JsonNode terminationMessage(Path out) {
+    /** A worker's termination message; null when it wrote none or one that cannot be read. */
+    private static TerminationMessage terminationMessage(Path out, PrintWriter err) {
+        Path file = out.resolve(TERMINATION_MESSAGE);
         try {
-            return new ObjectMapper().readTree(out.resolve("termination-message.json").toFile());
-        } catch (IOException e) {
-            return new ObjectMapper().createObjectNode();
+            Optional<TerminationMessage> message =
+                    TerminationMessage.parse(Files.exists(file) ? Files.readString(file) : null);
+            return message.orElse(null);
+        } catch (IOException | MalformedTerminationMessageException e) {
+            err.println("sam-trainer: " + file + ": " + e.getMessage());
+            return null;
         }
     }
 

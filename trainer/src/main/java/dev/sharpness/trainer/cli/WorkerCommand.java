@@ -5,6 +5,10 @@ import dev.sharpness.api.manifest.ManifestLoader;
 import dev.sharpness.api.v1alpha1.CommunicationSpec;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import dev.sharpness.api.worker.ExitCode;
+import dev.sharpness.api.worker.TerminationMessage;
+import dev.sharpness.api.worker.WorkerEnv;
+import dev.sharpness.api.worker.WorkerFiles;
 import dev.sharpness.trainer.exchange.Identity;
 import dev.sharpness.trainer.exchange.PairExchange;
 import dev.sharpness.trainer.exchange.ProgressServer;
@@ -26,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,14 +40,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sam-trainer worker}: what a pod runs (the README's `sam-trainer worker`). Env {@code
- * SAM_RANK}, {@code SAM_PEER} (host:port of rank 0, for rank 1), {@code SAM_ATTEMPT}, {@code
- * SAM_TOKEN_FILE}, and the manifest at /etc/sam/job.yaml. A SAMPa job runs as two workers: rank 0
- * serves the exchange (and {@code GetProgress}) on {@code spec.communication.port} and writes the
- * run's state and outputs, rank 1 connects to it. Every other method runs as one worker, rank 0
- * with no peer, serving only {@code GetProgress} on that port. Each worker serves {@code /metrics}
- * on {@code --metrics-port}, writes its summary to the termination-message file, and on SIGTERM
- * stops at the next step boundary, rank 0 with a checkpoint, and exits 143.
+ * {@code sam-trainer worker}: what a pod runs (the README's `sam-trainer worker`), configured by
+ * the worker contract's environment ({@link WorkerEnv}) and manifest ({@link WorkerFiles}). A SAMPa
+ * job runs as two workers: rank 0 serves the exchange (and {@code GetProgress}) on {@code
+ * spec.communication.port} and writes the run's state and outputs, rank 1 connects to it. Every
+ * other method runs as one worker, rank 0 with no peer, serving only {@code GetProgress} on that
+ * port. Each worker serves {@code /metrics} on {@code --metrics-port}, writes its {@link
+ * TerminationMessage} to the termination log, and on SIGTERM stops at the next step boundary, rank
+ * 0 with a checkpoint, and exits 143.
  */
 @Command(
         name = "worker",
@@ -58,13 +61,13 @@ final class WorkerCommand implements Callable<Integer> {
     /** How long SIGTERM waits for the step in progress and the checkpoint after it. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
-    @Option(names = "--manifest", paramLabel = "FILE", defaultValue = "/etc/sam/job.yaml")
+    @Option(names = "--manifest", paramLabel = "FILE", defaultValue = WorkerFiles.MANIFEST)
     Path manifest;
 
     @Option(
             names = "--termination-log",
             paramLabel = "FILE",
-            defaultValue = "/dev/termination-log",
+            defaultValue = WorkerFiles.TERMINATION_LOG,
             description =
                     "Where the final summary goes for Kubernetes (default: ${DEFAULT-VALUE}).")
     Path terminationLog;
@@ -113,17 +116,9 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         EngineSetup.configure(options.threads);
         SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
-        boolean sampa = job.getSpec().getOptimizer().getMethod() == OptimizerSpec.Method.SAMPA;
-        int rank = rank(sampa);
-        String peer = sampa && rank == 1 ? required("SAM_PEER") : null;
-        if (!sampa && environment.get("SAM_PEER") != null) {
-            LOG.info("SAM_PEER is set but {} runs as one worker: ignored", methodOf(job));
-        }
-        int attempt = Integer.parseInt(environment.getOrDefault("SAM_ATTEMPT", "0"));
-        byte[] token =
-                Files.readString(Path.of(required("SAM_TOKEN_FILE")))
-                        .strip()
-                        .getBytes(StandardCharsets.US_ASCII);
+        Contract pod = contract(job);
+        boolean sampa = pod.sampa();
+        int rank = pod.rank();
         String name = job.getMetadata().getName();
         Path runDirectory = options.runDirectory(name);
         Files.createDirectories(runDirectory);
@@ -145,59 +140,109 @@ final class WorkerCommand implements Callable<Integer> {
                 ProgressServer progressServer =
                         sampa
                                 ? null
-                                : ProgressServer.start(servingPort(job), token, snapshot::get)) {
+                                : ProgressServer.start(
+                                        servingPort(job), pod.token(), snapshot::get)) {
             if (metrics != null) {
                 listeners.add(metrics);
             }
             TrainingRun run =
-                    new TrainingRun(
-                                    job,
-                                    manifest.toAbsolutePath().getParent(),
-                                    runDirectory,
-                                    options.resume,
-                                    ProgressListener.all(listeners))
-                            .stoppable(stop)
-                            .wrappingMethod(methodWrapper);
-            if (sampa) {
-                run.asPair(pairRole(job, servingPort(job), rank, peer, attempt, token, snapshot));
-            }
+                    trainingRun(
+                            job,
+                            runDirectory,
+                            ProgressListener.all(listeners),
+                            stop,
+                            pod,
+                            snapshot);
             RunSummary summary = run.execute();
-            if (rank == 0) {
-                RunOutputs.write(runDirectory, summary);
-            } else {
-                Files.writeString(
-                        runDirectory.resolve(RunOutputs.SUMMARY),
-                        new ObjectMapper().writeValueAsString(summary));
-            }
-            writeTerminationMessage(summary);
-            return ExitCodes.OK;
+            writeOutputs(rank, runDirectory, summary);
+            writeTerminationMessage(finished(summary));
+            return ExitCode.OK.code();
         } catch (StoppedException e) {
-            Map<String, Object> message = new LinkedHashMap<>();
-            message.put("stopped", true);
-            message.put("step", e.step());
-            if (e.checkpoint() != null) {
-                message.put("checkpoint", e.checkpoint().toString());
-            }
-            writeTerminationMessage(message);
-            return ExitCodes.TERMINATED;
-        } catch (RuntimeException e) {
-            RuntimeException failure =
-                    e instanceof IllegalArgumentException
-                            ? new InvalidJobException(e.getMessage(), e)
-                            : e;
             writeTerminationMessage(
-                    Map.of(
-                            "exitCode",
-                            ExitCodes.codeFor(failure),
-                            "error",
-                            String.valueOf(failure.getMessage())));
-            throw failure;
+                    new TerminationMessage.Stopped(
+                            e.step(), e.checkpoint() == null ? null : e.checkpoint().toString()));
+            return ExitCode.TERMINATED.code();
+        } catch (RuntimeException e) {
+            throw failed(e);
         } finally {
             stop.ended();
             if (folder != null) {
                 folder.close();
             }
         }
+    }
+
+    /** The run this worker trains: alone, or as its rank of a SAMPa pair. */
+    private TrainingRun trainingRun(
+            SamTrainingJob job,
+            Path runDirectory,
+            ProgressListener listener,
+            StopRequest stop,
+            Contract pod,
+            ProgressSnapshot snapshot) {
+        TrainingRun run =
+                new TrainingRun(
+                                job,
+                                manifest.toAbsolutePath().getParent(),
+                                runDirectory,
+                                options.resume,
+                                listener)
+                        .stoppable(stop)
+                        .wrappingMethod(methodWrapper);
+        if (pod.sampa()) {
+            run.asPair(
+                    pairRole(
+                            job,
+                            servingPort(job),
+                            pod.rank(),
+                            pod.peer(),
+                            pod.attempt(),
+                            pod.token(),
+                            snapshot));
+        }
+        return run;
+    }
+
+    /** What the pod's environment ({@link WorkerEnv}) says this worker is. */
+    private record Contract(boolean sampa, int rank, String peer, int attempt, byte[] token) {}
+
+    private Contract contract(SamTrainingJob job) throws IOException {
+        boolean sampa = job.getSpec().getOptimizer().getMethod() == OptimizerSpec.Method.SAMPA;
+        int rank = rank(sampa);
+        String peer = sampa && rank == 1 ? required(WorkerEnv.PEER) : null;
+        if (!sampa && environment.get(WorkerEnv.PEER) != null) {
+            LOG.info("{} is set but {} runs as one worker: ignored", WorkerEnv.PEER, methodOf(job));
+        }
+        int attempt = Integer.parseInt(environment.getOrDefault(WorkerEnv.ATTEMPT, "0"));
+        byte[] token =
+                Files.readString(Path.of(required(WorkerEnv.TOKEN_FILE)))
+                        .strip()
+                        .getBytes(StandardCharsets.US_ASCII);
+        return new Contract(sampa, rank, peer, attempt, token);
+    }
+
+    /** Rank 0 writes the run's outputs; rank 1 only its summary, in its own folder. */
+    private static void writeOutputs(int rank, Path runDirectory, RunSummary summary)
+            throws IOException {
+        if (rank == 0) {
+            RunOutputs.write(runDirectory, summary);
+        } else {
+            Files.writeString(
+                    runDirectory.resolve(RunOutputs.SUMMARY),
+                    new ObjectMapper().writeValueAsString(summary));
+        }
+    }
+
+    /** Says why in the termination message; the failure to rethrow (its exit code decides). */
+    private RuntimeException failed(RuntimeException e) {
+        RuntimeException failure =
+                e instanceof IllegalArgumentException
+                        ? new InvalidJobException(e.getMessage(), e)
+                        : e;
+        writeTerminationMessage(
+                new TerminationMessage.Failed(
+                        ExitCodes.codeFor(failure), String.valueOf(failure.getMessage())));
+        return failure;
     }
 
     /** Exits 143 through the SIGTERM path (the shutdown hook) once standard input ends. */
@@ -213,7 +258,7 @@ final class WorkerCommand implements Callable<Integer> {
                                 // A broken pipe is an end too.
                             }
                             LOG.warn("the launching `run` is gone: stopping as on SIGTERM");
-                            System.exit(ExitCodes.TERMINATED);
+                            System.exit(ExitCode.TERMINATED.code());
                         },
                         "launcher-watch");
         watcher.setDaemon(true);
@@ -224,18 +269,20 @@ final class WorkerCommand implements Callable<Integer> {
         return port != null ? port : job.getSpec().getCommunication().getPort();
     }
 
-    /** SAM_RANK: 0 or 1 for SAMPa, 0 for a single worker. */
+    /** The rank: 0 or 1 for SAMPa, 0 for a single worker. */
     private int rank(boolean sampa) {
-        String value = required("SAM_RANK");
+        String value = required(WorkerEnv.RANK);
         int rank;
         try {
             rank = Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new InvalidJobException("SAM_RANK must be 0 or 1, not '" + value + "'", e);
+            throw new InvalidJobException(
+                    WorkerEnv.RANK + " must be 0 or 1, not '" + value + "'", e);
         }
         if (rank != 0 && (rank != 1 || !sampa)) {
             throw new InvalidJobException(
-                    "SAM_RANK="
+                    WorkerEnv.RANK
+                            + "="
                             + rank
                             + ": "
                             + (sampa
@@ -281,7 +328,7 @@ final class WorkerCommand implements Callable<Integer> {
                     int colon = peer.lastIndexOf(':');
                     if (colon < 0) {
                         throw new InvalidJobException(
-                                "SAM_PEER must be host:port, not '" + peer + "'", null);
+                                WorkerEnv.PEER + " must be host:port, not '" + peer + "'", null);
                     }
                     return PairExchange.connect(
                             peer.substring(0, colon),
@@ -324,10 +371,28 @@ final class WorkerCommand implements Callable<Integer> {
         return value;
     }
 
+    /** What the termination message says of a finished run: its result, from its summary. */
+    static TerminationMessage.Finished finished(RunSummary summary) {
+        return new TerminationMessage.Finished(
+                summary.job(),
+                summary.method(),
+                summary.workers(),
+                summary.epochs(),
+                summary.steps(),
+                summary.trainLoss(),
+                summary.trainAccuracy(),
+                summary.validationAccuracy(),
+                summary.testAccuracy(),
+                summary.bestValidationAccuracy(),
+                summary.bestEpoch(),
+                summary.wallSeconds(),
+                summary.parameterChecksum());
+    }
+
     /** Kubernetes keeps this file's text in the pod status, so the result survives the pod. */
-    private void writeTerminationMessage(Object message) {
+    private void writeTerminationMessage(TerminationMessage message) {
         try {
-            Files.writeString(terminationLog, new ObjectMapper().writeValueAsString(message));
+            Files.writeString(terminationLog, message.toJson());
         } catch (IOException e) {
             LOG.warn(
                     "cannot write the termination message to {}: {}",
