@@ -91,6 +91,20 @@ class LocalValidationTest {
                                         .add(0.9)
                                         .add(1)));
         VIOLATIONS.put(
+                SyntheticSpec.FITS_ONE_ARRAY,
+                new Violation(
+                        "spec.dataset.synthetic",
+                        job ->
+                                ((ObjectNode) job.get("spec"))
+                                        .putObject("dataset")
+                                        .put("format", "synthetic")
+                                        .putObject("synthetic")
+                                        .put("trainSamples", 1000000)
+                                        .put("testSamples", 10)
+                                        .put("classes", 10)
+                                        .put("channels", 16)
+                                        .put("imageSize", 256)));
+        VIOLATIONS.put(
                 "self.initialSeconds <= self.maxSeconds",
                 new Violation(
                         "spec.failurePolicy.backoff",
