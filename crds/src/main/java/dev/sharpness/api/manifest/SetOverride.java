@@ -59,8 +59,12 @@ final class SetOverride {
                                     + " followed by [index], got "
                                     + Describe.quoted(path)));
         }
-        String valueText = text.substring(equals + 1);
-        JsonNode value;
+        JsonNode value = readValue(text, path, text.substring(equals + 1));
+        return new SetOverride(text, path, steps, value);
+    }
+
+    /** The VALUE of a {@code --set PATH=VALUE} read as YAML; nothing after '=' is null. */
+    private static JsonNode readValue(String text, String path, String valueText) {
         JsonParser parser;
         try {
             parser = ManifestMapper.MAPPER.createParser(valueText);
@@ -68,7 +72,8 @@ final class SetOverride {
             throw new IllegalStateException("a parser over a string cannot fail to open", e);
         }
         try {
-            value = ManifestMapper.MAPPER.readTree(parser);
+            JsonNode value = ManifestMapper.MAPPER.readTree(parser);
+            return value == null || value.isMissingNode() ? NullNode.getInstance() : value;
         } catch (JsonProcessingException e) {
             String notFinite = ManifestLoader.notFinite(parser, e);
             if (notFinite != null) {
@@ -101,10 +106,6 @@ final class SetOverride {
                 throw new IllegalStateException("closing a parser over a string cannot fail", e);
             }
         }
-        if (value == null || value.isMissingNode()) {
-            value = NullNode.getInstance();
-        }
-        return new SetOverride(text, path, steps, value);
     }
 
     private static List<Object> steps(String path) {

@@ -3,44 +3,52 @@ package dev.sharpness.api.manifest;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import dev.sharpness.api.v1alpha1.BaseOptimizerSpec;
+import dev.sharpness.api.manifest.CelRules.Findings;
 import dev.sharpness.api.v1alpha1.Constants;
-import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
-import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.lang.annotation.Annotation;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Checks a job against the same fabric8 annotations its CRD schema is generated from ({@link
- * Required}, {@link Min}, {@link Max}, {@link Pattern}, {@link Size}), so the trainer accepts
- * exactly what the API server admits, plus what the schema cannot say: the resource's apiVersion,
- * kind and name, and AdamW's betas.
+ * Checks a job against its API types, the single source of what the API server admits: the OpenAPI
+ * bounds generated from the fabric8 annotations ({@link Required}, {@link Min}, {@link Max}, {@link
+ * Pattern}, {@link Size}) and the CEL rules ({@link ValidationRule}) evaluated as the API server
+ * evaluates them at creation. Beyond the CRD, it checks what the API server checks of every
+ * resource: apiVersion, kind and a name.
  */
 public final class SpecValidator {
     private static final String API_PACKAGE = SamTrainingJob.class.getPackageName();
-    private static final int DNS_1035_MAX_LENGTH = Constants.MAX_NAME_LENGTH;
 
     private SpecValidator() {}
 
     /**
-     * Every problem of the job, each as {@code <field path>: <expected>, got <found>}; empty when
-     * the job is valid.
+     * Starts preparing the CEL rules on a daemon thread, so that the first validation spends less
+     * time on CEL's start-up; a program that will validate a job calls this as early as it can.
+     * Validation gives the same results without it.
+     */
+    public static void prepareInBackground() {
+        CelRules.prepareInBackground(rules(SamTrainingJob.class));
+    }
+
+    /**
+     * Every problem of the job, each as {@code <field path>: <expected>, got <found>} or as a CEL
+     * rule's message at the rule's field; empty when the job is valid.
      */
     public static List<String> validate(SamTrainingJob job) {
         return problems(job).stream().map(Problem::toString).toList();
     }
 
     static List<Problem> problems(SamTrainingJob job) {
-        List<Problem> problems = new ArrayList<>();
+        Findings findings = new Findings();
+        List<Problem> problems = findings.problems();
         // fabric8 fixes both from the class and ignores a document's values, which is why the
         // loader checks the document itself; this covers jobs that reach the validator otherwise.
         if (!Constants.API_VERSION.equals(job.getApiVersion())) {
@@ -49,105 +57,23 @@ public final class SpecValidator {
         if (!Constants.KIND.equals(job.getKind())) {
             problems.add(mismatch("kind", Constants.KIND, job.getKind()));
         }
-        checkName(job, problems);
-        SamTrainingJobSpec spec = job.getSpec();
-        if (spec == null) {
-            problems.add(new Problem("spec", "required"));
-        } else {
-            walk(spec, "spec", problems);
-            checkBetas(spec, problems);
-            checkMethodSections(spec, problems);
-        }
-        return problems;
-    }
-
-    private static void checkName(SamTrainingJob job, List<Problem> problems) {
         String name = job.getMetadata() == null ? null : job.getMetadata().getName();
         if (name == null || name.isEmpty()) {
             problems.add(new Problem("metadata.name", "required"));
-        } else if (name.length() > DNS_1035_MAX_LENGTH) {
-            problems.add(
-                    new Problem(
-                            "metadata.name",
-                            "expected at most "
-                                    + DNS_1035_MAX_LENGTH
-                                    + " characters (the pods are named <name>-0 and <name>-1), got "
-                                    + name.length()));
-        } else if (!name.matches(Constants.DNS_1035_LABEL)) {
-            problems.add(
-                    new Problem(
-                            "metadata.name",
-                            "expected a DNS-1035 label (lower-case letters, digits and '-',"
-                                    + " starting with a letter, ending with a letter or digit), got "
-                                    + Describe.quoted(name)));
         }
-    }
-
-    /** Method-specific sections only with their method (a typo would otherwise go unnoticed). */
-    private static void checkMethodSections(SamTrainingJobSpec spec, List<Problem> problems) {
-        OptimizerSpec optimizer = spec.getOptimizer();
-        if (optimizer == null || optimizer.getMethod() == null) {
-            return;
+        CelRules.check(rules(SamTrainingJob.class), job, "", findings);
+        if (job.getSpec() == null) {
+            problems.add(new Problem("spec", "required"));
+        } else {
+            walk(job.getSpec(), "spec", findings);
         }
-        onlyWith(
-                optimizer,
-                optimizer.getSampa(),
-                "sampa",
-                OptimizerSpec.Method.SAMPA,
-                "SAMPa",
-                problems);
-        onlyWith(
-                optimizer,
-                optimizer.getKsam(),
-                "ksam",
-                OptimizerSpec.Method.KSAM,
-                "KSAM",
-                problems);
-        onlyWith(
-                optimizer,
-                optimizer.getLookSam(),
-                "lookSam",
-                OptimizerSpec.Method.LOOKSAM,
-                "LookSAM",
-                problems);
-    }
-
-    private static void onlyWith(
-            OptimizerSpec optimizer,
-            Object section,
-            String field,
-            OptimizerSpec.Method method,
-            String methodName,
-            List<Problem> problems) {
-        if (section != null && optimizer.getMethod() != method) {
-            problems.add(
-                    new Problem(
-                            "spec.optimizer." + field, "only allowed with method " + methodName));
-        }
-    }
-
-    private static void checkBetas(SamTrainingJobSpec spec, List<Problem> problems) {
-        if (spec.getOptimizer() == null || spec.getOptimizer().getBase() == null) {
-            return;
-        }
-        BaseOptimizerSpec base = spec.getOptimizer().getBase();
-        List<Double> betas = base.getBetas();
-        if (betas == null) {
-            return;
-        }
-        for (int i = 0; i < betas.size(); i++) {
-            Double beta = betas.get(i);
-            if (beta != null && !(beta >= 0 && beta < 1)) {
-                problems.add(
-                        new Problem(
-                                "spec.optimizer.base.betas[" + i + "]",
-                                "expected a value in [0, 1), got " + Describe.value(beta)));
-            }
-        }
+        return findings.all();
     }
 
     /** Checks every property of an API object, then walks into its API objects and lists. */
-    private static void walk(Object bean, String path, List<Problem> problems) {
+    private static void walk(Object bean, String path, Findings findings) {
+        List<Problem> problems = findings.problems();
+        CelRules.check(rules(bean.getClass()), bean, path, findings);
         for (BeanPropertyDefinition property : properties(bean.getClass())) {
             AnnotatedMember getter = property.getAccessor();
             if (getter == null) {
@@ -162,13 +88,15 @@ public final class SpecValidator {
                 continue;
             }
             checkBounds(property, value, propertyPath, problems);
-            walkValue(value, propertyPath, problems);
+            CelRules.check(rules(property), value, propertyPath, findings);
+            walkValue(value, propertyPath, findings);
         }
     }
 
-    private static void walkValue(Object value, String path, List<Problem> problems) {
+    private static void walkValue(Object value, String path, Findings findings) {
+        List<Problem> problems = findings.problems();
         if (isApiObject(value.getClass())) {
-            walk(value, path, problems);
+            walk(value, path, findings);
         } else if (value instanceof List) {
             List<?> list = (List<?>) value;
             for (int i = 0; i < list.size(); i++) {
@@ -176,7 +104,7 @@ public final class SpecValidator {
                 if (list.get(i) == null) {
                     problems.add(new Problem(elementPath, "expected a value, got null"));
                 } else {
-                    walkValue(list.get(i), elementPath, problems);
+                    walkValue(list.get(i), elementPath, findings);
                 }
             }
         } else if (value instanceof Map) {
@@ -185,7 +113,7 @@ public final class SpecValidator {
                     walkValue(
                             entry.getValue(),
                             FieldPath.child(path, String.valueOf(entry.getKey())),
-                            problems);
+                            findings);
                 }
             }
         }
@@ -289,6 +217,23 @@ public final class SpecValidator {
                         .getSerializationConfig()
                         .introspect(ManifestMapper.MAPPER.constructType(type));
         return description.findProperties();
+    }
+
+    private static ValidationRule[] rules(Class<?> type) {
+        return type.getAnnotationsByType(ValidationRule.class);
+    }
+
+    private static ValidationRule[] rules(BeanPropertyDefinition property) {
+        if (property.getField() != null) {
+            ValidationRule[] rules =
+                    property.getField().getAnnotated().getAnnotationsByType(ValidationRule.class);
+            if (rules.length > 0) {
+                return rules;
+            }
+        }
+        return property.getGetter() == null
+                ? new ValidationRule[0]
+                : property.getGetter().getAnnotated().getAnnotationsByType(ValidationRule.class);
     }
 
     private static <A extends Annotation> A annotation(

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,6 +49,9 @@ public class BaseOptimizerSpec {
     private double weightDecay = 5.0e-4;
 
     @Size(min = 2, max = 2)
+    @ValidationRule(
+            value = "self.all(beta, beta >= 0.0 && beta < 1.0)",
+            message = "each beta must be at least 0 and less than 1")
     @JsonPropertyDescription("AdamW's beta1 and beta2, each in [0, 1).")
     private List<Double> betas = new ArrayList<>(List.of(0.9, 0.999));
 

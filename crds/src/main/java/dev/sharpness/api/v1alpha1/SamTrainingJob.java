@@ -53,8 +53,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
         value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
         message =
                 "metadata.name must be a DNS-1035 label (lower-case letters, digits and '-',"
-                        + " starting with a letter): it names the pair's Service and the pods'"
-                        + " host names")
+                        + " starting with a letter, ending with a letter or digit): it names the"
+                        + " pair's Service and the pods' host names")
 public class SamTrainingJob extends CustomResource<SamTrainingJobSpec, SamTrainingJobStatus>
         implements Namespaced {
 

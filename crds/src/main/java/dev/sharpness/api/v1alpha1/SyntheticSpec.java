@@ -4,9 +4,21 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A learnable generated dataset: each class is a fixed random image plus per-sample noise. */
+@ValidationRule(
+        value = SyntheticSpec.FITS_ONE_ARRAY,
+        message =
+                "trainSamples and testSamples, each times channels x imageSize x imageSize, must"
+                        + " be at most 2147483639 values: the trainer holds each set in one array")
 public class SyntheticSpec {
+    /** Java's largest array, less the 8 entries some JVMs reserve. */
+    static final String FITS_ONE_ARRAY =
+            "self.trainSamples * self.channels * self.imageSize * self.imageSize <= 2147483639"
+                    + " && self.testSamples * self.channels * self.imageSize * self.imageSize"
+                    + " <= 2147483639";
+
     @Default("512")
     @Min(2)
     @Max(1000000)

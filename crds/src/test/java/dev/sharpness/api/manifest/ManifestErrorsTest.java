@@ -74,10 +74,8 @@ class ManifestErrorsTest {
                                 + " spec.optimizer.base.betas=[0.9, 0.99, 0.999])");
         assertThat(rejection(MINIMAL, "spec.optimizer.base.betas=[-0.1, 1]").problems())
                 .containsExactly(
-                        "spec.optimizer.base.betas[0]: expected a value in [0, 1), got -0.1 (from"
-                                + " --set spec.optimizer.base.betas=[-0.1, 1])",
-                        "spec.optimizer.base.betas[1]: expected a value in [0, 1), got 1 (from"
-                                + " --set spec.optimizer.base.betas=[-0.1, 1])");
+                        "spec.optimizer.base.betas: each beta must be at least 0 and less than 1"
+                                + " (from --set spec.optimizer.base.betas=[-0.1, 1])");
     }
 
     @Test
@@ -244,17 +242,17 @@ class ManifestErrorsTest {
     void nameMustBeAShortDns1035Label() {
         assertThat(rejection(MINIMAL.replace("name: demo", "name: Demo_1")).problems())
                 .containsExactly(
-                        "metadata.name: expected a DNS-1035 label (lower-case letters, digits and"
-                                + " '-', starting with a letter, ending with a letter or digit), got"
-                                + " \"Demo_1\"");
+                        "metadata.name must be a DNS-1035 label (lower-case letters, digits and"
+                                + " '-', starting with a letter, ending with a letter or digit): it"
+                                + " names the pair's Service and the pods' host names");
         assertThat(rejection(MINIMAL.replace("name: demo", "name: 1demo")).problems())
                 .singleElement()
                 .asString()
-                .startsWith("metadata.name: expected a DNS-1035 label");
+                .startsWith("metadata.name must be a DNS-1035 label");
         assertThat(rejection(MINIMAL.replace("name: demo", "name: " + "a".repeat(62))).problems())
                 .containsExactly(
-                        "metadata.name: expected at most 61 characters (the pods are named <name>-0"
-                                + " and <name>-1), got 62");
+                        "metadata.name must be at most 61 characters: the pods are named <name>-0"
+                                + " and <name>-1");
         assertThat(rejection(MINIMAL.replace("{name: demo}", "{namespace: a}")).problems())
                 .containsExactly("metadata.name: required");
     }
@@ -272,9 +270,9 @@ class ManifestErrorsTest {
                 .containsExactly(
                         "spec.training.epoch: unknown field; expected one of [batchSize, epochs,"
                                 + " labelSmoothing, maxSteps, seed]",
-                        "metadata.name: expected a DNS-1035 label (lower-case letters, digits and"
-                                + " '-', starting with a letter, ending with a letter or digit), got"
-                                + " \"Demo\"",
+                        "metadata.name must be a DNS-1035 label (lower-case letters, digits and"
+                                + " '-', starting with a letter, ending with a letter or digit): it"
+                                + " names the pair's Service and the pods' host names",
                         "spec.dataset.validationFraction: expected at most 0.5, got 0.9",
                         "spec.optimizer.rho: expected at least 0, got -1");
         assertThat(e.getMessage().lines())

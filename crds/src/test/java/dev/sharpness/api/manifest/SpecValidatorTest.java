@@ -3,12 +3,15 @@ package dev.sharpness.api.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sharpness.api.v1alpha1.DatasetSpec;
+import dev.sharpness.api.v1alpha1.FailureRule;
 import dev.sharpness.api.v1alpha1.ModelSpec;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
+import dev.sharpness.api.v1alpha1.SampaSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The validator on jobs built in code, as the operator will hand it jobs from the API server. */
@@ -44,6 +47,28 @@ class SpecValidatorTest {
                         "spec.dataset.synthetic.classes: expected at least 2, got 1",
                         "spec.optimizer.base.betas[1]: expected a value, got null",
                         "spec.optimizer.schedule.gamma: expected at most 1, got 2");
+    }
+
+    @Test
+    void evaluatesTheCelRulesOfTheTypesAtTheirPlaces() {
+        SamTrainingJob job = validJob();
+        job.getMetadata().setName("Valid");
+        job.getSpec().getOptimizer().setSampa(new SampaSpec());
+        job.getSpec().getFailurePolicy().getBackoff().setInitialSeconds(900);
+        job.getSpec().getFailurePolicy().getBackoff().setMaxSeconds(600);
+        FailureRule neither = new FailureRule();
+        neither.setAction(FailureRule.Action.FAIL);
+        job.getSpec().getFailurePolicy().setRules(List.of(neither));
+
+        assertThat(SpecValidator.validate(job))
+                .containsExactly(
+                        "metadata.name must be a DNS-1035 label (lower-case letters, digits and"
+                                + " '-', starting with a letter, ending with a letter or digit): it"
+                                + " names the pair's Service and the pods' host names",
+                        "spec.optimizer: sampa is only allowed with method SAMPa",
+                        "spec.failurePolicy.backoff: initialSeconds must not exceed maxSeconds",
+                        "spec.failurePolicy.rules[0]: a rule names either onExitCodes or"
+                                + " onPodConditions, not both and not neither");
     }
 
     @Test

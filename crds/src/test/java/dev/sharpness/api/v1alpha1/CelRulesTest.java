@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.cel.common.CelOptions;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,13 +32,20 @@ import org.junit.jupiter.api.Test;
  */
 class CelRulesTest {
     private static final ObjectMapper YAML = new YAMLMapper();
+
+    /** Kubernetes compares numbers across int and double, as in {@code beta < 1.0} for 1. */
+    private static final CelOptions OPTIONS =
+            CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+
     private static final CelCompiler COMPILER =
             CelCompilerFactory.standardCelCompilerBuilder()
+                    .setOptions(OPTIONS)
                     .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                     .addVar("self", SimpleType.DYN)
                     .addVar("oldSelf", SimpleType.DYN)
                     .build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 
     private static JsonNode schema;
 
@@ -60,10 +67,13 @@ class CelRulesTest {
                   - {action: RestartIgnoringLimit, onPodConditions: [DisruptionTarget]}
             """;
 
-    @BeforeAll
-    static void readCommittedCrd() throws IOException {
-        JsonNode crd = YAML.readTree(CustomResourceDefinitionTest.COMMITTED.toFile());
-        schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
+    /** The committed CRD's schema, read once. */
+    static synchronized JsonNode schema() throws IOException {
+        if (schema == null) {
+            JsonNode crd = YAML.readTree(CustomResourceDefinitionTest.COMMITTED.toFile());
+            schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
+        }
+        return schema;
     }
 
     @Test
@@ -215,9 +225,9 @@ class CelRulesTest {
     }
 
     /** Every failed rule as {@code <path>: <message>}; {@code old} is null for a create. */
-    static List<String> violations(JsonNode object, JsonNode old) {
+    static List<String> violations(JsonNode object, JsonNode old) throws IOException {
         List<String> failed = new ArrayList<>();
-        check(schema, object, old, "", failed);
+        check(schema(), object, old, "", failed);
         return failed;
     }
 

@@ -132,15 +132,15 @@ final class BenchCommand implements Callable<Integer> {
     /** {@code value} as one of {@code type}'s manifest names, or exit 2 listing those names. */
     private static <E extends Enum<E>> E choice(
             ObjectMapper mapper, String option, String value, Class<E> type) {
-        try {
-            return mapper.convertValue(value, type);
-        } catch (IllegalArgumentException e) {
-            List<String> names = new ArrayList<>();
-            for (E constant : type.getEnumConstants()) {
-                names.add(mapper.convertValue(constant, String.class));
+        List<String> names = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+            String name = mapper.convertValue(constant, String.class);
+            if (name.equals(value)) {
+                return constant;
             }
-            throw new InvalidJobException(
-                    option + ": expected one of " + String.join(", ", names) + ", got " + value, e);
+            names.add(name);
         }
+        throw new InvalidJobException(
+                option + ": expected one of " + String.join(", ", names) + ", got " + value);
     }
 }

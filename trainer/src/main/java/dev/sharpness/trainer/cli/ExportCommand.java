@@ -1,7 +1,9 @@
 package dev.sharpness.trainer.cli;
 
+import dev.sharpness.api.v1alpha1.ModelSpec.Architecture;
 import dev.sharpness.trainer.export.Safetensors;
 import dev.sharpness.trainer.export.SafetensorsExport;
+import dev.sharpness.trainer.export.TorchNames;
 import dev.sharpness.trainer.inference.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,12 +45,12 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         EngineSetup.configure(model.threads);
         try (TrainedModel trained = TrainedModel.open(model.source, model.overrides)) {
-            Safetensors file;
-            try {
-                file = SafetensorsExport.of(trained);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidJobException("spec.model.architecture: " + e.getMessage(), e);
+            Architecture architecture = trained.job().getSpec().getModel().getArchitecture();
+            if (!TorchNames.exportable(architecture)) {
+                throw new InvalidJobException(
+                        "spec.model.architecture: " + TorchNames.notExportable(architecture));
             }
+            Safetensors file = SafetensorsExport.of(trained);
             Path target = out != null ? out : trained.runDirectory().resolve("model.safetensors");
             try {
                 file.write(target);

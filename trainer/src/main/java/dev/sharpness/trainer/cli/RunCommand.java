@@ -77,14 +77,9 @@ final class RunCommand implements Callable<Integer> {
             Path checkpoints = TrainingRun.checkpointDirectory(spec, runDirectory);
             // Nothing in the folder changes before the job is known to be valid and its data
             // to open.
-            TrainingData data;
-            try {
-                data =
-                        DatasetLoader.load(
-                                spec.getDataset(), manifestDirectory, spec.getTraining().getSeed());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidJobException(e.getMessage(), e);
-            }
+            TrainingData data =
+                    DatasetLoader.load(
+                            spec.getDataset(), manifestDirectory, spec.getTraining().getSeed());
             PrintWriter err = command.commandLine().getErr();
             for (String warning : JobWarnings.of(job, data.train().size(), serial)) {
                 err.println("sam-trainer: warning: " + warning);
@@ -145,8 +140,6 @@ final class RunCommand implements Callable<Integer> {
             } catch (StoppedException e) {
                 err.println(stopped(e.step(), e.checkpoint()));
                 return ExitCodes.TERMINATED;
-            } catch (IllegalArgumentException e) {
-                throw new InvalidJobException(e.getMessage(), e);
             }
             RunOutputs.write(runDirectory, summary);
             System.out.println();

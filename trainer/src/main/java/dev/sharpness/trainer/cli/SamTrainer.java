@@ -1,5 +1,6 @@
 package dev.sharpness.trainer.cli;
 
+import dev.sharpness.api.manifest.SpecValidator;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +23,8 @@ import picocli.CommandLine.Command;
         })
 public final class SamTrainer {
     public static void main(String[] args) {
+        // Overlaps CEL's start-up with the JVM's loading of the rest: most commands read a job.
+        SpecValidator.prepareInBackground();
         System.exit(execute(args));
     }
 

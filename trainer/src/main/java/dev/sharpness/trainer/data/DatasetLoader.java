@@ -23,71 +23,26 @@ public final class DatasetLoader {
     private DatasetLoader() {}
 
     /**
-     * Loads the dataset a job asks for.
+     * Loads the dataset a job asks for. The spec is a validated one ({@code SpecValidator}, or the
+     * API server): its bounds are not checked again here, only what the files hold.
      *
      * @param spec the job's dataset section
      * @param baseDir what a relative {@code spec.dataset.path} is resolved against (the manifest's
      *     directory)
      * @param seed the job seed; the split, the label noise and synthetic data follow from it
-     * @throws DataException when a field is invalid or a file is missing, truncated or corrupt
+     * @throws DataException when the files cannot be found or used: the directory is missing, a
+     *     file is missing, truncated or corrupt, or the data is too small for the split
      */
     public static TrainingData load(DatasetSpec spec, Path baseDir, long seed) {
         long start = System.nanoTime();
         Format format = spec.getFormat();
-        if (format == null) {
-            throw new DataException(
-                    FIELD + "format",
-                    "required: fashion-mnist, mnist, cifar10, cifar100 or synthetic");
-        }
+        Source source =
+                format == Format.SYNTHETIC
+                        ? generate(spec.getSynthetic(), seed)
+                        : read(directory(spec.getPath(), baseDir, format), format);
+        ImageSet full = source.train();
+
         double fraction = spec.getValidationFraction();
-        if (!(fraction >= 0 && fraction < 1)) {
-            throw new DataException(
-                    FIELD + "validationFraction", "expected a value in [0, 1), got " + fraction);
-        }
-        double noise = spec.getLabelNoise();
-        if (!(noise >= 0 && noise < 1)) {
-            throw new DataException(
-                    FIELD + "labelNoise", "expected a value in [0, 1), got " + noise);
-        }
-
-        ImageSet full;
-        ImageSet test;
-        String source;
-        if (format == Format.SYNTHETIC) {
-            SyntheticSpec shape =
-                    spec.getSynthetic() != null ? spec.getSynthetic() : new SyntheticSpec();
-            SyntheticData synthetic = new SyntheticData(shape, seed);
-            full = synthetic.train();
-            test = synthetic.test();
-            source = "generated from seed " + seed;
-        } else {
-            Path dir = directory(spec.getPath(), baseDir, format);
-            Normalization normalization = Normalization.of(format);
-            switch (format) {
-                case FASHION_MNIST, MNIST -> {
-                    full = IdxReader.read(dir, IdxReader.TRAIN, normalization);
-                    test = IdxReader.read(dir, IdxReader.TEST, normalization);
-                }
-                case CIFAR10 -> {
-                    full = CifarReader.readTrain(CifarReader.Variant.CIFAR10, dir, normalization);
-                    test = CifarReader.readTest(CifarReader.Variant.CIFAR10, dir, normalization);
-                }
-                case CIFAR100 -> {
-                    full = CifarReader.readTrain(CifarReader.Variant.CIFAR100, dir, normalization);
-                    test = CifarReader.readTest(CifarReader.Variant.CIFAR100, dir, normalization);
-                }
-                default -> throw new IllegalStateException("unhandled format " + format);
-            }
-            if (full.height() != test.height() || full.width() != test.width()) {
-                throw new DataException(
-                        dir,
-                        "training images are %dx%d but test images are %dx%d"
-                                .formatted(
-                                        full.height(), full.width(), test.height(), test.width()));
-            }
-            source = "from " + dir;
-        }
-
         int n = full.size();
         int validationSize = (int) Math.round(n * fraction);
         if (validationSize >= n) {
@@ -99,7 +54,7 @@ public final class DatasetLoader {
         ImageSet validation = full.subset(split[0]);
         // Without a split the training part is the whole set in order: no need to copy it.
         ImageSet train = validationSize == 0 ? full : full.subset(split[1]);
-        int noisy = (int) Math.round(train.size() * noise);
+        int noisy = (int) Math.round(train.size() * spec.getLabelNoise());
         if (noisy > 0) {
             train = train.withLabels(noisyLabels(train.labels(), train.classes(), noisy, seed));
         }
@@ -109,17 +64,54 @@ public final class DatasetLoader {
                         Locale.ROOT,
                         "%s %s: %d train, %d validation, %d test, %dx%dx%d, %d classes%s",
                         formatName(format),
-                        source,
+                        source.origin(),
                         train.size(),
                         validation.size(),
-                        test.size(),
+                        source.test().size(),
                         train.channels(),
                         train.height(),
                         train.width(),
                         train.classes(),
                         noisy > 0 ? ", " + noisy + " training labels replaced at random" : "");
         LOG.info("Loaded {} in {} ms", description, (System.nanoTime() - start) / 1_000_000);
-        return new TrainingData(train, validation, test, description);
+        return new TrainingData(train, validation, source.test(), description);
+    }
+
+    /** A dataset's two files' worth of images, and where they came from, for the log. */
+    private record Source(ImageSet train, ImageSet test, String origin) {}
+
+    private static Source generate(SyntheticSpec spec, long seed) {
+        SyntheticData synthetic =
+                new SyntheticData(spec != null ? spec : new SyntheticSpec(), seed);
+        return new Source(synthetic.train(), synthetic.test(), "generated from seed " + seed);
+    }
+
+    private static Source read(Path dir, Format format) {
+        Normalization normalization = Normalization.of(format);
+        ImageSet train;
+        ImageSet test;
+        switch (format) {
+            case FASHION_MNIST, MNIST -> {
+                train = IdxReader.read(dir, IdxReader.TRAIN, normalization);
+                test = IdxReader.read(dir, IdxReader.TEST, normalization);
+            }
+            case CIFAR10 -> {
+                train = CifarReader.readTrain(CifarReader.Variant.CIFAR10, dir, normalization);
+                test = CifarReader.readTest(CifarReader.Variant.CIFAR10, dir, normalization);
+            }
+            case CIFAR100 -> {
+                train = CifarReader.readTrain(CifarReader.Variant.CIFAR100, dir, normalization);
+                test = CifarReader.readTest(CifarReader.Variant.CIFAR100, dir, normalization);
+            }
+            default -> throw new IllegalStateException("unhandled format " + format);
+        }
+        if (train.height() != test.height() || train.width() != test.width()) {
+            throw new DataException(
+                    dir,
+                    "training images are %dx%d but test images are %dx%d"
+                            .formatted(train.height(), train.width(), test.height(), test.width()));
+        }
+        return new Source(train, test, "from " + dir);
     }
 
     private static Path directory(String path, Path baseDir, Format format) {

@@ -7,10 +7,10 @@ import java.util.SplittableRandom;
  * A learnable dataset generated from the seed: every class has a fixed Gaussian prototype image
  * (standard deviation 1) and every sample is its class's prototype plus Gaussian noise of the same
  * scale. Classes are balanced. Train and test share the prototypes and draw their samples from
- * different streams.
+ * different streams. The spec is a validated one: its bounds and the rule that each set fits one
+ * array are the API type's ({@link SyntheticSpec}).
  */
 final class SyntheticData {
-    private static final String FIELD = "spec.dataset.synthetic.";
     private static final double NOISE_STD = 1.0;
 
     private final SyntheticSpec spec;
@@ -20,18 +20,6 @@ final class SyntheticData {
     SyntheticData(SyntheticSpec spec, long seed) {
         this.spec = spec;
         this.seed = seed;
-        check("trainSamples", spec.getTrainSamples(), 2);
-        check("testSamples", spec.getTestSamples(), 1);
-        check("classes", spec.getClasses(), 2);
-        check("channels", spec.getChannels(), 1);
-        check("imageSize", spec.getImageSize(), 1);
-        long largest =
-                (long) Math.max(spec.getTrainSamples(), spec.getTestSamples()) * sampleLength();
-        if (largest > Integer.MAX_VALUE - 8) {
-            throw new DataException(
-                    FIELD + "trainSamples",
-                    "too large: " + largest + " values exceed what one array holds (2^31)");
-        }
         prototypes =
                 gaussian(
                         RandomStream.SYNTHETIC_PROTOTYPES.random(seed),
@@ -76,12 +64,5 @@ final class SyntheticData {
             values[i] = (float) random.nextGaussian();
         }
         return values;
-    }
-
-    private static void check(String field, int value, int minimum) {
-        if (value < minimum) {
-            throw new DataException(
-                    FIELD + field, "must be at least " + minimum + ", got " + value);
-        }
     }
 }

@@ -2,9 +2,11 @@ package dev.sharpness.trainer.export;
 
 import dev.sharpness.api.v1alpha1.ModelSpec.Architecture;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The names the equivalent PyTorch module gives each tensor of a trainer model (docs/export.md
@@ -26,13 +28,34 @@ public final class TorchNames {
                     "runningMean", "running_mean",
                     "runningVar", "running_var");
 
+    /** The architectures whose PyTorch equivalent docs/export.md defines. */
+    private static final Set<Architecture> EXPORTABLE =
+            EnumSet.of(
+                    Architecture.MLP,
+                    Architecture.CNN,
+                    Architecture.RESNET20,
+                    Architecture.RESNET32,
+                    Architecture.RESNET56);
+
     private TorchNames() {}
+
+    /** Whether export knows the PyTorch equivalent of this architecture. */
+    public static boolean exportable(Architecture architecture) {
+        return EXPORTABLE.contains(architecture);
+    }
+
+    /** Why an architecture that is not {@link #exportable} cannot be exported. */
+    public static String notExportable(Architecture architecture) {
+        return "export knows the PyTorch equivalent of mlp, cnn and the CIFAR ResNets"
+                + " (resnet20, resnet32, resnet56), not "
+                + architecture;
+    }
 
     /**
      * PyTorch name by trainer name, in the trainer's order.
      *
      * @param trainerNames the network's tensor names, in block order
-     * @throws IllegalArgumentException when the architecture has no PyTorch equivalent here or the
+     * @throws IllegalArgumentException when the architecture is not {@link #exportable} or the
      *     tensors do not match it
      */
     public static Map<String, String> of(Architecture architecture, List<String> trainerNames) {
@@ -86,11 +109,7 @@ public final class TorchNames {
             case RESNET20 -> resNet(names, 3);
             case RESNET32 -> resNet(names, 5);
             case RESNET56 -> resNet(names, 9);
-            default ->
-                    throw new IllegalArgumentException(
-                            "export knows the PyTorch equivalent of mlp, cnn and the CIFAR ResNets"
-                                    + " (resnet20, resnet32, resnet56), not "
-                                    + architecture);
+            default -> throw new IllegalArgumentException(notExportable(architecture));
         }
         return names;
     }

@@ -85,19 +85,14 @@ public final class TrainedModel implements AutoCloseable {
         ImageSet shape = data.train();
         NDManager manager = NDManager.newBaseManager();
         try {
-            Network network;
-            try {
-                network =
-                        Network.create(
-                                job.getSpec().getModel().getArchitecture(),
-                                shape.channels(),
-                                shape.height(),
-                                shape.classes(),
-                                job.getSpec().getTraining().getSeed(),
-                                manager);
-            } catch (IllegalArgumentException e) {
-                throw new DataException("spec.dataset", e.getMessage());
-            }
+            Network network =
+                    Network.create(
+                            job.getSpec().getModel().getArchitecture(),
+                            shape.channels(),
+                            shape.height(),
+                            shape.classes(),
+                            job.getSpec().getTraining().getSeed(),
+                            manager);
             long step = load(file, network, manager, dataChanged ? shape : null);
             return new TrainedModel(job, runDirectory, file, step, data, manager, network);
         } catch (RuntimeException e) {

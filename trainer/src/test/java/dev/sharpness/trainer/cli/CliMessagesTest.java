@@ -9,8 +9,11 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** Mistakes on the command line end with exit 2 and one line naming the option, no stack trace. */
 class CliMessagesTest {
@@ -58,6 +61,52 @@ class CliMessagesTest {
                 .contains("SGD, SAM, KSAM, LookSAM, SAMPa")
                 .contains("FOO");
         assertOneLine();
+    }
+
+    @Test
+    void aSpecErrorExitsTwoWithOneLineNamingTheField() throws IOException {
+        String nan = JOB.replace("method: SAM,", "method: SAM, rho: \"NaN\",");
+        assertThat(run(nan, dir.resolve("out"))).isEqualTo(2);
+        assertThat(err.toString().strip())
+                .isEqualTo(
+                        "sam-trainer: "
+                                + dir.resolve("job.yaml")
+                                + ": spec.optimizer.rho: expected a finite number, got \"NaN\"");
+    }
+
+    @Test
+    void aBrokenCelRuleOfTheApiTypesExitsTwoWithTheRulesMessage() throws IOException {
+        assertThat(run(dir.resolve("out"), "--set", "spec.optimizer.sampa={lambda: 0.2}"))
+                .isEqualTo(2);
+        assertThat(err.toString().strip())
+                .isEqualTo(
+                        "sam-trainer: "
+                                + dir.resolve("job.yaml")
+                                + ": spec.optimizer: sampa is only allowed with method SAMPa (from"
+                                + " --set spec.optimizer.sampa={lambda: 0.2})");
+    }
+
+    /** A command failing the way a bug in the trainer does. */
+    @Command(name = "buggy")
+    static final class Buggy implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new IllegalArgumentException("a bug, not a spec error");
+        }
+    }
+
+    @Test
+    void anUnexpectedIllegalArgumentExceptionIsACrashWithItsStackTrace() {
+        int code =
+                new CommandLine(new Buggy())
+                        .setExecutionExceptionHandler(new ExitCodes())
+                        .setErr(new PrintWriter(err, true))
+                        .execute();
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString())
+                .contains("java.lang.IllegalArgumentException: a bug, not a spec error")
+                .contains("at " + Buggy.class.getName() + ".call");
     }
 
     @Test

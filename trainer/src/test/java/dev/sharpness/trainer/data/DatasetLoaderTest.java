@@ -165,16 +165,6 @@ class DatasetLoaderTest {
         assertThat(nearestMeanAccuracy(data.train(), data.test())).isGreaterThan(0.9);
     }
 
-    @Test
-    void invalidSyntheticShapeNamesTheField() {
-        DatasetSpec spec = synthetic(10);
-        spec.getSynthetic().setClasses(1);
-
-        assertThatThrownBy(() -> DatasetLoader.load(spec, dir, 1))
-                .isInstanceOf(DataException.class)
-                .hasMessage("spec.dataset.synthetic.classes: must be at least 2, got 1");
-    }
-
     private static double nearestMeanAccuracy(ImageSet train, ImageSet test) {
         int length = train.sampleLength();
         double[][] means = new double[train.classes()][length];

@@ -2,6 +2,7 @@ package dev.sharpness.trainer.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ai.djl.ndarray.NDManager;
 import dev.sharpness.api.v1alpha1.ModelSpec.Architecture;
@@ -33,6 +34,20 @@ class TorchNamesTest {
                                     .containsExactly(32, 16, 1, 1);
                         }
                     });
+        }
+    }
+
+    @Test
+    void exportableNamesExactlyTheArchitecturesWithAPyTorchEquivalent() {
+        for (Architecture architecture : Architecture.values()) {
+            Throwable refused =
+                    catchThrowable(() -> TorchNames.of(architecture, java.util.List.of()));
+            boolean unknown =
+                    refused != null
+                            && TorchNames.notExportable(architecture).equals(refused.getMessage());
+            assertThat(TorchNames.exportable(architecture))
+                    .as("%s", architecture)
+                    .isNotEqualTo(unknown);
         }
     }
 
