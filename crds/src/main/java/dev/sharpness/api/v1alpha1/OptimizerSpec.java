@@ -22,14 +22,20 @@ import io.fabric8.generator.annotation.ValidationRule;
         value = "self.method == 'LookSAM' || !has(self.lookSam)",
         message = "lookSam is only allowed with method LookSAM")
 @ValidationRule(
-        value =
-                "!has(self.lookSam) || !has(self.lookSam.layerwise) || !self.lookSam.layerwise"
-                        + " || !has(self.adaptive) || !self.adaptive",
+        value = OptimizerSpec.ONE_PERTURBATION_RULE,
         message = "lookSam.layerwise and adaptive are two different perturbation rules: choose one")
 @ValidationRule(
-        value = "self.method != 'SGD' || !has(self.sharpnessFrom)",
+        value = OptimizerSpec.SHARPNESS_NEEDS_A_METHOD,
         message = "sharpnessFrom needs a sharpness-aware method: SGD has none to start")
 public class OptimizerSpec {
+    /** Look-LayerSAM's perturbation and ASAM's are two rules for the same eps. */
+    static final String ONE_PERTURBATION_RULE =
+            "!has(self.lookSam) || !has(self.lookSam.layerwise) || !self.lookSam.layerwise"
+                    + " || !has(self.adaptive) || !self.adaptive";
+
+    static final String SHARPNESS_NEEDS_A_METHOD =
+            "self.method != 'SGD' || !has(self.sharpnessFrom)";
+
     /** Training methods. ALGORITHMS.md gives each one's exact update. */
     public enum Method {
         /** Plain base optimizer: one gradient per step. */

@@ -19,10 +19,7 @@ import io.fabric8.generator.annotation.ValidationRule;
         value = SamTrainingJobSpec.SHARPNESS_STARTS_WITHIN_THE_RUN,
         message = "optimizer.sharpnessFrom.epoch must be at most training.epochs")
 @ValidationRule(
-        value =
-                "self.optimizer.method != 'SAMPa' || !has(self.optimizer.sharpnessFrom)"
-                        + " || !has(self.training) || !has(self.training.batchSize)"
-                        + " || self.training.batchSize >= 2",
+        value = SamTrainingJobSpec.PAIR_CAN_SPLIT_ITS_BATCHES,
         message =
                 "a SAMPa pair splits each batch between its workers before"
                         + " optimizer.sharpnessFrom: training.batchSize must be at least 2")
@@ -45,6 +42,12 @@ public class SamTrainingJobSpec {
             "!has(self.optimizer.sharpnessFrom) || !has(self.optimizer.sharpnessFrom.epoch)"
                     + " || self.optimizer.sharpnessFrom.epoch <= (has(self.training) &&"
                     + " has(self.training.epochs) ? self.training.epochs : 10)";
+
+    /** Before sharpnessFrom a SAMPa pair gives each worker half of every batch. */
+    static final String PAIR_CAN_SPLIT_ITS_BATCHES =
+            "self.optimizer.method != 'SAMPa' || !has(self.optimizer.sharpnessFrom)"
+                    + " || !has(self.training) || !has(self.training.batchSize)"
+                    + " || self.training.batchSize >= 2";
 
     @Required
     @JsonPropertyDescription("The network to train.")

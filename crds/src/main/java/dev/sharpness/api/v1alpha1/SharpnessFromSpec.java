@@ -11,10 +11,12 @@ import io.fabric8.generator.annotation.ValidationRule;
  * fraction of the run's steps. Before that point every step is a plain base-optimizer step.
  */
 @ValidationRule(
-        value = "has(self.epoch) != has(self.fraction)",
+        value = SharpnessFromSpec.EPOCH_OR_FRACTION,
         message = "sharpnessFrom takes exactly one of epoch or fraction")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SharpnessFromSpec {
+    static final String EPOCH_OR_FRACTION = "has(self.epoch) != has(self.fraction)";
+
     @Min(1)
     @Max(100000)
     @JsonPropertyDescription(

@@ -233,16 +233,15 @@ final class WorkerCommand implements Callable<Integer> {
         }
     }
 
-    /** Says why in the termination message; the failure to rethrow (its exit code decides). */
+    /**
+     * Says why in the termination message; the failure to rethrow (its exit code decides: a spec
+     * error is an {@link InvalidJobException} where it is found, anything unexpected exits 1).
+     */
     private RuntimeException failed(RuntimeException e) {
-        RuntimeException failure =
-                e instanceof IllegalArgumentException
-                        ? new InvalidJobException(e.getMessage(), e)
-                        : e;
         writeTerminationMessage(
                 new TerminationMessage.Failed(
-                        ExitCodes.codeFor(failure), String.valueOf(failure.getMessage())));
-        return failure;
+                        ExitCodes.codeFor(e), String.valueOf(e.getMessage())));
+        return e;
     }
 
     /** Exits 143 through the SIGTERM path (the shutdown hook) once standard input ends. */
