@@ -108,6 +108,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EngineSetup.configure(options.threads);
+        int exchangeStreams = options.exchangeStreams();
         SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
         boolean sampa = job.getSpec().getOptimizer().getMethod() == OptimizerSpec.Method.SAMPA;
         int rank = rank(sampa);
@@ -154,7 +155,16 @@ final class WorkerCommand implements Callable<Integer> {
                                     ProgressListener.all(listeners))
                             .stoppable(stop);
             if (sampa) {
-                run.asPair(pairRole(job, servingPort(job), rank, peer, attempt, token, snapshot));
+                run.asPair(
+                        pairRole(
+                                job,
+                                servingPort(job),
+                                rank,
+                                peer,
+                                attempt,
+                                token,
+                                snapshot,
+                                exchangeStreams));
             }
             RunSummary summary = run.execute();
             if (rank == 0) {
@@ -249,7 +259,8 @@ final class WorkerCommand implements Callable<Integer> {
             String peer,
             int attempt,
             byte[] token,
-            ProgressSnapshot snapshot) {
+            ProgressSnapshot snapshot,
+            int exchangeStreams) {
         CommunicationSpec communication = job.getSpec().getCommunication();
         Duration timeout = Duration.ofSeconds(communication.getExchangeTimeoutSeconds());
         WirePrecision precision =
@@ -271,7 +282,8 @@ final class WorkerCommand implements Callable<Integer> {
                                 () -> resumeState,
                                 snapshot::get,
                                 precision,
-                                timeout);
+                                timeout,
+                                exchangeStreams);
                     }
                     int colon = peer.lastIndexOf(':');
                     if (colon < 0) {
@@ -284,7 +296,8 @@ final class WorkerCommand implements Callable<Integer> {
                             token,
                             identity,
                             precision,
-                            timeout);
+                            timeout,
+                            exchangeStreams);
                 },
                 communication.getChecksumEverySteps());
     }
