@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # The pair exchange alone (`ExchangeSwap`) against a raw TCP loopback swap of the same bytes
 # (`SocketSwap`), at the gradient sizes of the models users train with SAM, fp32 and bf16 on the
-# wire, with one core per side and with two cores per side. Both benchmarks of a row run right
-# after each other, so their ratio is what to read on a shared machine; each row is repeated.
-# Writes docs/benchmarks/exchange-swap.md. Usage: bench/exchange-swap.sh [REPEATS]
+# wire, with one core per side and with two cores per side, over one exchange stream and over two
+# (each its own connection, event loop and threads, carrying half of every vector). Both
+# benchmarks of a row run right after each other, so their ratio is what to read on a shared
+# machine; each row is repeated. Writes docs/benchmarks/exchange-swap.md.
+# Usage: bench/exchange-swap.sh [REPEATS [STREAMS...]]  (default: 2 repeats, streams 1 and 2)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 repeats=${1:-2}
+shift || true
+streams_list=("${@:-1 2}")
+read -r -a streams_list <<<"${streams_list[*]}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$root/sam-trainer" --version > /dev/null
@@ -37,18 +42,22 @@ for rep in $(seq "$repeats"); do
       read -r name bytes swaps warmup <<<"$spec"
       for precision in fp32 bf16; do
         wire=$([ "$precision" = fp32 ] && echo "$bytes" || echo $((bytes / 2)))
-        tag="$name.$precision.${c0}_$c1.$rep"
-        cut -d' ' -f1 /proc/loadavg > "$work/$tag.load"
-        swap SocketSwap "$c0" "$c1" "$work/$tag.socket" "$wire" "$swaps" 10
-        swap ExchangeSwap "$c0" "$c1" "$work/$tag.exchange" "$bytes" "$swaps" "$warmup" "$precision"
-        echo "$tag: $(tail -1 "$work/$tag.socket.serve")" >&2
-        echo "$tag: $(tail -1 "$work/$tag.exchange.serve")" >&2
+        for streams in "${streams_list[@]}"; do
+          tag="$name.$precision.${c0}_$c1.$streams.$rep"
+          cut -d' ' -f1 /proc/loadavg > "$work/$tag.load"
+          swap SocketSwap "$c0" "$c1" "$work/$tag.socket" "$wire" "$swaps" 10
+          swap ExchangeSwap "$c0" "$c1" "$work/$tag.exchange" "$bytes" "$swaps" "$warmup" \
+              "$precision" "$streams"
+          echo "$tag: $(tail -1 "$work/$tag.socket.serve")" >&2
+          echo "$tag: $(tail -1 "$work/$tag.exchange.serve")" >&2
+        done
       done
     done
   done
 done
 
-/usr/bin/python3 - "$work" "$root/docs/benchmarks/exchange-swap.md" "$repeats" "$cpus" <<'PY'
+/usr/bin/python3 - "$work" "$root/docs/benchmarks/exchange-swap.md" "$repeats" "$cpus" \
+    "$repeats" "${streams_list[@]}" <<'PY'
 import collections, datetime, glob, json, os, sys
 work, out, repeats, cpus = sys.argv[1:5]
 
@@ -58,13 +67,13 @@ def side(path):
 rows = collections.defaultdict(list)
 for load in sorted(glob.glob(f"{work}/*.load")):
     tag = os.path.basename(load)[: -len(".load")]
-    name, precision, cores, rep = tag.split(".")
+    name, precision, cores, streams, rep = tag.split(".")
     r = {"load": float(open(load).read())}
     for kind in ("socket", "exchange"):
         a, b = side(f"{work}/{tag}.{kind}.serve"), side(f"{work}/{tag}.{kind}.connect")
         r[kind] = {k: (a[k] + b[k]) / 2 for k in ("p50Millis", "cpuMillisPerSwap")}
         r["bytes"] = a["bytes"]
-    rows[(cores, name, precision)].append(r)
+    rows[(cores, name, precision, int(streams))].append(r)
 
 def span(values, fmt):
     lo, hi = min(values), max(values)
@@ -72,14 +81,14 @@ def span(values, fmt):
 
 order = ["resnet56", "mlp", "wrn-28-2", "wrn-28-10"]
 table = []
-for key in sorted(rows, key=lambda k: ("," in k[0], order.index(k[1]), k[2] == "bf16")):
-    cores, name, precision = key
+for key in sorted(rows, key=lambda k: ("," in k[0], order.index(k[1]), k[2] == "bf16", k[3])):
+    cores, name, precision, streams = key
     rs = rows[key]
     per_side = "1" if "," not in cores else "2 (" + cores.replace("_", " / ") + ")"
     s = lambda kind, f: [r[kind][f] for r in rs]
     ratio = lambda f: [r["exchange"][f] / r["socket"][f] for r in rs]
     table.append(
-        f"| {name} | {precision} | {rs[0]['bytes'] / 1e6:.2f} | {per_side} | "
+        f"| {name} | {precision} | {rs[0]['bytes'] / 1e6:.2f} | {per_side} | {streams} | "
         f"{span(s('socket', 'p50Millis'), '%.1f')} | {span(s('exchange', 'p50Millis'), '%.1f')} | "
         f"**{span(ratio('p50Millis'), '%.2f')}** | {span(s('socket', 'cpuMillisPerSwap'), '%.1f')} | "
         f"{span(s('exchange', 'cpuMillisPerSwap'), '%.1f')} | **{span(ratio('cpuMillisPerSwap'), '%.2f')}** | "
@@ -88,18 +97,21 @@ for key in sorted(rows, key=lambda k: ("," in k[0], order.index(k[1]), k[2] == "
 lines = [
     "# The pair exchange against a raw socket, by gradient size",
     "",
-    f"Measured {datetime.date.today()} with `bench/exchange-swap.sh {repeats}` on a {cpus}-core shared machine.",
+    f"Measured {datetime.date.today()} with `bench/exchange-swap.sh {' '.join(sys.argv[5:])}` on a {cpus}-core shared machine.",
     "Each row: `SocketSwap` (two processes, one plain TCP loopback connection, both directions at once,",
     "10 swaps of warm-up) and right after it `ExchangeSwap` (the pair exchange between two processes,",
     "no training in between, warmed up until the JIT has compiled it: 1500-2000 swaps of a few MB, 60",
     "of 146 MB). Figures are the mean of the two sides' p50 and CPU (the whole process, all threads)",
     "per swap; a range is the spread over the repeats. Under bf16 the raw socket swaps the same",
     "(halved) number of bytes. \"2 cores per side\" on a 2-core machine means both processes share",
-    "both cores. The load average (1 min) is the machine's when the row started: other work ran.",
+    "both cores. \"streams\": the exchange streams each side offers (`ExchangeSwap`'s STREAMS), each",
+    "its own connection with its own event loop and threads, carrying a contiguous slice of the",
+    "vector; the raw socket always uses one connection. The load average (1 min) is the machine's",
+    "when the row started: other work ran.",
     "",
-    "| gradient of | wire | MB on the wire | cores per side | raw socket p50 ms | exchange p50 ms "
+    "| gradient of | wire | MB on the wire | cores per side | streams | raw socket p50 ms | exchange p50 ms "
     "| p50 ratio (target <= 1.5) | raw socket CPU ms | exchange CPU ms | CPU ratio (target <= 2) | load |",
-    "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     *table,
 ]
 notes = os.path.join(os.path.dirname(out), "exchange-swap-notes.md")

@@ -18,8 +18,9 @@ import java.util.List;
  * to wait for. Run one side with {@code serve} and the other with {@code connect}.
  *
  * <p>{@code java -cp sam-trainer.jar dev.sharpness.trainer.bench.ExchangeSwap serve|connect PORT
- * BYTES SWAPS [WARMUP [fp32|bf16]]}: BYTES is the vector's fp32 size; under bf16 half of it
- * crosses.
+ * BYTES SWAPS [WARMUP [fp32|bf16 [STREAMS]]]}: BYTES is the vector's fp32 size; under bf16 half of
+ * it crosses. STREAMS is the exchange streams each side offers (default: {@link
+ * PairExchange#defaultStreams}, from the cores the process may use).
  */
 public final class ExchangeSwap {
     private static final byte[] TOKEN = "bench-token".getBytes(StandardCharsets.US_ASCII);
@@ -29,7 +30,8 @@ public final class ExchangeSwap {
     public static void main(String[] args) {
         if (args.length < 4 || !(args[0].equals("serve") || args[0].equals("connect"))) {
             System.err.println(
-                    "usage: ExchangeSwap serve|connect PORT BYTES SWAPS [WARMUP [fp32|bf16]]");
+                    "usage: ExchangeSwap serve|connect PORT BYTES SWAPS [WARMUP [fp32|bf16"
+                            + " [STREAMS]]]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[1]);
@@ -38,6 +40,7 @@ public final class ExchangeSwap {
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 10;
         WirePrecision precision =
                 args.length > 5 ? WirePrecision.valueOf(args[5].toUpperCase()) : WirePrecision.FP32;
+        int streams = args.length > 6 ? Integer.parseInt(args[6]) : PairExchange.defaultStreams();
         Identity identity =
                 new Identity(
                         "bench",
@@ -54,9 +57,10 @@ public final class ExchangeSwap {
                                 () -> new byte[0],
                                 Progress::getDefaultInstance,
                                 precision,
-                                timeout)
+                                timeout,
+                                streams)
                         : PairExchange.connect(
-                                "127.0.0.1", port, TOKEN, identity, precision, timeout)) {
+                                "127.0.0.1", port, TOKEN, identity, precision, timeout, streams)) {
             float[] mine = new float[elements];
             Arrays.fill(mine, exchange.rank() + 0.5f);
             SwapReport report =
@@ -76,6 +80,7 @@ public final class ExchangeSwap {
             report.put("meanSendMillis", stats.meanSendMillis());
             report.put("meanEncodeMillis", stats.meanEncodeMillis());
             report.put("meanDecodeMillis", stats.meanDecodeMillis());
+            report.put("streams", exchange.streams());
             System.out.println(report.json());
         }
     }

@@ -63,6 +63,7 @@ final class PairLauncher {
             Path manifest,
             Path runDirectory,
             Integer threads,
+            Integer exchangeStreams,
             boolean resume,
             StopRequest stop,
             PrintWriter err)
@@ -82,7 +83,14 @@ final class PairLauncher {
         String uid = UUID.randomUUID().toString();
         List<Process> ranks = new ArrayList<>();
         try {
-            ranks.add(start(0, manifest, runDirectory, perRank, port, uid, token, resume));
+            List<String> passed = new ArrayList<>();
+            if (resume) {
+                passed.add("--resume");
+            }
+            if (exchangeStreams != null) {
+                passed.add("--exchange-streams=" + exchangeStreams);
+            }
+            ranks.add(start(0, manifest, runDirectory, perRank, port, uid, token, passed));
             ranks.add(
                     start(
                             1,
@@ -92,7 +100,7 @@ final class PairLauncher {
                             port,
                             uid,
                             token,
-                            resume));
+                            passed));
             int[] codes = waitForBoth(ranks.get(0), ranks.get(1), stop);
             return report(codes, List.of(runDirectory, runDirectory.resolve("rank-1")), stop, err);
         } finally {
@@ -111,7 +119,7 @@ final class PairLauncher {
             int port,
             String uid,
             Path token,
-            boolean resume)
+            List<String> passed)
             throws IOException {
         Files.createDirectories(out);
         ProcessBuilder builder =
@@ -119,9 +127,7 @@ final class PairLauncher {
         // Standard input stays a pipe from this process, which the kernel closes however this
         // process ends: the worker then stops as on SIGTERM (WorkerCommand.STOP_WITH_INPUT).
         builder.command().add(WorkerCommand.STOP_WITH_INPUT);
-        if (resume) {
-            builder.command().add("--resume");
-        }
+        builder.command().addAll(passed); // --resume, --exchange-streams
         String cpus = System.getenv(RANK_CPUS);
         if (cpus != null && !cpus.isBlank()) {
             String[] perRank = cpus.trim().split("\\s+");

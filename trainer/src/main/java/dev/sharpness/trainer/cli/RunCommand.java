@@ -62,6 +62,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        options.exchangeStreams(); // an unusable --exchange-streams fails here, not in the workers
         Path manifestDirectory = manifest.toAbsolutePath().getParent();
         SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
         EngineSetup.configure(threads(job));
@@ -116,7 +117,13 @@ final class RunCommand implements Callable<Integer> {
             if (job.getSpec().getOptimizer().getMethod() == OptimizerSpec.Method.SAMPA && !serial) {
                 int code =
                         PairLauncher.run(
-                                savedJob, runDirectory, options.threads, options.resume, stop, err);
+                                savedJob,
+                                runDirectory,
+                                options.threads,
+                                options.exchangeStreams,
+                                options.resume,
+                                stop,
+                                err);
                 if (code == ExitCodes.OK) {
                     System.out.println();
                     System.out.print(

@@ -1,5 +1,6 @@
 package dev.sharpness.trainer.cli;
 
+import dev.sharpness.trainer.exchange.PairExchange;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,35 @@ final class RunOptions {
                             + " each of its two workers, and as many for --serial, so that both"
                             + " end with the same parameters).")
     Integer threads;
+
+    @Option(
+            names = "--exchange-streams",
+            paramLabel = "N",
+            description =
+                    "SAMPa pair: gradient exchange streams a rank offers, each on its own"
+                            + " connection and cores; the pair uses the fewer of both ranks'"
+                            + " (default: one per two cores the worker may use, 1 to 8).")
+    Integer exchangeStreams;
+
+    /**
+     * {@code --exchange-streams}, or the default from the cores this process may use.
+     *
+     * @throws InvalidJobException when it is outside 1 to {@link PairExchange#maxStreams}
+     */
+    int exchangeStreams() {
+        if (exchangeStreams == null) {
+            return PairExchange.defaultStreams();
+        }
+        if (exchangeStreams < 1 || exchangeStreams > PairExchange.maxStreams()) {
+            throw new InvalidJobException(
+                    "--exchange-streams: expected 1 to "
+                            + PairExchange.maxStreams()
+                            + ", got "
+                            + exchangeStreams,
+                    null);
+        }
+        return exchangeStreams;
+    }
 
     /** {@code --out}, or runs/<job name>. */
     Path runDirectory(String jobName) {

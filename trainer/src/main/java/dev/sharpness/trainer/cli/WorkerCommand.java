@@ -115,6 +115,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EngineSetup.configure(options.threads);
+        int exchangeStreams = options.exchangeStreams();
         SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
         Contract pod = contract(job);
         boolean sampa = pod.sampa();
@@ -152,7 +153,8 @@ final class WorkerCommand implements Callable<Integer> {
                             ProgressListener.all(listeners),
                             stop,
                             pod,
-                            snapshot);
+                            snapshot,
+                            exchangeStreams);
             RunSummary summary = run.execute();
             writeOutputs(rank, runDirectory, summary);
             writeTerminationMessage(finished(summary));
@@ -179,7 +181,8 @@ final class WorkerCommand implements Callable<Integer> {
             ProgressListener listener,
             StopRequest stop,
             Contract pod,
-            ProgressSnapshot snapshot) {
+            ProgressSnapshot snapshot,
+            int exchangeStreams) {
         TrainingRun run =
                 new TrainingRun(
                                 job,
@@ -198,7 +201,8 @@ final class WorkerCommand implements Callable<Integer> {
                             pod.peer(),
                             pod.attempt(),
                             pod.token(),
-                            snapshot));
+                            snapshot,
+                            exchangeStreams));
         }
         return run;
     }
@@ -300,7 +304,8 @@ final class WorkerCommand implements Callable<Integer> {
             String peer,
             int attempt,
             byte[] token,
-            ProgressSnapshot snapshot) {
+            ProgressSnapshot snapshot,
+            int exchangeStreams) {
         CommunicationSpec communication = job.getSpec().getCommunication();
         Duration timeout = Duration.ofSeconds(communication.getExchangeTimeoutSeconds());
         WirePrecision precision =
@@ -322,7 +327,8 @@ final class WorkerCommand implements Callable<Integer> {
                                 () -> resumeState,
                                 snapshot::get,
                                 precision,
-                                timeout);
+                                timeout,
+                                exchangeStreams);
                     }
                     int colon = peer.lastIndexOf(':');
                     if (colon < 0) {
@@ -335,7 +341,8 @@ final class WorkerCommand implements Callable<Integer> {
                             token,
                             identity,
                             precision,
-                            timeout);
+                            timeout,
+                            exchangeStreams);
                 },
                 communication.getChecksumEverySteps());
     }

@@ -1,5 +1,7 @@
 package dev.sharpness.trainer.exchange;
 
+import dev.sharpness.trainer.exchange.codec.PayloadDecoder;
+import dev.sharpness.trainer.exchange.codec.WireFrame;
 import dev.sharpness.trainer.exchange.proto.Frame;
 import dev.sharpness.trainer.exchange.proto.FrameKind;
 import io.grpc.Status;
@@ -12,22 +14,25 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * The peer's half of the exchange stream. gRPC hands it frames one at a time (on its own threads,
- * never concurrently); it checks that they are contiguous chunks of one vector, decodes them as
- * they come, so receiving overlaps with our sending, and queues each completed vector for {@link
- * #receive}. As a {@link ClientResponseObserver} it also binds rank 1's {@link FrameSender} when
- * the call starts.
+ * The peer's half of one exchange stream. gRPC hands it frames one at a time (on its own threads,
+ * never concurrently); it checks that they are contiguous chunks of one vector (for a gradient: of
+ * this stream's slice of it), decodes them as they come, straight from gRPC's buffers into the
+ * array the gradient is received in, so receiving overlaps with our sending, and queues each
+ * completed vector for {@link #receive}. As a {@link ClientResponseObserver} it also binds rank 1's
+ * {@link FrameSender} when the call starts.
  */
 final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFrame> {
     /** A checksum is a digest, not a vector: anything longer is a protocol error. */
     static final int MAX_CHECKSUM_BYTES = 1 << 16;
 
     /**
-     * A completed vector: {@code floats} for a gradient, {@code bytes} for a checksum or a state;
-     * {@code intent} as the last chunk of a gradient carried it; when its first chunk arrived
-     * ({@link System#nanoTime}) and how long decoding its chunks took, in nanoseconds.
+     * A completed vector: {@code floats} for a gradient (the whole receive array, this stream's
+     * slice filled in), {@code bytes} for a checksum or a state; {@code intent} as the last chunk
+     * of a gradient carried it; when its first chunk arrived ({@link System#nanoTime}) and how long
+     * decoding its chunks took, in nanoseconds.
      */
     record Vector(
             long step,
@@ -40,9 +45,14 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
 
     private final String peer;
     private final long elementCount;
+    private final int sliceFrom;
+    private final int sliceTo;
     private final WirePrecision precision;
     private final FrameSender sender;
     private final Duration timeout;
+    private final ReceiveBuffers buffers;
+    private final Consumer<RuntimeException> onEnd;
+    private final PayloadDecoder decoder;
     private final BlockingQueue<Object> delivered = new LinkedBlockingQueue<>(); // Vector or end
     private final CountDownLatch ended = new CountDownLatch(1);
     private final AtomicBoolean over = new AtomicBoolean();
@@ -51,24 +61,40 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
     private long step;
     private FrameKind kind;
     private long total;
+    private long end; // offset after the last element this stream carries of the vector
     private long next = -1; // offset the next chunk must have, -1 between vectors
+    private long gradients; // gradients begun
     private float[] floats;
     private byte[] bytes;
     private long firstArrivalNanos;
     private long decodeNanos;
     private boolean failed;
 
+    /**
+     * Receives the peer's frames of one stream: its slice {@code [sliceFrom, sliceTo)} of every
+     * gradient, decoded into {@code buffers}, and (on stream 0) the other kinds. {@code onEnd}
+     * hears why the stream ended, once.
+     */
     FrameAssembler(
             String peer,
             long elementCount,
+            int sliceFrom,
+            int sliceTo,
             WirePrecision precision,
             FrameSender sender,
-            Duration timeout) {
+            Duration timeout,
+            ReceiveBuffers buffers,
+            Consumer<RuntimeException> onEnd) {
         this.peer = peer;
         this.timeout = timeout;
         this.elementCount = elementCount;
+        this.sliceFrom = sliceFrom;
+        this.sliceTo = sliceTo;
         this.precision = precision;
         this.sender = sender;
+        this.buffers = buffers;
+        this.onEnd = onEnd;
+        this.decoder = new PayloadDecoder(precision);
     }
 
     @Override
@@ -110,6 +136,7 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
         sender.lost(why);
         delivered.add(why);
         ended.countDown();
+        onEnd.accept(why);
     }
 
     /** Waits at most {@code limit} for the stream to end; whether it did. */
@@ -183,7 +210,40 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
             firstArrivalNanos = arrived;
             decodeNanos = 0;
             begin(frame);
-        } else if (frame.getStep() != step
+        } else {
+            requireContinues(frame);
+        }
+        int size = wire.payloadSize();
+        int count;
+        if (kind == FrameKind.FRAME_KIND_GRADIENT) {
+            if (size % precision.bytesPerElement() != 0
+                    || next + size / precision.bytesPerElement() > end) {
+                throw chunkError(frame, size);
+            }
+            count = wire.decodeInto(decoder, floats, (int) next);
+            decodeNanos += System.nanoTime() - arrived;
+        } else {
+            if (next + size > end) {
+                throw chunkError(frame, size);
+            }
+            wire.copyInto(bytes, (int) next);
+            count = size;
+        }
+        next += count;
+        boolean complete = next == end;
+        if (frame.getLast() != complete) {
+            throw new ExchangeProtocolException(
+                    "%s marked the chunk ending at %d of %d as %s"
+                            .formatted(peer, next, end, complete ? "not last" : "last"));
+        }
+        if (complete) {
+            complete(frame);
+        }
+    }
+
+    /** A chunk after the first must continue the vector in progress where it stands. */
+    private void requireContinues(Frame frame) {
+        if (frame.getStep() != step
                 || frame.getKind() != kind
                 || frame.getTotal() != total
                 || frame.getOffset() != next) {
@@ -200,30 +260,13 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
                                     next,
                                     total));
         }
-        int size = wire.payloadSize();
-        int count;
-        if (kind == FrameKind.FRAME_KIND_GRADIENT) {
-            if (size % precision.bytesPerElement() != 0
-                    || next + size / precision.bytesPerElement() > total) {
-                throw chunkError(frame, size);
-            }
-            count = wire.decodeInto(precision, floats, (int) next);
-            decodeNanos += System.nanoTime() - arrived;
-        } else {
-            if (next + size > total) {
-                throw chunkError(frame, size);
-            }
-            wire.copyInto(bytes, (int) next);
-            count = size;
-        }
-        next += count;
-        boolean complete = next == total;
-        if (frame.getLast() != complete) {
-            throw new ExchangeProtocolException(
-                    "%s marked the chunk ending at %d of %d as %s"
-                            .formatted(peer, next, total, complete ? "not last" : "last"));
-        }
-        if (complete && kind == FrameKind.FRAME_KIND_DIVERGED) {
+    }
+
+    /**
+     * The vector in progress is complete with {@code frame}: delivers it, or ends on a divergence.
+     */
+    private void complete(Frame frame) {
+        if (kind == FrameKind.FRAME_KIND_DIVERGED) {
             end(
                     new PeerDivergedException(
                             "%s diverged at step %d: %s"
@@ -231,7 +274,7 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
                                             peer,
                                             step,
                                             new String(bytes, StandardCharsets.UTF_8))));
-        } else if (complete) {
+        } else {
             delivered.add(
                     new Vector(
                             step,
@@ -251,18 +294,21 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
         step = frame.getStep();
         kind = frame.getKind();
         total = frame.getTotal();
-        if (frame.getOffset() != 0) {
+        boolean gradient = kind == FrameKind.FRAME_KIND_GRADIENT;
+        long start = gradient ? sliceFrom : 0;
+        end = gradient ? sliceTo : total;
+        if (frame.getOffset() != start) {
             throw new ExchangeProtocolException(
-                    "%s began %s for step %d at offset %d, not 0"
-                            .formatted(peer, name(kind), step, frame.getOffset()));
+                    "%s began %s for step %d at offset %d, not %d"
+                            .formatted(peer, name(kind), step, frame.getOffset(), start));
         }
-        if (kind == FrameKind.FRAME_KIND_GRADIENT) {
+        if (gradient) {
             if (total != elementCount) {
                 throw new ExchangeProtocolException(
                         "%s sent a gradient of %d elements for step %d; the layout has %d"
                                 .formatted(peer, total, step, elementCount));
             }
-            floats = new float[(int) total];
+            floats = buffers.forGradient(gradients++, peer);
         } else if (kind == FrameKind.FRAME_KIND_CHECKSUM || kind == FrameKind.FRAME_KIND_DIVERGED) {
             if (total < 0 || total > MAX_CHECKSUM_BYTES) {
                 throw new ExchangeProtocolException(
@@ -283,7 +329,7 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
             throw new ExchangeProtocolException(
                     "%s sent %s for step %d".formatted(peer, name(kind), step));
         }
-        next = 0;
+        next = start;
     }
 
     private ExchangeProtocolException chunkError(Frame frame, int size) {

@@ -1,11 +1,14 @@
 package dev.sharpness.trainer.exchange;
 
+import dev.sharpness.trainer.exchange.codec.WireFrame;
+import io.grpc.Status;
 import io.grpc.stub.CallStreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Our half of the exchange stream. Sends only as fast as the transport drains (gRPC's readiness),
+ * Our half of one exchange stream. Sends only as fast as the transport drains (gRPC's readiness),
  * so a 146 MB vector is never queued in memory whole, and waits at most until a deadline.
  */
 final class FrameSender {
@@ -78,6 +81,18 @@ final class FrameSender {
             }
         }
         notifyAll();
+    }
+
+    /**
+     * Breaks our half of the stream as a failed connection would: the peer sees the stream
+     * cancelled, this side sees it end. For tests of a stream lost in the middle of a run.
+     */
+    synchronized void abort(String why) {
+        if (out instanceof ClientCallStreamObserver<WireFrame> call) {
+            call.cancel(why, null);
+        } else if (out != null) {
+            out.onError(Status.UNAVAILABLE.withDescription(why).asRuntimeException());
+        }
     }
 
     private synchronized void ready() {

@@ -43,19 +43,25 @@ final class GuardedServer {
         this.open = open;
     }
 
-    /** Listens on {@code port} (0 picks a free one) and serves {@code service}. */
+    /**
+     * Listens on {@code port} (0 picks a free one) and serves {@code service}, with an event loop
+     * and a call thread for each of up to {@code streams} exchange streams besides the threads for
+     * everyone else.
+     */
     static GuardedServer start(
             int port,
             String role,
             ConnectionLimits limits,
             RefusalLog refusals,
-            ServerServiceDefinition service)
+            ServerServiceDefinition service,
+            int streams)
             throws IOException {
         EventLoopGroup boss =
                 new NioEventLoopGroup(1, new DefaultThreadFactory(role + "-accept", true));
         EventLoopGroup workers =
-                new NioEventLoopGroup(2, new DefaultThreadFactory(role + "-io", true));
-        ExecutorService calls = Executors.newFixedThreadPool(limits.callThreads(), threads(role));
+                new NioEventLoopGroup(streams + 1, new DefaultThreadFactory(role + "-io", true));
+        ExecutorService calls =
+                Executors.newFixedThreadPool(limits.callThreads() + streams - 1, threads(role));
         AtomicInteger open = new AtomicInteger();
         try {
             Server server =

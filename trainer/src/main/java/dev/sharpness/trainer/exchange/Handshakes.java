@@ -13,7 +13,8 @@ final class Handshakes {
 
     private Handshakes() {}
 
-    static HandshakeRequest request(Identity identity, WirePrecision precision) {
+    /** Rank 1's request, offering {@code streams} exchange streams. */
+    static HandshakeRequest request(Identity identity, WirePrecision precision, int streams) {
         HandshakeRequest.Builder request =
                 HandshakeRequest.newBuilder()
                         .setProtocolVersion(PROTOCOL_VERSION)
@@ -21,7 +22,8 @@ final class Handshakes {
                         .setAttempt(identity.attempt())
                         .setSpecHash(identity.specHash())
                         .setElementCount(identity.layout().elementCount())
-                        .setPrecision(precision.wire());
+                        .setPrecision(precision.wire())
+                        .setExchangeStreams(streams);
         Layout layout = identity.layout();
         for (int i = 0; i < layout.size(); i++) {
             Parameter.Builder parameter = Parameter.newBuilder().setName(layout.names().get(i));
@@ -31,6 +33,19 @@ final class Handshakes {
             request.addParameters(parameter);
         }
         return request.build();
+    }
+
+    /** {@link #request} offering one stream, as a rank 1 from before there were several sends. */
+    static HandshakeRequest request(Identity identity, WirePrecision precision) {
+        return request(identity, precision, 0);
+    }
+
+    /**
+     * The streams of a session: the fewer of what rank 0 offers and rank 1 asks (an older rank 1
+     * asks for none, which means one). Either side's cores may limit it; neither refuses the pair.
+     */
+    static int agreedStreams(int rank0Offers, HandshakeRequest rank1) {
+        return Math.max(1, Math.min(rank0Offers, rank1.getExchangeStreams()));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.sharpness.trainer.exchange;
 
 import com.google.protobuf.ByteString;
+import dev.sharpness.trainer.exchange.codec.FrameCodec;
+import dev.sharpness.trainer.exchange.codec.WireFrame;
 import dev.sharpness.trainer.exchange.proto.HandshakeRequest;
 import dev.sharpness.trainer.exchange.proto.HandshakeResponse;
 import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
@@ -25,65 +27,63 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rank 0's side of the protocol: accepts one rank 1, hands it the resume state, and opens the one
- * exchange stream; answers the operator's progress queries at any time.
+ * Rank 0's side of the protocol: accepts one rank 1, hands it the resume state, and accepts exactly
+ * the session's exchange streams; answers the operator's progress queries at any time.
  */
 final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
     static final Metadata.Key<String> SESSION_HEADER =
             Metadata.Key.of("x-sam-session", Metadata.ASCII_STRING_MARSHALLER);
 
+    /** Which of the session's exchange streams a call is; absent means stream 0. */
+    static final Metadata.Key<String> STREAM_HEADER =
+            Metadata.Key.of("x-sam-stream", Metadata.ASCII_STRING_MARSHALLER);
+
     private static final Logger LOG = LoggerFactory.getLogger(PairExchangeService.class);
     private static final Context.Key<String> SESSION = Context.key("sam-session");
     private static final Context.Key<SocketAddress> REMOTE = Context.key("sam-remote-address");
-
-    /** The exchange stream, as rank 0 holds it once rank 1 opened it. */
-    record Link(FrameSender sender, FrameAssembler inbound) {}
+    private static final Context.Key<String> STREAM = Context.key("sam-stream");
 
     private final Identity identity;
-    private final WirePrecision precision;
+    private final ExchangeSettings settings;
     private final Supplier<byte[]> resumeState;
     private final Supplier<Progress> progress;
     private final int onReadyThreshold;
-    private final Duration timeout;
     private final RefusalLog refusals;
     private final AtomicReference<String> session = new AtomicReference<>();
-    private final AtomicBoolean streamOpened = new AtomicBoolean();
-    private final CompletableFuture<Link> linked = new CompletableFuture<>();
+    private final CompletableFuture<Streams> linked = new CompletableFuture<>();
+    private volatile Streams streams; // set before the session is issued
     private byte[] state;
 
     PairExchangeService(
             Identity identity,
-            WirePrecision precision,
+            ExchangeSettings settings,
             Supplier<byte[]> resumeState,
             Supplier<Progress> progress,
             int onReadyThreshold,
-            Duration timeout,
             RefusalLog refusals) {
-        this.timeout = timeout;
-        this.refusals = refusals;
         this.identity = identity;
-        this.precision = precision;
+        this.settings = settings;
+        this.refusals = refusals;
         this.resumeState = resumeState;
         this.progress = progress;
         this.onReadyThreshold = onReadyThreshold;
     }
 
     /**
-     * Completes when rank 1 has opened the exchange stream; fails with {@link
-     * ExchangeMismatchException} when a rank 1 holding the token turns out not to match.
+     * Completes when rank 1 has opened every exchange stream of its session; fails with {@link
+     * ExchangeMismatchException} when a rank 1 holding the token turns out not to match, or with
+     * {@link PeerLostException} when a stream ended before the others opened.
      */
-    CompletableFuture<Link> linked() {
+    CompletableFuture<Streams> linked() {
         return linked;
     }
 
@@ -99,7 +99,9 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
                                         SESSION,
                                         headers.get(SESSION_HEADER),
                                         REMOTE,
-                                        call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+                                        call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+                                        STREAM,
+                                        headers.get(STREAM_HEADER));
                 return Contexts.interceptCall(context, call, headers, next);
             }
         };
@@ -108,25 +110,14 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
     @Override
     public void handshake(HandshakeRequest request, StreamObserver<HandshakeResponse> response) {
         SocketAddress remote = REMOTE.get();
-        List<String> differences = Handshakes.differences(identity, precision, request);
+        List<String> differences = Handshakes.differences(identity, settings.precision(), request);
         if (!differences.isEmpty()) {
-            String reason = String.join("; ", differences);
-            LOG.error("Refused the handshake of rank 1 at {}: {}", remote, reason);
-            response.onNext(HandshakeResponse.newBuilder().setReason(reason).build());
-            response.onCompleted();
-            // It holds the job's token, so unless a matching rank 1 came first it is our rank 1,
-            // and the pair cannot work.
-            if (session.get() == null) {
-                linked.completeExceptionally(
-                        new ExchangeMismatchException(
-                                "rank 1 at " + remote + " does not match rank 0: " + reason));
-            }
+            refuse(String.join("; ", differences), remote, response);
             return;
         }
-        byte[] id = new byte[16];
-        new SecureRandom().nextBytes(id);
-        String issued = HexFormat.of().formatHex(id);
-        if (!session.compareAndSet(null, issued)) {
+        int agreed = Handshakes.agreedStreams(settings.streams(), request);
+        String issued = issueSession(agreed);
+        if (issued == null) {
             refusals.refused("a second rank 1's handshake", remote, "already paired");
             response.onError(
                     Status.FAILED_PRECONDITION
@@ -135,14 +126,21 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
             return;
         }
         LOG.info(
-                "Paired with rank 1 at {} (job {}, attempt {}, {} elements, {})",
+                "Paired with rank 1 at {} (job {}, attempt {}, {} elements, {}, {} of {} streams)",
                 remote,
                 identity.jobUid(),
                 identity.attempt(),
                 identity.layout().elementCount(),
-                precision);
+                settings.precision(),
+                agreed,
+                settings.streams());
+        streams.allOpen().whenComplete((all, failed) -> linkOrFail(all, failed));
         response.onNext(
-                HandshakeResponse.newBuilder().setAccepted(true).setSession(issued).build());
+                HandshakeResponse.newBuilder()
+                        .setAccepted(true)
+                        .setSession(issued)
+                        .setExchangeStreams(agreed)
+                        .build());
         response.onCompleted();
     }
 
@@ -187,33 +185,83 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
                 .build();
     }
 
-    /** Rank 1 opens the exchange stream: once, after an accepted handshake. */
+    /** Tells a rank 1 with the token that does not match what differs; the pair cannot form. */
+    private void refuse(
+            String reason, SocketAddress remote, StreamObserver<HandshakeResponse> response) {
+        LOG.error("Refused the handshake of rank 1 at {}: {}", remote, reason);
+        response.onNext(HandshakeResponse.newBuilder().setReason(reason).build());
+        response.onCompleted();
+        // It holds the job's token, so unless a matching rank 1 came first it is our rank 1, and
+        // the pair cannot work.
+        if (session.get() == null) {
+            linked.completeExceptionally(
+                    new ExchangeMismatchException(
+                            "rank 1 at " + remote + " does not match rank 0: " + reason));
+        }
+    }
+
+    /** A new session with {@code agreed} streams; null if a rank 1 has paired already. */
+    private synchronized String issueSession(int agreed) {
+        if (session.get() != null) {
+            return null;
+        }
+        byte[] id = new byte[16];
+        new SecureRandom().nextBytes(id);
+        streams = new Streams("rank 1", agreed, identity, settings.precision(), settings.timeout());
+        session.set(HexFormat.of().formatHex(id));
+        return session.get();
+    }
+
+    private void linkOrFail(Streams all, Throwable failed) {
+        if (failed == null) {
+            linked.complete(all);
+        } else {
+            linked.completeExceptionally(failed);
+        }
+    }
+
+    /**
+     * Rank 1 opens one of its session's exchange streams: each once, after an accepted handshake;
+     * any other is refused.
+     */
     private StreamObserver<WireFrame> open(StreamObserver<WireFrame> response) {
         if (!fromPairedPeer("Exchange", response)) {
             return new Ignored();
         }
-        if (!streamOpened.compareAndSet(false, true)) {
-            refusals.refused(
-                    "a second exchange stream",
-                    REMOTE.get(),
-                    "the exchange stream is already open");
-            response.onError(
-                    Status.FAILED_PRECONDITION
-                            .withDescription("the exchange stream is already open")
-                            .asRuntimeException());
+        String named = STREAM.get() == null ? "0" : STREAM.get();
+        int index = streamIndex(named);
+        ExchangeStream stream = index < 0 ? null : streams.open(index);
+        if (stream == null) {
+            String why =
+                    index < 0
+                            ? "the session has %d exchange streams, not one numbered '%s'"
+                                    .formatted(streams.count(), named)
+                            : "exchange stream " + index + " is already open";
+            refusals.refused("another exchange stream", REMOTE.get(), why);
+            response.onError(Status.FAILED_PRECONDITION.withDescription(why).asRuntimeException());
             return new Ignored();
         }
         ServerCallStreamObserver<WireFrame> out = (ServerCallStreamObserver<WireFrame>) response;
         out.setOnReadyThreshold(onReadyThreshold);
-        FrameSender sender = new FrameSender("rank 1", timeout);
-        FrameAssembler inbound =
-                new FrameAssembler(
-                        "rank 1", identity.layout().elementCount(), precision, sender, timeout);
-        sender.attach(out);
+        stream.sender().attach(out);
+        streams.started(stream);
         out.setOnCancelHandler(
-                () -> inbound.end(new PeerLostException("rank 1 cancelled the exchange stream")));
-        linked.complete(new Link(sender, inbound));
-        return inbound;
+                () ->
+                        stream.inbound()
+                                .end(
+                                        new PeerLostException(
+                                                "rank 1 cancelled exchange stream " + index)));
+        return stream.inbound();
+    }
+
+    /** The stream a call names, or -1 if the session has no such stream. */
+    private int streamIndex(String named) {
+        try {
+            int index = Integer.parseInt(named);
+            return index >= 0 && index < streams.count() ? index : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     @Override
@@ -284,7 +332,7 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
         @Override
         public void run() {
             while (!done && out.isReady()) {
-                int size = Math.min(PairExchange.CHUNK_BYTES, state.length - offset);
+                int size = Math.min(ExchangeStream.CHUNK_BYTES, state.length - offset);
                 out.onNext(
                         StateChunk.newBuilder()
                                 .setOffset(offset)

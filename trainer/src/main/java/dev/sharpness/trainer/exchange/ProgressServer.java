@@ -48,7 +48,8 @@ public final class ProgressServer implements AutoCloseable {
                             ConnectionLimits.DEFAULT,
                             refusals,
                             ServerInterceptors.intercept(
-                                    service, new BearerToken(token).check(refusals)));
+                                    service, new BearerToken(token).check(refusals)),
+                            1); // no exchange streams: threads as for one
             LOG.info("Serving progress on port {}", server.port());
             return new ProgressServer(server);
         } catch (IOException e) {

@@ -12,7 +12,7 @@ import dev.sharpness.trainer.timing.RecentDurations;
  * the peer was still computing, an imbalance between the ranks that no transport can remove. The
  * rest is the <em>transfer</em>: encoding, handing chunks to the transport, the bytes crossing, and
  * decoding the peer's chunks as they arrive. The peer wait is measured at the first chunk's
- * arrival, so it includes that one chunk's crossing ({@value PairExchange#CHUNK_BYTES} bytes).
+ * arrival, so it includes that one chunk's crossing (1 MiB at most).
  *
  * @param swaps completed swaps
  * @param bytesSent bytes of all frames sent by swaps, as serialized (HTTP/2 framing not counted)

@@ -54,6 +54,19 @@ class CliMessagesTest {
     }
 
     @Test
+    void exchangeStreamsOutOfRangeNamesTheOptionAndTheRange() throws IOException {
+        for (String streams : new String[] {"0", "17"}) {
+            err.getBuffer().setLength(0);
+            assertThat(run(dir.resolve("out"), "--exchange-streams=" + streams)).isEqualTo(2);
+            assertThat(err.toString())
+                    .contains("--exchange-streams")
+                    .contains("1 to 16")
+                    .contains("got " + streams);
+            assertOneLine();
+        }
+    }
+
+    @Test
     void unknownBenchMethodNamesTheOptionAndTheChoices() {
         assertThat(execute("bench", "--methods", "FOO")).isEqualTo(2);
         assertThat(err.toString())

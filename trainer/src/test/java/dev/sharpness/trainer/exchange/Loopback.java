@@ -52,17 +52,27 @@ final class Loopback {
                 Duration timeout,
                 Supplier<byte[]> state,
                 Supplier<Progress> progress) {
+            this(port, identity, new ExchangeSettings(precision, timeout, 1), state, progress);
+        }
+
+        Rank0(
+                int port,
+                Identity identity,
+                ExchangeSettings settings,
+                Supplier<byte[]> state,
+                Supplier<Progress> progress) {
             served =
                     thread.submit(
                             () ->
-                                    PairExchange.serve(
+                                    Rank0Server.serve(
                                             port,
                                             TOKEN.getBytes(StandardCharsets.US_ASCII),
                                             identity,
                                             state,
                                             progress,
-                                            precision,
-                                            timeout,
+                                            settings,
+                                            ConnectionLimits.DEFAULT,
+                                            new RefusalLog(),
                                             listening::complete));
             thread.shutdown(); // the thread ends when serve returns
         }
@@ -118,16 +128,36 @@ final class Loopback {
 
         static Pair open(Identity identity, WirePrecision precision, Duration timeout)
                 throws Exception {
+            return open(identity, precision, timeout, 1, 1);
+        }
+
+        /**
+         * A pair whose rank 0 offers {@code rank0Streams} streams and rank 1 {@code rank1Streams}.
+         */
+        static Pair open(
+                Identity identity,
+                WirePrecision precision,
+                Duration timeout,
+                int rank0Streams,
+                int rank1Streams)
+                throws Exception {
             Rank0 server =
                     new Rank0(
                             0,
                             identity,
-                            precision,
-                            timeout,
+                            new ExchangeSettings(precision, timeout, rank0Streams),
                             () -> null,
                             Progress::getDefaultInstance);
             try {
-                PairExchange rank1 = connect(server.port(), identity, precision, timeout);
+                PairExchange rank1 =
+                        PairExchange.connect(
+                                "127.0.0.1",
+                                server.port(),
+                                TOKEN.getBytes(StandardCharsets.US_ASCII),
+                                identity,
+                                precision,
+                                timeout,
+                                rank1Streams);
                 return new Pair(server.exchange(), rank1);
             } catch (Exception e) {
                 server.close();
@@ -137,11 +167,11 @@ final class Loopback {
 
         /**
          * Rank 0 swaps {@code fromRank0} while rank 1 swaps {@code fromRank1}: {rank 0's, rank
-         * 1's}.
+         * 1's}, as copies (the exchange reuses its arrays).
          */
         float[][] swap(long step, float[] fromRank0, float[] fromRank1) throws Exception {
-            Future<float[]> atRank0 = rank0Thread.submit(() -> rank0.swap(step, fromRank0));
-            float[] atRank1 = rank1.swap(step, fromRank1);
+            Future<float[]> atRank0 = rank0Thread.submit(() -> rank0.swap(step, fromRank0).clone());
+            float[] atRank1 = rank1.swap(step, fromRank1).clone();
             return new float[][] {atRank0.get(10, TimeUnit.SECONDS), atRank1};
         }
 
@@ -169,7 +199,8 @@ final class Loopback {
                 TOKEN.getBytes(StandardCharsets.US_ASCII),
                 identity,
                 precision,
-                timeout);
+                timeout,
+                1);
     }
 
     /** A client of rank 0 that presents {@code token} (none when null). */

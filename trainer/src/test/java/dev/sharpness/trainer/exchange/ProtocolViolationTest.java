@@ -57,6 +57,37 @@ class ProtocolViolationTest {
                 gradient(0, 0, ELEMENTS, false));
     }
 
+    @Test
+    void aGradientSentBeforeRank0BeganTheSwapBeforeItIsRefused() throws Exception {
+        // Rank 1 may be one gradient ahead, never two: the second would overwrite the array that
+        // rank 0's caller still holds.
+        try (Loopback.Rank0 rank0 = new Loopback.Rank0(IDENTITY)) {
+            ManagedChannel client = Loopback.channel(rank0.port());
+            try {
+                HandshakeResponse accepted =
+                        Loopback.client(client, Loopback.TOKEN)
+                                .handshake(Handshakes.request(IDENTITY, WirePrecision.FP32));
+                StreamObserver<Frame> stream =
+                        Loopback.streamingClient(client, accepted.getSession())
+                                .exchange(new Loopback.StreamEnd());
+                stream.onNext(gradient(0, 0, ELEMENTS, true));
+                stream.onNext(gradient(1, 0, ELEMENTS, true));
+                PairExchange exchange = rank0.exchange();
+                Thread.sleep(500); // both arrive before rank 0 begins swapping
+
+                // The stream ended with the refusal: rank 0's next swap reports it.
+                assertThatThrownBy(() -> exchange.swap(0, new float[ELEMENTS]))
+                        .isInstanceOf(ExchangeProtocolException.class)
+                        .hasMessage(
+                                "rank 1 sent its gradient number 2 before this rank began"
+                                        + " swapping number 1");
+                stream.onCompleted();
+            } finally {
+                Loopback.close(client);
+            }
+        }
+    }
+
     private static void assertRank0Refuses(String message, Frame... frames) throws Exception {
         try (Loopback.Rank0 rank0 = new Loopback.Rank0(IDENTITY)) {
             ManagedChannel client = Loopback.channel(rank0.port());

@@ -18,6 +18,7 @@ class SwapStatsTest {
         try (Loopback.Pair pair =
                 Loopback.Pair.open(Loopback.identity(elements), WirePrecision.FP32)) {
             pair.swap(0, new float[elements], new float[elements]); // warm the path up
+            SwapStats warmedUp = pair.rank1.stats();
 
             CompletableFuture<float[]> rank1 =
                     CompletableFuture.supplyAsync(
@@ -36,8 +37,10 @@ class SwapStatsTest {
             assertThat(waited.meanPeerWaitMillis()).isGreaterThanOrEqualTo(lateMillis * 0.9 / 2);
             assertThat(waited.meanTransferMillis())
                     .isEqualTo(waited.meanMillis() - waited.meanPeerWaitMillis(), within());
-            // The late rank found the peer's vector already there: no wait for it.
-            assertThat(late.meanPeerWaitMillis()).isLessThan(lateMillis * 0.5 / 2);
+            // The late rank found the peer's vector already there: no wait for it. (Its first swap,
+            // with everything still cold, may have waited long on a loaded machine: left out.)
+            double lateRanksWait = 2 * late.meanPeerWaitMillis() - warmedUp.meanPeerWaitMillis();
+            assertThat(lateRanksWait).isLessThan(lateMillis * 0.5);
             assertThat(late.meanSendMillis()).isPositive();
             assertThat(late.meanEncodeMillis())
                     .isPositive()

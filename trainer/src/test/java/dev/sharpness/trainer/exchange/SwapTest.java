@@ -3,28 +3,11 @@ package dev.sharpness.trainer.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class SwapTest {
-
-    /** Every float that arithmetic could normalise: a transport must carry them untouched. */
-    private static final int[] SPECIAL_BITS = {
-        0x7fc00000, // the canonical NaN
-        0x7fc12345, // a quiet NaN with a payload
-        0xffc00001, // a negative NaN
-        0x7f800001, // a signalling NaN
-        0x80000000, // -0.0
-        0x00000000, // +0.0
-        0x00000001, // the smallest subnormal
-        0x807fffff, // the largest negative subnormal
-        0x7f800000, // +infinity
-        0xff800000, // -infinity
-        0x7f7fffff, // the largest finite float
-    };
 
     @Test
     void swapsAVectorLargerThanAGrpcMessageBitExactly() throws Exception {
@@ -32,13 +15,13 @@ class SwapTest {
         try (Loopback.Pair pair =
                 Loopback.Pair.open(Loopback.identity(elements), WirePrecision.FP32)) {
             for (long step = 0; step < 3; step++) {
-                float[] fromRank0 = randomBits(elements, 10 + step);
-                float[] fromRank1 = randomBits(elements, 20 + step);
+                float[] fromRank0 = Vectors.randomBits(elements, 10 + step);
+                float[] fromRank1 = Vectors.randomBits(elements, 20 + step);
 
                 float[][] received = pair.swap(step, fromRank0, fromRank1);
 
-                assertSameBits(received[0], fromRank1);
-                assertSameBits(received[1], fromRank0);
+                Vectors.assertSameBits(received[0], fromRank1);
+                Vectors.assertSameBits(received[1], fromRank0);
             }
         }
     }
@@ -49,13 +32,13 @@ class SwapTest {
         try (Loopback.Pair pair =
                 Loopback.Pair.open(Loopback.identity(elements), WirePrecision.FP32)) {
             for (long step = 0; step < 200; step++) {
-                float[] fromRank0 = randomBits(elements, 1000 + step);
-                float[] fromRank1 = randomBits(elements, 2000 + step);
+                float[] fromRank0 = Vectors.randomBits(elements, 1000 + step);
+                float[] fromRank1 = Vectors.randomBits(elements, 2000 + step);
 
                 float[][] received = pair.swap(step, fromRank0, fromRank1);
 
-                assertSameBits(received[0], fromRank1);
-                assertSameBits(received[1], fromRank0);
+                Vectors.assertSameBits(received[0], fromRank1);
+                Vectors.assertSameBits(received[1], fromRank0);
             }
             assertThat(pair.rank0.stats().swaps()).isEqualTo(200);
             assertThat(pair.rank1.stats().swaps()).isEqualTo(200);
@@ -100,8 +83,8 @@ class SwapTest {
         int elements = 855_770; // ResNet-56: 3.4 MB of fp32
         try (Loopback.Pair pair =
                 Loopback.Pair.open(Loopback.identity(elements), WirePrecision.FP32)) {
-            float[] fromRank0 = randomBits(elements, 1);
-            float[] fromRank1 = randomBits(elements, 2);
+            float[] fromRank0 = Vectors.randomBits(elements, 1);
+            float[] fromRank1 = Vectors.randomBits(elements, 2);
             for (long step = 0; step < 50; step++) {
                 float[][] received = pair.swap(step, fromRank0, fromRank1);
                 assertThat(received[1]).hasSize(elements);
@@ -118,37 +101,5 @@ class SwapTest {
                     stats.lastBytesSent());
             assertThat(stats.swaps()).isEqualTo(50);
         }
-    }
-
-    static float[] randomBits(int elements, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] vector = new float[elements];
-        for (int i = 0; i < elements; i++) {
-            vector[i] = Float.intBitsToFloat(random.nextInt());
-        }
-        for (int i = 0; i < SPECIAL_BITS.length && i < elements; i++) {
-            vector[(int) ((i * 7919L + seed) % elements)] = Float.intBitsToFloat(SPECIAL_BITS[i]);
-        }
-        return vector;
-    }
-
-    static void assertSameBits(float[] actual, float[] expected) {
-        assertThat(actual).hasSameSizeAs(expected);
-        int[] actualBits = new int[actual.length];
-        int[] expectedBits = new int[expected.length];
-        for (int i = 0; i < actual.length; i++) {
-            actualBits[i] = Float.floatToRawIntBits(actual[i]);
-            expectedBits[i] = Float.floatToRawIntBits(expected[i]);
-        }
-        int first = Arrays.mismatch(actualBits, expectedBits);
-        assertThat(first)
-                .as(
-                        "first differing element: %s",
-                        first < 0
-                                ? "none"
-                                : Integer.toHexString(actualBits[first])
-                                        + " vs "
-                                        + Integer.toHexString(expectedBits[first]))
-                .isEqualTo(-1);
     }
 }

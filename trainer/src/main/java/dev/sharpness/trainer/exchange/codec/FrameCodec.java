@@ -1,4 +1,4 @@
-package dev.sharpness.trainer.exchange;
+package dev.sharpness.trainer.exchange.codec;
 
 import com.google.protobuf.ByteOutput;
 import com.google.protobuf.ByteString;
@@ -30,15 +30,17 @@ import java.nio.ByteBuffer;
  * fields come in any order, so any peer that writes or parses a {@code Frame} the ordinary way
  * still works with this one: a payload elsewhere is simply parsed the ordinary way.
  *
+ * <p>This package is the exchange's own: its types are public only for {@code exchange} itself.
+ *
  * <p>Why: the ordinary path copies each payload three times on receipt (out of gRPC's buffers, into
  * a {@link ByteString}, into the vector) and allocates two arrays per chunk; gradients of millions
  * of elements cross every step.
  */
-final class FrameCodec implements MethodDescriptor.Marshaller<WireFrame> {
-    static final FrameCodec INSTANCE = new FrameCodec();
+public final class FrameCodec implements MethodDescriptor.Marshaller<WireFrame> {
+    public static final FrameCodec INSTANCE = new FrameCodec();
 
     /** The {@code Exchange} method with frames in this codec; the name and schema are unchanged. */
-    static final MethodDescriptor<WireFrame, WireFrame> EXCHANGE =
+    public static final MethodDescriptor<WireFrame, WireFrame> EXCHANGE =
             PairExchangeGrpc.getExchangeMethod().toBuilder(INSTANCE, INSTANCE).build();
 
     /** Fields before the payload are a few numbers: more than this means another writer. */

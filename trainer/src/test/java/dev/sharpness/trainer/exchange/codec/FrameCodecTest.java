@@ -1,8 +1,10 @@
-package dev.sharpness.trainer.exchange;
+package dev.sharpness.trainer.exchange.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.sharpness.trainer.exchange.Vectors;
+import dev.sharpness.trainer.exchange.WirePrecision;
 import dev.sharpness.trainer.exchange.proto.Frame;
 import dev.sharpness.trainer.exchange.proto.FrameKind;
 import io.grpc.Drainable;
@@ -34,14 +36,13 @@ class FrameCodecTest {
 
     @Test
     void aGradientFrameIsTheProtobufFrameWithItsPayloadLast() throws Exception {
-        float[] vector = SwapTest.randomBits(20_000, 1);
+        float[] vector = Vectors.randomBits(20_000, 1);
         for (WirePrecision precision : WirePrecision.values()) {
             byte[] wire = written(gradient(vector, precision));
 
             Frame parsed = Frame.parseFrom(wire);
             assertThat(parsed.toBuilder().clearPayload().build()).isEqualTo(FIELDS);
-            byte[] expected = new byte[vector.length * precision.bytesPerElement()];
-            precision.encode(vector, 0, vector.length, expected);
+            byte[] expected = PayloadCodingTest.encode(precision, vector, 0, vector.length);
             assertThat(parsed.getPayload().toByteArray()).isEqualTo(expected);
             assertThat(wire).hasSize(gradient(vector, precision).serializedSize());
             byte[] tail = Arrays.copyOfRange(wire, wire.length - expected.length, wire.length);
@@ -51,7 +52,7 @@ class FrameCodecTest {
 
     @Test
     void aPayloadInPlaceDecodesBitForBitWhereverTheTransportCutsIt() throws Exception {
-        float[] vector = SwapTest.randomBits(5_000, 2);
+        float[] vector = Vectors.randomBits(5_000, 2);
         for (WirePrecision precision : WirePrecision.values()) {
             byte[] wire = written(gradient(vector, precision));
             float[] expected = precision.quantize(vector);
@@ -60,8 +61,9 @@ class FrameCodecTest {
                     assertThat(frame.payloadApart()).isTrue();
                     assertThat(frame.fields()).isEqualTo(FIELDS);
                     float[] decoded = new float[vector.length + 3];
-                    assertThat(frame.decodeInto(precision, decoded, 3)).isEqualTo(vector.length);
-                    SwapTest.assertSameBits(
+                    assertThat(frame.decodeInto(new PayloadDecoder(precision), decoded, 3))
+                            .isEqualTo(vector.length);
+                    Vectors.assertSameBits(
                             Arrays.copyOfRange(decoded, 3, decoded.length), expected);
                 }
             }
@@ -112,7 +114,7 @@ class FrameCodecTest {
 
     @Test
     void aStreamThatIsReadRatherThanDrainedGivesTheSameBytes() throws Exception {
-        float[] vector = SwapTest.randomBits(100, 3);
+        float[] vector = Vectors.randomBits(100, 3);
         WireFrame frame = gradient(vector, WirePrecision.FP32);
         byte[] drained = written(frame);
         byte[] read = FrameCodec.INSTANCE.stream(frame).readAllBytes();
@@ -120,13 +122,7 @@ class FrameCodecTest {
     }
 
     private static WireFrame gradient(float[] vector, WirePrecision precision) {
-        return WireFrame.gradient(
-                FIELDS,
-                precision,
-                vector,
-                0,
-                vector.length,
-                new byte[WireFrame.ENCODE_PIECE_BYTES]);
+        return WireFrame.gradient(FIELDS, new PayloadEncoder(precision), vector, 0, vector.length);
     }
 
     /** What gRPC's framer writes for {@code frame}: the codec's stream drained. */

@@ -1,6 +1,7 @@
-package dev.sharpness.trainer.exchange;
+package dev.sharpness.trainer.exchange.codec;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.sharpness.trainer.exchange.ExchangeProtocolException;
 import dev.sharpness.trainer.exchange.proto.Frame;
 import io.grpc.HasByteBuffer;
 import java.io.IOException;
@@ -23,19 +24,15 @@ import java.util.function.Consumer;
  *       {@link Frame}.
  * </ul>
  */
-final class WireFrame implements AutoCloseable {
-    /** Bytes encoded at a time when writing a gradient: small enough to stay in the cache. */
-    static final int ENCODE_PIECE_BYTES = 32 << 10;
-
+public final class WireFrame implements AutoCloseable {
     private final Frame fields;
     private final int payloadSize;
     private final InputStream inPlace; // received: the payload, still in gRPC's buffers
     private final Elements elements; // to send: the payload, still a vector
     private long encodeNanos;
 
-    /** A slice of a vector to send, encoded through {@code scratch}. */
-    private record Elements(
-            WirePrecision precision, float[] vector, int from, int count, byte[] scratch) {}
+    /** A slice of a vector to send, encoded by {@code encoder}. */
+    private record Elements(PayloadEncoder encoder, float[] vector, int from, int count) {}
 
     private WireFrame(Frame fields, int payloadSize, InputStream inPlace, Elements elements) {
         this.fields = fields;
@@ -45,28 +42,23 @@ final class WireFrame implements AutoCloseable {
     }
 
     /** A frame whose payload, if any, is in {@code frame} itself. */
-    static WireFrame of(Frame frame) {
+    public static WireFrame of(Frame frame) {
         return new WireFrame(frame, frame.getPayload().size(), null, null);
     }
 
     /**
      * A gradient chunk to send: {@code fields} without a payload, and as payload {@code count}
-     * elements of {@code vector} from {@code from}, encoded in {@code precision} when the frame is
-     * written, through {@code scratch} (at least {@link #ENCODE_PIECE_BYTES}). The vector and the
-     * scratch must stay untouched until gRPC has taken the frame ({@code onNext} returned).
+     * elements of {@code vector} from {@code from}, encoded by {@code encoder} when the frame is
+     * written. The vector must stay untouched, and the encoder unused by any other frame, until
+     * gRPC has taken the frame ({@code onNext} returned).
      */
-    static WireFrame gradient(
-            Frame fields,
-            WirePrecision precision,
-            float[] vector,
-            int from,
-            int count,
-            byte[] scratch) {
+    public static WireFrame gradient(
+            Frame fields, PayloadEncoder encoder, float[] vector, int from, int count) {
         return new WireFrame(
                 fields,
-                count * precision.bytesPerElement(),
+                count * encoder.precision().bytesPerElement(),
                 null,
-                new Elements(precision, vector, from, count, scratch));
+                new Elements(encoder, vector, from, count));
     }
 
     /**
@@ -79,21 +71,21 @@ final class WireFrame implements AutoCloseable {
     }
 
     /** Every field; the payload is empty when it is held apart ({@link #payloadSize}). */
-    Frame fields() {
+    public Frame fields() {
         return fields;
     }
 
-    int payloadSize() {
+    public int payloadSize() {
         return payloadSize;
     }
 
     /** Whether the payload is held apart from {@link #fields}. */
-    boolean payloadApart() {
+    public boolean payloadApart() {
         return inPlace != null || elements != null;
     }
 
     /** The frame's size in protobuf's encoding. */
-    int serializedSize() {
+    public int serializedSize() {
         if (!payloadApart() || payloadSize == 0) {
             return fields.getSerializedSize();
         }
@@ -104,7 +96,7 @@ final class WireFrame implements AutoCloseable {
     }
 
     /** Time spent encoding the payload while the frame was written, in nanoseconds. */
-    long encodeNanos() {
+    public long encodeNanos() {
         return encodeNanos;
     }
 
@@ -114,34 +106,31 @@ final class WireFrame implements AutoCloseable {
             FrameCodec.writeBytes(fields.getPayload(), out);
             return;
         }
-        int perPiece = ENCODE_PIECE_BYTES / elements.precision().bytesPerElement();
+        PayloadEncoder encoder = elements.encoder();
+        int perPiece = encoder.elementsPerPiece();
+        int bytesPerElement = encoder.precision().bytesPerElement();
         for (int done = 0; done < elements.count(); done += perPiece) {
             int count = Math.min(perPiece, elements.count() - done);
             long start = System.nanoTime();
-            int size =
-                    elements.precision()
-                            .encode(
-                                    elements.vector(),
-                                    elements.from() + done,
-                                    count,
-                                    elements.scratch());
+            byte[] piece = encoder.encode(elements.vector(), elements.from() + done, count);
             encodeNanos += System.nanoTime() - start;
-            out.write(elements.scratch(), 0, size);
+            out.write(piece, 0, count * bytesPerElement);
         }
     }
 
     /**
-     * Decodes the payload as {@code precision} elements into {@code vector} from {@code at};
-     * returns how many. The payload is consumed: call at most once.
+     * Decodes the payload with {@code decoder} into {@code vector} from {@code at}, straight out of
+     * gRPC's buffers; returns how many elements it held. The payload is consumed: call at most
+     * once.
      */
-    int decodeInto(WirePrecision precision, float[] vector, int at) {
-        WirePrecision.Decoder decoder = precision.decoder(vector, at);
+    public int decodeInto(PayloadDecoder decoder, float[] vector, int at) {
+        decoder.start(vector, at);
         forEachPiece(decoder::accept);
         return decoder.finish();
     }
 
     /** Copies the payload's bytes into {@code bytes} from {@code at}; call at most once. */
-    void copyInto(byte[] bytes, int at) {
+    public void copyInto(byte[] bytes, int at) {
         int[] next = {at};
         forEachPiece(
                 piece -> {

@@ -1,0 +1,93 @@
+package dev.sharpness.trainer.exchange;
+
+import dev.sharpness.trainer.exchange.codec.PayloadEncoder;
+import dev.sharpness.trainer.exchange.codec.WireFrame;
+import dev.sharpness.trainer.exchange.proto.Frame;
+import dev.sharpness.trainer.exchange.proto.FrameKind;
+
+/**
+ * One of a pair's exchange streams: our sender, the peer's assembler, and the slice of every
+ * gradient it carries, elements {@code [from, to)}. Stream i of N carries {@code [i*n/N,
+ * (i+1)*n/N)}, so the slices are contiguous and cover the vector whatever n and N.
+ */
+final class ExchangeStream {
+    /** Payload bytes per frame: far below gRPC's 4 MiB message limit. */
+    static final int CHUNK_BYTES = 1 << 20;
+
+    private final int index;
+    private final int from;
+    private final int to;
+    private final FrameSender sender;
+    private final FrameAssembler inbound;
+    private final PayloadEncoder encoder;
+
+    ExchangeStream(
+            int index,
+            int from,
+            int to,
+            FrameSender sender,
+            FrameAssembler inbound,
+            PayloadEncoder encoder) {
+        this.index = index;
+        this.from = from;
+        this.to = to;
+        this.sender = sender;
+        this.inbound = inbound;
+        this.encoder = encoder;
+    }
+
+    /** Where slice {@code index} of {@code count} begins in a vector of {@code length} elements. */
+    static int sliceStart(long length, int index, int count) {
+        return (int) (length * index / count);
+    }
+
+    int index() {
+        return index;
+    }
+
+    FrameSender sender() {
+        return sender;
+    }
+
+    FrameAssembler inbound() {
+        return inbound;
+    }
+
+    /**
+     * Sends this stream's slice of {@code mine} as the gradient for {@code step}, in chunks, each
+     * encoded straight into gRPC's buffers as gRPC writes it; an empty slice is one empty chunk.
+     *
+     * @return the bytes sent (as serialized) and the nanoseconds spent encoding
+     */
+    Sent sendGradient(long step, float[] mine, StepIntent intent, long deadlineNanos) {
+        int perChunk = CHUNK_BYTES / encoder.precision().bytesPerElement();
+        Sent sent = new Sent(0, 0);
+        int offset = from;
+        do {
+            int count = Math.min(perChunk, to - offset);
+            boolean last = offset + count == to;
+            Frame fields =
+                    Frame.newBuilder()
+                            .setStep(step)
+                            .setKind(FrameKind.FRAME_KIND_GRADIENT)
+                            .setOffset(offset)
+                            .setTotal(mine.length)
+                            .setLast(last)
+                            .setCheckpoint(last && intent.checkpoint())
+                            .setStop(last && intent.stop())
+                            .build();
+            WireFrame frame = WireFrame.gradient(fields, encoder, mine, offset, count);
+            sender.send(frame, deadlineNanos, "the gradient for step " + step);
+            sent = sent.plus(frame.serializedSize(), frame.encodeNanos());
+            offset += count;
+        } while (offset < to);
+        return sent;
+    }
+
+    /** What sending a slice cost: bytes as serialized, nanoseconds encoding. */
+    record Sent(long bytes, long encodeNanos) {
+        Sent plus(long moreBytes, long moreNanos) {
+            return new Sent(bytes + moreBytes, encodeNanos + moreNanos);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package dev.sharpness.trainer.exchange;
+
+import dev.sharpness.trainer.exchange.codec.PayloadEncoder;
+import dev.sharpness.trainer.exchange.proto.FrameKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A pair's exchange streams, one to {@link #MAX}, each carrying a slice of every gradient on its
+ * own connection, so that the encoding, the transport and the decoding of one swap spread over as
+ * many cores. They open one by one as gRPC starts their calls; the end of any one ends them all,
+ * for the same reason, as the end of the one stream did before there were several.
+ */
+final class Streams {
+    /** Streams a pair uses at most: enough for the cores of one GPU's share of a node. */
+    static final int MAX = 16;
+
+    private final String peer;
+    private final long elementCount;
+    private final WirePrecision precision;
+    private final Duration timeout;
+    private final ExchangeStream[] streams;
+    private final ExecutorService[] sendThreads; // [0] unused: the swapping thread sends stream 0
+    private final ReceiveBuffers buffers;
+    private final CompletableFuture<Streams> allOpen = new CompletableFuture<>();
+    private RuntimeException ended; // guarded by this
+    private int opened; // guarded by this
+    private boolean sendingStopped; // guarded by this
+
+    Streams(String peer, int count, Identity identity, WirePrecision precision, Duration timeout) {
+        if (count < 1 || count > MAX) {
+            throw new IllegalArgumentException(
+                    "exchange streams must be 1 to " + MAX + ", not " + count);
+        }
+        this.peer = peer;
+        this.elementCount = identity.layout().elementCount();
+        this.precision = precision;
+        this.timeout = timeout;
+        this.streams = new ExchangeStream[count];
+        this.sendThreads = new ExecutorService[count];
+        this.buffers = new ReceiveBuffers(elementCount);
+    }
+
+    int count() {
+        return streams.length;
+    }
+
+    ExchangeStream get(int index) {
+        return streams[index];
+    }
+
+    /** Completes when every stream is open; fails when one ended before. */
+    CompletableFuture<Streams> allOpen() {
+        return allOpen;
+    }
+
+    ReceiveBuffers buffers() {
+        return buffers;
+    }
+
+    /**
+     * Makes stream {@code index} (in range), to be bound to its call and then {@link #started};
+     * null if it was made already.
+     */
+    synchronized ExchangeStream open(int index) {
+        if (streams[index] != null) {
+            return null;
+        }
+        int from = ExchangeStream.sliceStart(elementCount, index, streams.length);
+        int to = ExchangeStream.sliceStart(elementCount, index + 1, streams.length);
+        FrameSender sender = new FrameSender(peer, timeout);
+        FrameAssembler inbound =
+                new FrameAssembler(
+                        peer,
+                        elementCount,
+                        from,
+                        to,
+                        precision,
+                        sender,
+                        timeout,
+                        buffers,
+                        this::end);
+        ExchangeStream stream =
+                new ExchangeStream(index, from, to, sender, inbound, new PayloadEncoder(precision));
+        streams[index] = stream;
+        if (ended != null) {
+            inbound.end(ended);
+        }
+        return stream;
+    }
+
+    /** {@code stream}'s call has started and its sender is bound. */
+    synchronized void started(ExchangeStream stream) {
+        if (ended == null && ++opened == streams.length) {
+            allOpen.complete(this);
+        }
+    }
+
+    /** Ends every stream for {@code why} (the first reason stays, as on one stream). */
+    void end(RuntimeException why) {
+        ExchangeStream[] open;
+        synchronized (this) {
+            if (ended == null) {
+                ended = why;
+            }
+            open = streams.clone();
+        }
+        allOpen.completeExceptionally(why);
+        for (ExchangeStream stream : open) {
+            if (stream != null) {
+                stream.inbound().end(why);
+            }
+        }
+    }
+
+    /**
+     * Sends each stream's slice of {@code mine}: stream 0's on this thread, the others' each on its
+     * own thread at the same time.
+     */
+    ExchangeStream.Sent sendGradient(long step, float[] mine, StepIntent intent, long deadline) {
+        List<Future<ExchangeStream.Sent>> others = new ArrayList<>(streams.length - 1);
+        for (int i = 1; i < streams.length; i++) {
+            ExchangeStream stream = streams[i];
+            others.add(
+                    sendThread(i).submit(() -> stream.sendGradient(step, mine, intent, deadline)));
+        }
+        ExchangeStream.Sent sent = streams[0].sendGradient(step, mine, intent, deadline);
+        for (Future<ExchangeStream.Sent> other : others) {
+            ExchangeStream.Sent more = await(other, deadline, step);
+            sent = sent.plus(more.bytes(), more.encodeNanos());
+        }
+        return sent;
+    }
+
+    /**
+     * The peer's gradient for {@code step}, once every stream has delivered its slice: the array it
+     * was decoded into, the intent stream 0 carried, the earliest first arrival and the decoding
+     * time of all streams together.
+     */
+    FrameAssembler.Vector receiveGradient(long step, long deadline) {
+        FrameAssembler.Vector first =
+                streams[0].inbound().receive(step, FrameKind.FRAME_KIND_GRADIENT, deadline);
+        long firstArrival = first.firstArrivalNanos();
+        long decodeNanos = first.decodeNanos();
+        for (int i = 1; i < streams.length; i++) {
+            FrameAssembler.Vector slice =
+                    streams[i].inbound().receive(step, FrameKind.FRAME_KIND_GRADIENT, deadline);
+            firstArrival = Math.min(firstArrival, slice.firstArrivalNanos());
+            decodeNanos += slice.decodeNanos();
+        }
+        return new FrameAssembler.Vector(
+                step,
+                FrameKind.FRAME_KIND_GRADIENT,
+                first.floats(),
+                null,
+                first.intent(),
+                firstArrival,
+                decodeNanos);
+    }
+
+    /** The thread that sends stream {@code index}'s slices, started at its first swap. */
+    private synchronized ExecutorService sendThread(int index) {
+        if (sendingStopped) {
+            throw new PeerLostException("the exchange with " + peer + " was closed on this side");
+        }
+        if (sendThreads[index] == null) {
+            sendThreads[index] =
+                    Executors.newSingleThreadExecutor(GuardedServer.threads("send-" + index));
+        }
+        return sendThreads[index];
+    }
+
+    /** Stops the sending threads (a send still waiting for the transport is interrupted). */
+    void stopSending() {
+        List<ExecutorService> started = new ArrayList<>();
+        synchronized (this) {
+            sendingStopped = true;
+            for (int i = 1; i < sendThreads.length; i++) {
+                if (sendThreads[i] != null) {
+                    started.add(sendThreads[i]);
+                }
+            }
+        }
+        started.forEach(ExecutorService::shutdownNow);
+        try {
+            for (ExecutorService thread : started) {
+                thread.awaitTermination(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ExchangeStream.Sent await(
+            Future<ExchangeStream.Sent> sending, long deadline, long step) {
+        try {
+            // The send itself gives up at the deadline; the second is for it to say so.
+            long left = deadline - System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            return sending.get(left, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure
+                    ? FrameAssembler.again(failure)
+                    : new PeerLostException("sending to " + peer + " failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new PeerLostException(
+                    peer
+                            + " did not take the gradient for step "
+                            + step
+                            + " within "
+                            + PairExchange.seconds(timeout));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PeerLostException("interrupted while sending to " + peer);
+        }
+    }
+}

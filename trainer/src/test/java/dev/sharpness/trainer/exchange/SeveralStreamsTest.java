@@ -1,0 +1,229 @@
+package dev.sharpness.trainer.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sharpness.trainer.exchange.proto.HandshakeResponse;
+import dev.sharpness.trainer.exchange.proto.Progress;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A pair over several exchange streams, each carrying a slice of every gradient: the same bits as
+ * over one, the same endings, and no stream more than the session agreed.
+ */
+@Timeout(60)
+class SeveralStreamsTest {
+    private static final int ELEMENTS = 300_001; // room for a state of more than one chunk
+    private static final Identity IDENTITY = Loopback.identity(ELEMENTS);
+
+    @Test
+    void threeStreamsDeliverBitForBitWhatOneDeliversAtSizesNotDivisibleByThree() throws Exception {
+        // Several 1 MiB chunks per stream; and fewer elements than streams (empty slices).
+        for (int elements : new int[] {1_000_003, 2}) {
+            for (WirePrecision precision : WirePrecision.values()) {
+                float[][] fromRank0 = {
+                    Vectors.randomBits(elements, 31), Vectors.randomBits(elements, 32)
+                };
+                float[][] fromRank1 = {
+                    Vectors.randomBits(elements, 41), Vectors.randomBits(elements, 42)
+                };
+                float[][][] overOne = swapAll(1, elements, precision, fromRank0, fromRank1);
+                float[][][] overThree = swapAll(3, elements, precision, fromRank0, fromRank1);
+
+                for (int step = 0; step < 2; step++) {
+                    Vectors.assertSameBits(overThree[step][0], overOne[step][0]);
+                    Vectors.assertSameBits(overThree[step][1], overOne[step][1]);
+                    Vectors.assertSameBits(overThree[step][0], precision.quantize(fromRank1[step]));
+                    Vectors.assertSameBits(overThree[step][1], precision.quantize(fromRank0[step]));
+                }
+            }
+        }
+    }
+
+    @Test
+    void thePairUsesTheFewerOfBothRanksStreams() throws Exception {
+        Identity identity = Loopback.identity(1_000);
+        try (Loopback.Pair pair =
+                Loopback.Pair.open(identity, WirePrecision.FP32, Loopback.TIMEOUT, 4, 2)) {
+            assertThat(pair.rank0.streams()).isEqualTo(2);
+            assertThat(pair.rank1.streams()).isEqualTo(2);
+            pair.swap(0, new float[1_000], new float[1_000]);
+        }
+        try (Loopback.Pair pair =
+                Loopback.Pair.open(identity, WirePrecision.FP32, Loopback.TIMEOUT, 2, 5)) {
+            assertThat(pair.rank0.streams()).isEqualTo(2);
+            assertThat(pair.rank1.streams()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRank1ThatOffersNoStreamCountGetsOne() throws Exception {
+        try (Loopback.Rank0 rank0 = rank0Offering(4)) {
+            ManagedChannel client = Loopback.channel(rank0.port());
+            try {
+                HandshakeResponse accepted =
+                        Loopback.client(client, Loopback.TOKEN)
+                                .handshake(
+                                        Handshakes.request(IDENTITY, WirePrecision.FP32).toBuilder()
+                                                .clearExchangeStreams()
+                                                .build());
+
+                assertThat(accepted.getAccepted()).isTrue();
+                assertThat(accepted.getExchangeStreams()).isEqualTo(1);
+            } finally {
+                Loopback.close(client);
+            }
+        }
+    }
+
+    @Test
+    void theReceivedArrayIsReusedEveryOtherSwapInsteadOfAllocated() throws Exception {
+        try (Loopback.Pair pair =
+                Loopback.Pair.open(IDENTITY, WirePrecision.FP32, Loopback.TIMEOUT, 2, 2)) {
+            List<float[]> received = new ArrayList<>();
+            for (long step = 0; step < 4; step++) {
+                long now = step;
+                Future<float[]> atRank0 =
+                        pair.callOnRank0(() -> pair.rank0.swap(now, new float[ELEMENTS]));
+                received.add(pair.rank1.swap(step, new float[ELEMENTS]));
+                atRank0.get(5, TimeUnit.SECONDS);
+            }
+
+            assertThat(received.get(2)).isSameAs(received.get(0));
+            assertThat(received.get(3)).isSameAs(received.get(1));
+            assertThat(received.get(1)).isNotSameAs(received.get(0));
+        }
+    }
+
+    @Test
+    void oneStreamLostMidSwapEndsBothRanksAsAPeerLoss() throws Exception {
+        try (Loopback.Pair pair =
+                Loopback.Pair.open(IDENTITY, WirePrecision.FP32, Loopback.TIMEOUT, 3, 3)) {
+            pair.swap(0, new float[ELEMENTS], new float[ELEMENTS]);
+            Future<float[]> waiting =
+                    pair.callOnRank0(() -> pair.rank0.swap(1, new float[ELEMENTS]));
+            Thread.sleep(200); // rank 0 has sent and waits for rank 1's gradient
+
+            long start = System.nanoTime();
+            pair.rank1.abortStream(2);
+
+            assertThatThrownBy(() -> waiting.get(2, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(PeerLostException.class)
+                    .hasMessageContaining("rank 1");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000);
+            assertThatThrownBy(() -> pair.rank1.swap(1, new float[ELEMENTS]))
+                    .isInstanceOf(PeerLostException.class);
+        }
+    }
+
+    @Test
+    void streamsBeyondTheSessionsAreRefusedAndTheSessionsStillPair() throws Exception {
+        try (Loopback.Rank0 rank0 = rank0Offering(2)) {
+            ManagedChannel client = Loopback.channel(rank0.port());
+            try {
+                HandshakeResponse accepted =
+                        Loopback.client(client, Loopback.TOKEN)
+                                .handshake(Handshakes.request(IDENTITY, WirePrecision.FP32, 2));
+                assertThat(accepted.getExchangeStreams()).isEqualTo(2);
+                String session = accepted.getSession();
+                Loopback.StreamEnd first = open(client, session, "0");
+                Loopback.StreamEnd second = open(client, session, "1");
+                PairExchange exchange = rank0.exchange();
+                assertThat(exchange.streams()).isEqualTo(2);
+
+                for (String extra : new String[] {"2", "1", "-1", "x"}) {
+                    Loopback.StreamEnd refused = open(client, session, extra);
+                    assertThat(refused.code()).as(extra).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                }
+                assertThat(first.status).isNotDone();
+                assertThat(second.status).isNotDone();
+            } finally {
+                Loopback.close(client);
+            }
+        }
+    }
+
+    @Test
+    void checksumsStateAndDivergenceTravelOnStreamZero() throws Exception {
+        try (Loopback.Pair pair =
+                Loopback.Pair.open(IDENTITY, WirePrecision.FP32, Loopback.TIMEOUT, 3, 3)) {
+            Future<?> verified = pair.onRank0(() -> pair.rank0.verifyReplicas(1, new byte[32]));
+            pair.rank1.verifyReplicas(1, new byte[32]);
+            verified.get(5, TimeUnit.SECONDS);
+            float[] state = Vectors.randomBits(300_000, 9);
+            Future<float[]> received = pair.callOnRank0(() -> pair.rank0.receiveState(1));
+            pair.rank1.sendState(1, state);
+            Vectors.assertSameBits(received.get(5, TimeUnit.SECONDS), state);
+
+            pair.rank1.reportDiverged(2, "loss is NaN");
+            // Rank 1 closes as its run ends, lingering until rank 0 has heard the news.
+            Thread rank1Closing = new Thread(pair.rank1::close);
+            rank1Closing.start();
+
+            assertThatThrownBy(() -> pair.rank0.swap(2, new float[ELEMENTS]))
+                    .isInstanceOf(PeerDivergedException.class)
+                    .hasMessage("rank 1 diverged at step 2: loss is NaN");
+            pair.rank0.close();
+            rank1Closing.join(10_000);
+        }
+    }
+
+    /**
+     * Both ranks swap each vector in turn over {@code streams} streams: {step: {rank 0's, 1's}}.
+     */
+    private static float[][][] swapAll(
+            int streams,
+            int elements,
+            WirePrecision precision,
+            float[][] fromRank0,
+            float[][] fromRank1)
+            throws Exception {
+        float[][][] received = new float[fromRank0.length][][];
+        try (Loopback.Pair pair =
+                Loopback.Pair.open(
+                        Loopback.identity(elements),
+                        precision,
+                        Loopback.TIMEOUT,
+                        streams,
+                        streams)) {
+            assertThat(pair.rank1.streams()).isEqualTo(streams);
+            for (int step = 0; step < fromRank0.length; step++) {
+                received[step] = pair.swap(step, fromRank0[step], fromRank1[step]);
+            }
+        }
+        return received;
+    }
+
+    private static Loopback.Rank0 rank0Offering(int streams) {
+        return new Loopback.Rank0(
+                0,
+                IDENTITY,
+                new ExchangeSettings(WirePrecision.FP32, Duration.ofSeconds(5), streams),
+                () -> null,
+                Progress::getDefaultInstance);
+    }
+
+    /** Opens a raw exchange stream named {@code stream} for {@code session}. */
+    private static Loopback.StreamEnd open(ManagedChannel client, String session, String stream) {
+        Metadata named = new Metadata();
+        named.put(PairExchangeService.STREAM_HEADER, stream);
+        Loopback.StreamEnd end = new Loopback.StreamEnd();
+        Loopback.streamingClient(client, session)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(named))
+                .exchange(end);
+        return end;
+    }
+}
