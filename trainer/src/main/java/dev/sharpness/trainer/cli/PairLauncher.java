@@ -91,6 +91,7 @@ final class PairLauncher {
                 passed.add("--exchange-streams=" + exchangeStreams);
             }
             ranks.add(start(0, manifest, runDirectory, perRank, port, uid, token, passed));
+            OutputRelay rankZeroOutput = OutputRelay.of(ranks.get(0), "rank-0");
             ranks.add(
                     start(
                             1,
@@ -102,6 +103,7 @@ final class PairLauncher {
                             token,
                             passed));
             int[] codes = waitForBoth(ranks.get(0), ranks.get(1), stop);
+            rankZeroOutput.awaitEnd(Duration.ofSeconds(5));
             return report(codes, List.of(runDirectory, runDirectory.resolve("rank-1")), stop, err);
         } finally {
             for (Process rank : ranks) {
@@ -138,7 +140,10 @@ final class PairLauncher {
             builder.command().addAll(0, List.of("taskset", "-c", perRank[rank]));
         }
         if (rank == 0) {
-            builder.redirectOutput(Redirect.INHERIT).redirectError(Redirect.INHERIT);
+            // In a terminal rank 0 shares it (its progress bar is live); anywhere else its output
+            // goes through this process's streams (OutputRelay), wherever those were redirected.
+            Redirect shared = System.console() != null ? Redirect.INHERIT : Redirect.PIPE;
+            builder.redirectOutput(shared).redirectError(shared);
         } else {
             builder.redirectErrorStream(true).redirectOutput(out.resolve("worker.log").toFile());
         }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +105,18 @@ class PairRunTest {
     @Timeout(300)
     void pairOverGrpcEndsWithTheSerialEmulationsParameters() throws IOException {
         // No --threads: by default the serial emulation takes one worker's share of the cores.
-        JsonNode pair = runIn("pair", (String) null);
+        // Rank 0's progress reaches run's own System.out (here not a terminal), not the
+        // descriptor underneath it.
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        JsonNode pair;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            pair = runIn("pair", (String) null);
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("pair-job: epoch 2 done");
         JsonNode serial = runIn("serial", null, "--serial");
         assertThat(pair.get("workers").asInt()).isEqualTo(2);
         assertThat(pair.get("steps").asInt()).isEqualTo(12);
