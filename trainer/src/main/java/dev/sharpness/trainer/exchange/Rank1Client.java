@@ -144,7 +144,7 @@ final class Rank1Client {
                                 + address
                                 + " did not answer within "
                                 + PairExchange.seconds(timeout)
-                                + (last == null ? "" : " (last: " + last + ")"));
+                                + (last == null ? "" : " (last: " + describe(last) + ")"));
             }
             try {
                 return stub.withDeadlineAfter(left, TimeUnit.NANOSECONDS).handshake(request);
@@ -162,6 +162,28 @@ final class Rank1Client {
         }
     }
 
+    /**
+     * A status in one line, {@code UNAVAILABLE: io exception (Connection refused:
+     * /127.0.0.1:50051)}: gRPC's own {@code toString} carries the cause's whole stack trace, which
+     * an ordinary wait for rank 0 to come up does not deserve.
+     */
+    static String describe(Status status) {
+        StringBuilder line = new StringBuilder(status.getCode().toString());
+        if (status.getDescription() != null) {
+            line.append(": ").append(status.getDescription());
+        }
+        Throwable cause = status.getCause();
+        while (cause != null && cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        if (cause != null) {
+            line.append(" (")
+                    .append(cause.getMessage() != null ? cause.getMessage() : cause.toString())
+                    .append(')');
+        }
+        return line.toString();
+    }
+
     /** The status of a handshake worth trying again (rank 0 not up yet); throws for the others. */
     private static Status retriable(StatusRuntimeException e, String address, Status last) {
         Status.Code code = e.getStatus().getCode();
@@ -170,10 +192,11 @@ final class Rank1Client {
         }
         if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
             throw new ExchangeMismatchException(
-                    "rank 0 at " + address + " refused the handshake: " + e.getStatus(), e);
+                    "rank 0 at " + address + " refused the handshake: " + describe(e.getStatus()),
+                    e);
         }
         if (last == null) {
-            LOG.info("Waiting for rank 0 at {}: {}", address, e.getStatus());
+            LOG.info("Waiting for rank 0 at {}: {}", address, describe(e.getStatus()));
         }
         return e.getStatus();
     }
@@ -193,7 +216,7 @@ final class Rank1Client {
                     "fetching the resume state from rank 0 at "
                             + address
                             + " failed: "
-                            + e.getStatus(),
+                            + describe(e.getStatus()),
                     e);
         }
         return state.whole();

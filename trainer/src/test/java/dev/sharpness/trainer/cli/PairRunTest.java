@@ -64,6 +64,22 @@ class PairRunTest {
 
     @Test
     @Timeout(120)
+    void rankOneWaitingForRankZeroSaysSoInOneLineAndGivesUpWithExitThree() throws Exception {
+        Process alone =
+                worker(1, freePort(), "waiting", "spec.communication.exchangeTimeoutSeconds=3");
+        assertThat(alone.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(alone.exitValue()).as(log("waiting")).isEqualTo(3);
+        assertThat(log("waiting"))
+                .contains("Waiting for rank 0 at 127.0.0.1:")
+                .contains("UNAVAILABLE")
+                .contains("Connection refused")
+                .contains("did not answer within 3")
+                .doesNotContain("\tat ")
+                .doesNotContain("Caused by");
+    }
+
+    @Test
+    @Timeout(120)
     void ranksOfDifferentSpecsRefuseToPairAndExitTwo() throws Exception {
         int port = freePort();
         Process rank0 = worker(0, port, "rank0");
