@@ -7,9 +7,13 @@ import java.util.List;
 /**
  * The outcome of a run, written as {@code summary.json}. {@code parameterChecksum} is the SHA-256
  * of every model tensor's bytes in a fixed order: two runs with equal checksums hold identical
- * models. {@code meanStepMillis} is over all steps of this session (the first ones warm up); {@code
- * medianStepMillis} over its last {@value dev.sharpness.trainer.timing.RecentDurations#WINDOW}
- * steps, robust to warm-up. {@code bestEpoch} counts from 1, as {@code metrics.csv} does.
+ * models. {@code trainableChecksum} covers the trainable parameters alone: the two ranks of a SAMPa
+ * pair hold the same parameters (they compare this checksum as they train) but each its own
+ * BatchNorm statistics, so on a model with BatchNorm rank 1's {@code parameterChecksum} differs
+ * from rank 0's while their {@code trainableChecksum}s are equal. {@code meanStepMillis} is over
+ * all steps of this session (the first ones warm up); {@code medianStepMillis} over its last
+ * {@value dev.sharpness.trainer.timing.RecentDurations#WINDOW} steps, robust to warm-up. {@code
+ * bestEpoch} counts from 1, as {@code metrics.csv} does.
  */
 public record RunSummary(
         String job,
@@ -32,5 +36,6 @@ public record RunSummary(
         double meanStepMillis,
         double medianStepMillis,
         String parameterChecksum,
+        String trainableChecksum,
         SwapStats exchange,
         @JsonIgnore List<EpochMetrics> history) {}

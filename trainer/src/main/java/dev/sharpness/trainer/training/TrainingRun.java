@@ -20,6 +20,7 @@ import dev.sharpness.trainer.optim.Batches;
 import dev.sharpness.trainer.optim.TrainingMethod;
 import dev.sharpness.trainer.training.listener.ProgressListener;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -267,6 +268,7 @@ public final class TrainingRun {
                 clock.meanStepMillis(),
                 clock.medianStepMillis(),
                 network.checksum(),
+                HexFormat.of().formatHex(network.trainableChecksum()),
                 workers.exchangeStats(),
                 history);
     }

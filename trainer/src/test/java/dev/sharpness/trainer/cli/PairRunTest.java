@@ -140,6 +140,14 @@ class PairRunTest {
                 .isEqualTo(serial.get("parameterChecksum").asText());
         assertThat(pair.get("exchange").get("swaps").asLong()).isEqualTo(12);
         Path rankOne = dir.resolve("pair").resolve("rank-1");
+        // Each rank keeps its own BatchNorm statistics: the whole models differ, the parameters
+        // do not.
+        JsonNode rankOneSummary =
+                new ObjectMapper().readTree(rankOne.resolve("summary.json").toFile());
+        assertThat(rankOneSummary.get("trainableChecksum").asText())
+                .isEqualTo(pair.get("trainableChecksum").asText());
+        assertThat(rankOneSummary.get("parameterChecksum").asText())
+                .isNotEqualTo(pair.get("parameterChecksum").asText());
         assertThat(rankOne.resolve("termination-message.json")).exists();
         assertThat(dir.resolve("pair").resolve("checkpoints")).isNotEmptyDirectory();
         assertThat(rankOne.resolve("checkpoints")).doesNotExist();
