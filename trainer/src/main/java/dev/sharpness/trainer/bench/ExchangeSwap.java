@@ -5,7 +5,7 @@ import dev.sharpness.trainer.exchange.Layout;
 import dev.sharpness.trainer.exchange.PairExchange;
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.exchange.WirePrecision;
-import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.api.exchange.v1.Progress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package dev.sharpness.trainer.exchange;
 
 import com.google.protobuf.ByteString;
+import dev.sharpness.api.exchange.v1.Frame;
+import dev.sharpness.api.exchange.v1.FrameKind;
+import dev.sharpness.api.exchange.v1.Progress;
 import dev.sharpness.trainer.exchange.codec.WireFrame;
-import dev.sharpness.trainer.exchange.proto.Frame;
-import dev.sharpness.trainer.exchange.proto.FrameKind;
-import dev.sharpness.trainer.exchange.proto.Progress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -209,7 +209,7 @@ public final class PairExchange implements AutoCloseable {
     public synchronized void sendState(long step, float[] state) {
         requireOpen();
         if (rank != 1) {
-            throw new IllegalStateException("only rank 1 sends its state");
+            throw new IllegalStateException("only worker 1 sends its state");
         }
         ByteBuffer bytes = ByteBuffer.allocate(4 * state.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(state);
@@ -226,7 +226,7 @@ public final class PairExchange implements AutoCloseable {
     public synchronized float[] receiveState(long step) {
         requireOpen();
         if (rank != 0) {
-            throw new IllegalStateException("only rank 0 receives rank 1's state");
+            throw new IllegalStateException("only worker 0 receives rank 1's state");
         }
         byte[] bytes = receive(step, FrameKind.FRAME_KIND_STATE);
         if (bytes.length % 4 != 0) {
