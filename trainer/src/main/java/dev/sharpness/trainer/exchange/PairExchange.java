@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gradient exchange of a SAMPa pair, as one rank holds it. Rank 0 (the x~ worker) {@link #serve
- * serves}, rank 1 (the y worker) {@link #connect connects}; after a handshake that checks both are
+ * The gradient exchange of a SAMPa pair, as one rank holds it. Rank 0 (the x~ rank) {@link #serve
+ * serves}, rank 1 (the y rank) {@link #connect connects}; after a handshake that checks both are
  * the same job, attempt, spec and parameter layout, and after rank 1 has fetched rank 0's resume
  * state, the two hold their exchange streams for the whole run (one, or several that each carry a
  * slice of every gradient on its own connection and cores). Each {@link #swap} sends this rank's
@@ -209,7 +209,7 @@ public final class PairExchange implements AutoCloseable {
     public synchronized void sendState(long step, float[] state) {
         requireOpen();
         if (rank != 1) {
-            throw new IllegalStateException("only worker 1 sends its state");
+            throw new IllegalStateException("only rank 1 sends its state");
         }
         ByteBuffer bytes = ByteBuffer.allocate(4 * state.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(state);
@@ -226,7 +226,7 @@ public final class PairExchange implements AutoCloseable {
     public synchronized float[] receiveState(long step) {
         requireOpen();
         if (rank != 0) {
-            throw new IllegalStateException("only worker 0 receives rank 1's state");
+            throw new IllegalStateException("only rank 0 receives rank 1's state");
         }
         byte[] bytes = receive(step, FrameKind.FRAME_KIND_STATE);
         if (bytes.length % 4 != 0) {
@@ -292,7 +292,7 @@ public final class PairExchange implements AutoCloseable {
         }
     }
 
-    /** 0 for the x~ worker that serves, 1 for the y worker that connects. */
+    /** 0 for the x~ rank that serves, 1 for the y rank that connects. */
     public int rank() {
         return rank;
     }
