@@ -2,9 +2,9 @@
 // opens IDLE silent TCP connections to rank 0 (sending nothing, re-opening each one rank 0 closes)
 // and sends STREAMS GetProgress calls without the token, for SECONDS seconds.
 // Usage: java -cp sam-trainer.jar bench/ExchangeAttack.java PORT IDLE STREAMS SECONDS
-import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
-import dev.sharpness.trainer.exchange.proto.Progress;
-import dev.sharpness.trainer.exchange.proto.ProgressRequest;
+import dev.sharpness.api.exchange.v1.PairExchangeGrpc;
+import dev.sharpness.api.exchange.v1.Progress;
+import dev.sharpness.api.exchange.v1.ProgressRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The pair exchange alone (`ExchangeSwap`) against a raw TCP loopback swap of the same bytes
-# (`SocketSwap`), at the gradient sizes of the models users train with SAM, fp32 and bf16 on the
+# The pair exchange alone (`sam-trainer bench exchange-swap`) against a raw TCP loopback swap of
+# the same bytes (`sam-trainer bench socket-swap`), at the gradient sizes of the models users train with SAM, fp32 and bf16 on the
 # wire, with one core per side and with two cores per side, over one exchange stream and over two
 # (each its own connection, event loop and threads, carrying half of every vector). Both
 # benchmarks of a row run right after each other, so their ratio is what to read on a shared
 # machine; each row is repeated. Writes docs/benchmarks/exchange-swap.md.
 # Usage: bench/exchange-swap.sh [REPEATS [STREAMS...]]  (default: 2 repeats, streams 1 and 2)
+# SAM_BENCH_SIZES="name bytes swaps warmup;..." replaces the sizes (a quick check).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 repeats=${1:-2}
@@ -22,15 +23,16 @@ cpus=$(nproc)
 # swaps of a few MB, or some tens of the 146 MB one, before the JIT has compiled it (see the notes).
 sizes=("resnet56 3421928 300 2000" "mlp 4076584 300 2000" "wrn-28-2 5870440 200 1500"
     "wrn-28-10 145916776 30 60")
+if [ -n "${SAM_BENCH_SIZES:-}" ]; then IFS=';' read -r -a sizes <<<"$SAM_BENCH_SIZES"; fi
 # cores of each side: one each, or both sides on the same two (all this machine has)
 if [ "$cpus" -ge 4 ]; then layouts=("0 1" "0,1 2,3"); else layouts=("0 1" "0,1 0,1"); fi
 
-swap() { # class, cores0, cores1, out, args...
-  local class=$1 c0=$2 c1=$3 out=$4 port=$((20000 + RANDOM % 20000))
+swap() { # benchmark (socket-swap, exchange-swap), cores0, cores1, out, args...
+  local bench=$1 c0=$2 c1=$3 out=$4 port=$((20000 + RANDOM % 20000))
   shift 4
-  taskset -c "$c0" java -cp "$jar" "dev.sharpness.trainer.bench.$class" serve "$port" "$@" \
+  taskset -c "$c0" java -jar "$jar" bench "$bench" serve "$port" "$@" \
       > "$out.serve" 2> "$out.serve.log" &
-  taskset -c "$c1" java -cp "$jar" "dev.sharpness.trainer.bench.$class" connect "$port" "$@" \
+  taskset -c "$c1" java -jar "$jar" bench "$bench" connect "$port" "$@" \
       > "$out.connect" 2> "$out.connect.log"
   wait
 }
@@ -45,8 +47,8 @@ for rep in $(seq "$repeats"); do
         for streams in "${streams_list[@]}"; do
           tag="$name.$precision.${c0}_$c1.$streams.$rep"
           cut -d' ' -f1 /proc/loadavg > "$work/$tag.load"
-          swap SocketSwap "$c0" "$c1" "$work/$tag.socket" "$wire" "$swaps" 10
-          swap ExchangeSwap "$c0" "$c1" "$work/$tag.exchange" "$bytes" "$swaps" "$warmup" \
+          swap socket-swap "$c0" "$c1" "$work/$tag.socket" "$wire" "$swaps" 10
+          swap exchange-swap "$c0" "$c1" "$work/$tag.exchange" "$bytes" "$swaps" "$warmup" \
               "$precision" "$streams"
           echo "$tag: $(tail -1 "$work/$tag.socket.serve")" >&2
           echo "$tag: $(tail -1 "$work/$tag.exchange.serve")" >&2
@@ -81,12 +83,15 @@ def span(values, fmt):
 
 order = ["resnet56", "mlp", "wrn-28-2", "wrn-28-10"]
 table = []
-for key in sorted(rows, key=lambda k: ("," in k[0], order.index(k[1]), k[2] == "bf16", k[3])):
+rank = lambda name: order.index(name) if name in order else len(order)  # SAM_BENCH_SIZES: last
+for key in sorted(rows, key=lambda k: ("," in k[0], rank(k[1]), k[2] == "bf16", k[3])):
     cores, name, precision, streams = key
     rs = rows[key]
     per_side = "1" if "," not in cores else "2 (" + cores.replace("_", " / ") + ")"
     s = lambda kind, f: [r[kind][f] for r in rs]
-    ratio = lambda f: [r["exchange"][f] / r["socket"][f] for r in rs]
+    # A tiny swap can cost the raw socket less CPU than the clock resolves: no ratio then.
+    ratio = lambda f: [r["exchange"][f] / r["socket"][f] if r["socket"][f] else float("inf")
+                       for r in rs]
     table.append(
         f"| {name} | {precision} | {rs[0]['bytes'] / 1e6:.2f} | {per_side} | {streams} | "
         f"{span(s('socket', 'p50Millis'), '%.1f')} | {span(s('exchange', 'p50Millis'), '%.1f')} | "

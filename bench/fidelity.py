@@ -31,10 +31,10 @@ how far the run went, against which the difference is small.
   k-one-short              K-SAM trains on k - 1 samples
   second-pass-updates-bn   SAM's perturbed pass updates the BatchNorm running statistics
   no-projection            LookSAM stores g_s itself instead of its part orthogonal to g
-  y-without-momentum       SAMPa's y worker steps plainly: y = x - lr * gy
+  y-without-momentum       SAMPa's y rank steps plainly: y = x - lr * gy
   lambda-swapped           SAMPa mixes lambda gA + (1 - lambda) gB
   one-statistics           SAMPa's two workers share one set of BatchNorm statistics
-  x-worker-freezes-bn      SAMPa's worker 0 leaves its BatchNorm statistics as they were, as SAM's
+  x-worker-freezes-bn      SAMPa's rank 0 leaves its BatchNorm statistics as they were, as SAM's
                            perturbed pass does (ALGORITHMS.md does not say; the trainer updates them)
   losses-in-eval-mode      K-SAM ranks samples by losses from BatchNorm's running statistics
                            (ALGORITHMS.md does not say which; the trainer uses the batch's, as the
@@ -359,24 +359,24 @@ def sampa(m):
     mu, wd = m.base.momentum, m.base.weight_decay
     gy = [torch.zeros_like(p) for p in m.net.x]
     prev = 0
-    # Both workers start from the same statistics; worker 0's are the module's own.
-    worker_one = [s.clone() for s in m.net.statistics()]
+    # Both workers start from the same statistics; rank 0's are the module's own.
+    rank_one = [s.clone() for s in m.net.statistics()]
     for t in range(m.steps):
         lr = m.lr(t)
         x = [p.detach().clone() for p in m.net.x]
-        # worker 0: the gradient at x + rho gy / ||gy|| on the batch gy was computed on
+        # rank 0: the gradient at x + rho gy / ||gy|| on the batch gy was computed on
         eps = scaled(gy, m.rho / (norm(gy) + NORM_EPSILON))
         frozen = (m.net.frozen_statistics() if "x-worker-freezes-bn" in m.slips
                   else contextlib.nullcontext())
         with m.net.moved_to(added(x, eps)), frozen:
             ga = m.net.gradient(*m.batches[prev])
-        # worker 1: the gradient on this step's batch at the tentative base step y = x - s
+        # rank 1: the gradient on this step's batch at the tentative base step y = x - s
         if t == 0 or "y-without-momentum" in m.slips:
             s = scaled(gy, lr)
         else:
             s = [lr * (gyi + wd * xi + mu * bi) for gyi, xi, bi in zip(gy, x, m.base.momentum_buffers())]
         own = (contextlib.nullcontext() if "one-statistics" in m.slips
-               else m.net.statistics_of(worker_one))
+               else m.net.statistics_of(rank_one))
         with own, m.net.moved_to(added(x, s, -1.0)):
             gb = m.net.gradient(*m.batches[t])
         # both: one base step along the mix, then gy, prev = gB, B_t

@@ -45,7 +45,7 @@ method written a second time from ALGORITHMS.md, base step by \`torch.optim.SGD\
 initial tensors and train on the same 50 batches of 16 synthetic 1x8x8 images (4 classes): SGD with
 momentum 0.9, weight decay 5e-4, learning rate 0.02 on a per-step cosine schedule; rho 0.05 (ASAM 0.5);
 K-SAM on the 12 highest-loss samples of 16; LookSAM every 5 steps with alpha 0.7; SAMPa with lambda 0 and
-0.2. Then every tensor is compared, BatchNorm running statistics included (SAMPa: worker 0's).
+0.2. Then every tensor is compared, BatchNorm running statistics included (SAMPa: rank 0's).
 
 - *max relative difference*: per tensor max|trainer - reference| / max|reference|, the largest over
   the tensors (*largest in* names it).
@@ -83,7 +83,7 @@ the reference's own 1-ulp drift is rounding, one far above it is a disagreement.
 
 The comparison pins these down: the other reading fails (slips above).
 
-- SAMPa: whether worker 0's pass at x + eps updates its BatchNorm running statistics. The trainer's
+- SAMPa: whether rank 0's pass at x + eps updates its BatchNorm running statistics. The trainer's
   does (each worker's passes update its own statistics); \`x-worker-freezes-bn\` is the other reading.
 - K-SAM: whether the per-sample losses that rank the batch come from the batch's statistics (training
   mode) or the running ones. The trainer uses the batch's, as its gradient passes do;

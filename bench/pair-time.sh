@@ -41,11 +41,11 @@ run() { # name, model, image, channels, method [cpu]
       > "$work/$name.log" 2>&1
 }
 
-swap() { # class, bytes, swaps, warmup, out: one side per core, both directions at once
-  local class=$1 bytes=$2 swaps=$3 warmup=$4 out=$5 port=$((20000 + RANDOM % 20000))
-  taskset -c 0 java -cp "$jar" "dev.sharpness.trainer.bench.$class" serve "$port" "$bytes" "$swaps" "$warmup" \
+swap() { # benchmark (socket-swap, exchange-swap), bytes, swaps, warmup, out: one side per core
+  local bench=$1 bytes=$2 swaps=$3 warmup=$4 out=$5 port=$((20000 + RANDOM % 20000))
+  taskset -c 0 java -jar "$jar" bench "$bench" serve "$port" "$bytes" "$swaps" "$warmup" \
       > "$out.serve" 2> "$out.serve.log" &
-  taskset -c 1 java -cp "$jar" "dev.sharpness.trainer.bench.$class" connect "$port" "$bytes" "$swaps" "$warmup" \
+  taskset -c 1 java -jar "$jar" bench "$bench" connect "$port" "$bytes" "$swaps" "$warmup" \
       > "$out.connect" 2> "$out.connect.log"
   wait
 }
@@ -64,9 +64,9 @@ for spec in "${models[@]}"; do
   wait
   bytes=$(python3 -c "import json,sys; print(4 * json.load(open(sys.argv[1]))['parameters'])" \
       "$work/$model-SGD/summary.json")
-  swap SocketSwap "$bytes" 300 50 "$work/$model-socket"
+  swap socket-swap "$bytes" 300 50 "$work/$model-socket"
   # One core per side: the JIT needs some thousands of swaps to settle (see the notes).
-  swap ExchangeSwap "$bytes" 300 5000 "$work/$model-grpc"
+  swap exchange-swap "$bytes" 300 5000 "$work/$model-grpc"
   load > "$work/$model.load-after"
 done
 

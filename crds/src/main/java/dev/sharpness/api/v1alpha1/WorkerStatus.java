@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** One worker of the current attempt, as the operator last saw its pod. */
 public class WorkerStatus {
-    @JsonPropertyDescription("Rank: 0 (the x~ worker, writes checkpoints) or 1 (the y worker).")
+    @JsonPropertyDescription("Rank: 0 (the x~ rank, writes checkpoints) or 1 (the y rank).")
     private Integer rank;
 
     @JsonPropertyDescription(

@@ -7,7 +7,8 @@ import java.time.temporal.ChronoUnit;
 /**
  * What rank 0 reports of a running job when asked ({@code GetProgress}), as plain values: the one
  * shape the wire message is read into, and the one place it becomes the job's {@code
- * status.progress} ({@link #toStatus}).
+ * status.progress} ({@link #toStatus}). {@link ProgressWire} converts it to and from the wire
+ * message.
  *
  * @param trainLoss null before the first step
  * @param trainAccuracy null before the first step
@@ -16,6 +17,8 @@ import java.time.temporal.ChronoUnit;
  * @param lastCheckpointStep 0 before the first checkpoint
  * @param lastCheckpointPath the newest checkpoint's file, as the worker sees it ("" if none)
  * @param lastCheckpointTime when it was written, or null
+ * @param epochsTotal the spec's epoch count, as the worker read it
+ * @param state {@link #STARTING}, {@link #TRAINING} or {@link #FINISHED}
  */
 public record ProgressReport(
         int epoch,
@@ -29,7 +32,15 @@ public record ProgressReport(
         double exchangeMillis,
         long lastCheckpointStep,
         String lastCheckpointPath,
-        Instant lastCheckpointTime) {
+        Instant lastCheckpointTime,
+        int epochsTotal,
+        String state) {
+
+    /** Before the first step: loading data, building the model, forming the pair, resuming. */
+    public static final String STARTING = "Starting";
+
+    public static final String TRAINING = "Training";
+    public static final String FINISHED = "Finished";
 
     /**
      * The job's progress as of {@code readAt}: percent and ETA derived from the steps; {@code

@@ -45,6 +45,19 @@ class ProgressReportTest {
 
     private static ProgressReport report(long step, long totalSteps, double stepsPerSecond) {
         return new ProgressReport(
-                1, step, totalSteps, 0.5, 0.8, null, null, stepsPerSecond, 0, 0, "", null);
+                1,
+                step,
+                totalSteps,
+                0.5,
+                0.8,
+                null,
+                null,
+                stepsPerSecond,
+                0,
+                0,
+                "",
+                null,
+                3,
+                ProgressReport.TRAINING);
     }
 }

@@ -1,7 +1,8 @@
 package dev.sharpness.operator.progress;
 
+import dev.sharpness.api.exchange.v1.Progress;
 import dev.sharpness.api.worker.ProgressReport;
-import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.api.worker.ProgressWire;
 import java.time.Instant;
 
 /**
@@ -14,27 +15,10 @@ import java.time.Instant;
 public record ProgressReading(int attempt, ProgressReport report, Instant readAt) {
 
     /**
-     * Rank 0's answer, received at {@code readAt}: the one place the wire message is read; a
-     * measurement the trainer left out is null.
+     * Rank 0's answer, received at {@code readAt}, read by the contract's one converter ({@link
+     * ProgressWire#read}): a measurement the trainer left out is null.
      */
     public static ProgressReading of(int attempt, Progress p, Instant readAt) {
-        return new ProgressReading(
-                attempt,
-                new ProgressReport(
-                        p.getEpoch(),
-                        p.getStep(),
-                        p.getTotalSteps(),
-                        p.hasTrainLoss() ? p.getTrainLoss() : null,
-                        p.hasTrainAccuracy() ? p.getTrainAccuracy() : null,
-                        p.hasValidationAccuracy() ? p.getValidationAccuracy() : null,
-                        p.hasTestAccuracy() ? p.getTestAccuracy() : null,
-                        p.getStepsPerSecond(),
-                        p.getExchangeMillis(),
-                        p.getLastCheckpointStep(),
-                        p.getLastCheckpointPath(),
-                        p.getLastCheckpointUnixMillis() > 0
-                                ? Instant.ofEpochMilli(p.getLastCheckpointUnixMillis())
-                                : null),
-                readAt);
+        return new ProgressReading(attempt, ProgressWire.read(p), readAt);
     }
 }

@@ -2,8 +2,8 @@ package dev.sharpness.operator.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharpness.api.exchange.v1.Progress;
 import dev.sharpness.api.worker.ProgressReport;
-import dev.sharpness.trainer.exchange.proto.Progress;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +64,8 @@ class ProgressReadingTest {
                         .setLastCheckpointStep(80)
                         .setLastCheckpointPath("/checkpoints/ckpt-000000080.bin")
                         .setLastCheckpointUnixMillis(1_700_000_000_000L)
+                        .setEpochsTotal(3)
+                        .setState("Training")
                         .build();
 
         ProgressReading reading = ProgressReading.of(3, p, READ_AT);
@@ -84,7 +86,9 @@ class ProgressReadingTest {
                                         12.0,
                                         80,
                                         "/checkpoints/ckpt-000000080.bin",
-                                        Instant.ofEpochMilli(1_700_000_000_000L)),
+                                        Instant.ofEpochMilli(1_700_000_000_000L),
+                                        3,
+                                        "Training"),
                                 READ_AT));
     }
 }

@@ -617,7 +617,9 @@ class LifecycleTest {
                         4.0,
                         20,
                         "/checkpoints/pair-33c9b363/checkpoints-18adf43c4f87/ckpt-000000020.bin",
-                        T0.plusSeconds(50)),
+                        T0.plusSeconds(50),
+                        3,
+                        ProgressReport.TRAINING),
                 now);
     }
 
@@ -625,7 +627,21 @@ class LifecycleTest {
     private ProgressReading progressOf(int attempt, long step, long totalSteps) {
         return new ProgressReading(
                 attempt,
-                new ProgressReport(1, step, totalSteps, null, null, null, null, 0, 0, 0, "", null),
+                new ProgressReport(
+                        1,
+                        step,
+                        totalSteps,
+                        null,
+                        null,
+                        null,
+                        null,
+                        0,
+                        0,
+                        0,
+                        "",
+                        null,
+                        3,
+                        ProgressReport.TRAINING),
                 now);
     }
 

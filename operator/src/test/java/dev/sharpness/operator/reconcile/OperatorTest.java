@@ -4,6 +4,7 @@ import static dev.sharpness.operator.testing.TestJobs.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sharpness.api.exchange.v1.Progress;
 import dev.sharpness.api.v1alpha1.Constants;
 import dev.sharpness.api.v1alpha1.Phase;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
@@ -15,7 +16,6 @@ import dev.sharpness.operator.testing.TestCrd;
 import dev.sharpness.operator.testing.TestJobs;
 import dev.sharpness.operator.testing.TestKubelet;
 import dev.sharpness.operator.testing.apiserver.StrictApiServer;
-import dev.sharpness.trainer.exchange.proto.Progress;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.StatusBuilder;

@@ -1,8 +1,8 @@
 package dev.sharpness.operator.testing;
 
-import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
-import dev.sharpness.trainer.exchange.proto.Progress;
-import dev.sharpness.trainer.exchange.proto.ProgressRequest;
+import dev.sharpness.api.exchange.v1.PairExchangeGrpc;
+import dev.sharpness.api.exchange.v1.Progress;
+import dev.sharpness.api.exchange.v1.ProgressRequest;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;

@@ -8,36 +8,35 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 
 /**
- * The floor for the pair exchange: two processes swap {@code bytes} bytes in both directions at
- * once over one plain TCP connection, many times, with nothing on top (no framing, no encoding, no
- * flow control beyond TCP's). Each side runs one thread that writes and reads on a non-blocking
- * socket, sleeping in a selector when it can do neither, as the exchange's transport does. Run one
- * side with {@code serve} and the other with {@code connect}, each pinned where the pair's ranks
- * run; each prints one JSON line with its per-swap times.
- *
- * <p>{@code java -cp sam-trainer.jar dev.sharpness.trainer.bench.SocketSwap serve|connect PORT
- * BYTES SWAPS [WARMUP]}
+ * {@code sam-trainer bench socket-swap}: the floor for the pair exchange: two processes swap {@code
+ * BYTES} bytes in both directions at once over one plain TCP connection, many times, with nothing
+ * on top (no framing, no encoding, no flow control beyond TCP's). Each side runs one thread that
+ * writes and reads on a non-blocking socket, sleeping in a selector when it can do neither, as the
+ * exchange's transport does. Run one side with {@code serve} and the other with {@code connect},
+ * each pinned where the pair's ranks run; each prints one JSON line with its per-swap times.
  */
-public final class SocketSwap {
-    private SocketSwap() {}
+@Command(
+        name = "socket-swap",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Benchmark: swap BYTES both ways over one plain TCP connection between two processes;"
+                    + " run once with serve and once with connect, each prints one JSON line."
+        })
+public final class SocketSwap extends SwapSide implements Callable<Integer> {
 
-    public static void main(String[] args) throws IOException {
-        if (args.length < 4 || !(args[0].equals("serve") || args[0].equals("connect"))) {
-            System.err.println("usage: SocketSwap serve|connect PORT BYTES SWAPS [WARMUP]");
-            System.exit(2);
-        }
-        int port = Integer.parseInt(args[1]);
-        int bytes = Integer.parseInt(args[2]);
-        int swaps = Integer.parseInt(args[3]);
-        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 10;
-        try (SocketChannel channel = args[0].equals("serve") ? accept(port) : connect(port)) {
+    @Override
+    public Integer call() throws IOException {
+        try (SocketChannel channel = serve() ? accept(port) : connect(port)) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            SwapReport report = new SwapReport(args[0], bytes, swaps);
+            SwapReport report = new SwapReport(side, bytes, swaps);
             run(channel, bytes, warmup, report);
-            System.out.println(report.json());
+            out().println(report.json());
         }
+        return 0;
     }
 
     /** Swaps {@code warmup} untimed times, then as many timed times as the report holds. */

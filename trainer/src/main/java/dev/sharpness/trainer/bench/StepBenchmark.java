@@ -67,24 +67,39 @@ public final class StepBenchmark {
                                 spec, new NetworkObjective(network, 0, s.classes()), root));
                 times.put(name(spec), new double[s.rounds()]);
             }
-            long[] nextStep = new long[methods.size()];
-            for (int k = 0; k < methods.size(); k++) {
-                for (int i = 0; i < s.warmupSteps(); i++) {
-                    step(methods.get(k), nextStep[k]++, batch, root);
-                }
-            }
-            for (int round = 0; round < s.rounds(); round++) {
-                int k = 0;
-                for (double[] series : times.values()) {
-                    double total = 0;
-                    for (int i = 0; i < s.stepsPerRound(); i++) {
-                        total += step(methods.get(k), nextStep[k]++, batch, root);
-                    }
-                    series[round] = total / s.stepsPerRound();
-                    k++;
-                }
+            measure(s, methods, times.values(), batch, root);
+        }
+        return results(times);
+    }
+
+    /** Warms each method up, then fills each series with its mean step time per round. */
+    private static void measure(
+            Settings s,
+            List<TrainingMethod<Batch>> methods,
+            Iterable<double[]> times,
+            Batch batch,
+            NDManager root) {
+        long[] nextStep = new long[methods.size()];
+        for (int k = 0; k < methods.size(); k++) {
+            for (int i = 0; i < s.warmupSteps(); i++) {
+                step(methods.get(k), nextStep[k]++, batch, root);
             }
         }
+        for (int round = 0; round < s.rounds(); round++) {
+            int k = 0;
+            for (double[] series : times) {
+                double total = 0;
+                for (int i = 0; i < s.stepsPerRound(); i++) {
+                    total += step(methods.get(k), nextStep[k]++, batch, root);
+                }
+                series[round] = total / s.stepsPerRound();
+                k++;
+            }
+        }
+    }
+
+    /** Each method's median and p90 round, the median as a ratio to the first method's. */
+    private static List<Result> results(Map<String, double[]> times) {
         List<Result> results = new ArrayList<>();
         double reference = Double.NaN;
         for (Map.Entry<String, double[]> e : times.entrySet()) {

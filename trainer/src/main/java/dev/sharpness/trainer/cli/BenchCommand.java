@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sharpness.api.v1alpha1.ModelSpec;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
+import dev.sharpness.trainer.bench.ExchangeSwap;
+import dev.sharpness.trainer.bench.SocketSwap;
 import dev.sharpness.trainer.bench.StepBenchmark;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,12 +17,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sam-trainer bench}: per-step time of methods side by side, as ratios to the first. */
+/**
+ * {@code sam-trainer bench}: per-step time of methods side by side, as ratios to the first; its
+ * subcommands are the pair exchange's benchmarks ({@code exchange-swap}, {@code socket-swap}).
+ */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description =
-                "Measure the per-step time of training methods side by side (synthetic batch).")
+        description = {
+            "Measure the per-step time of training methods side by side (synthetic batch).",
+            "The subcommands measure the pair exchange between two processes."
+        },
+        subcommands = {ExchangeSwap.class, SocketSwap.class})
 final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--model",
@@ -92,6 +100,24 @@ final class BenchCommand implements Callable<Integer> {
                                 warmup,
                                 steps,
                                 rounds));
+        print(results);
+        if (json != null) {
+            mapper.enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(
+                            json.toFile(),
+                            Map.of(
+                                    "model", model,
+                                    "batch", batch,
+                                    "image", image,
+                                    "channels", channels,
+                                    "threads", threads,
+                                    "results", results));
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The results as a table, one method a row. */
+    private void print(List<StepBenchmark.Result> results) {
         System.out.printf(
                 Locale.ROOT,
                 "%s, batch %d of %dx%dx%d, %d thread(s), %d rounds x %d steps%n",
@@ -114,19 +140,6 @@ final class BenchCommand implements Callable<Integer> {
                     r.p90Millis(),
                     r.ratio());
         }
-        if (json != null) {
-            mapper.enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(
-                            json.toFile(),
-                            Map.of(
-                                    "model", model,
-                                    "batch", batch,
-                                    "image", image,
-                                    "channels", channels,
-                                    "threads", threads,
-                                    "results", results));
-        }
-        return ExitCodes.OK;
     }
 
     /** {@code value} as one of {@code type}'s manifest names, or exit 2 listing those names. */

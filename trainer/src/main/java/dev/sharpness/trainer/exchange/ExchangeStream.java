@@ -1,9 +1,9 @@
 package dev.sharpness.trainer.exchange;
 
+import dev.sharpness.api.exchange.v1.Frame;
+import dev.sharpness.api.exchange.v1.FrameKind;
 import dev.sharpness.trainer.exchange.codec.PayloadEncoder;
 import dev.sharpness.trainer.exchange.codec.WireFrame;
-import dev.sharpness.trainer.exchange.proto.Frame;
-import dev.sharpness.trainer.exchange.proto.FrameKind;
 
 /**
  * One of a pair's exchange streams: our sender, the peer's assembler, and the slice of every

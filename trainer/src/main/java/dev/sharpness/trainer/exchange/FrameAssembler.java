@@ -1,9 +1,9 @@
 package dev.sharpness.trainer.exchange;
 
+import dev.sharpness.api.exchange.v1.Frame;
+import dev.sharpness.api.exchange.v1.FrameKind;
 import dev.sharpness.trainer.exchange.codec.PayloadDecoder;
 import dev.sharpness.trainer.exchange.codec.WireFrame;
-import dev.sharpness.trainer.exchange.proto.Frame;
-import dev.sharpness.trainer.exchange.proto.FrameKind;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;

@@ -1,7 +1,7 @@
 package dev.sharpness.trainer.exchange;
 
-import dev.sharpness.trainer.exchange.proto.HandshakeRequest;
-import dev.sharpness.trainer.exchange.proto.Parameter;
+import dev.sharpness.api.exchange.v1.HandshakeRequest;
+import dev.sharpness.api.exchange.v1.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.sharpness.trainer.exchange;
 
 import com.google.protobuf.ByteString;
+import dev.sharpness.api.exchange.v1.Frame;
+import dev.sharpness.api.exchange.v1.FrameKind;
+import dev.sharpness.api.exchange.v1.Progress;
 import dev.sharpness.trainer.exchange.codec.WireFrame;
-import dev.sharpness.trainer.exchange.proto.Frame;
-import dev.sharpness.trainer.exchange.proto.FrameKind;
-import dev.sharpness.trainer.exchange.proto.Progress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gradient exchange of a SAMPa pair, as one rank holds it. Rank 0 (the x~ worker) {@link #serve
- * serves}, rank 1 (the y worker) {@link #connect connects}; after a handshake that checks both are
+ * The gradient exchange of a SAMPa pair, as one rank holds it. Rank 0 (the x~ rank) {@link #serve
+ * serves}, rank 1 (the y rank) {@link #connect connects}; after a handshake that checks both are
  * the same job, attempt, spec and parameter layout, and after rank 1 has fetched rank 0's resume
  * state, the two hold their exchange streams for the whole run (one, or several that each carry a
  * slice of every gradient on its own connection and cores). Each {@link #swap} sends this rank's
@@ -292,7 +292,7 @@ public final class PairExchange implements AutoCloseable {
         }
     }
 
-    /** 0 for the x~ worker that serves, 1 for the y worker that connects. */
+    /** 0 for the x~ rank that serves, 1 for the y rank that connects. */
     public int rank() {
         return rank;
     }

@@ -1,15 +1,15 @@
 package dev.sharpness.trainer.exchange;
 
 import com.google.protobuf.ByteString;
+import dev.sharpness.api.exchange.v1.HandshakeRequest;
+import dev.sharpness.api.exchange.v1.HandshakeResponse;
+import dev.sharpness.api.exchange.v1.PairExchangeGrpc;
+import dev.sharpness.api.exchange.v1.Progress;
+import dev.sharpness.api.exchange.v1.ProgressRequest;
+import dev.sharpness.api.exchange.v1.StateChunk;
+import dev.sharpness.api.exchange.v1.StateRequest;
 import dev.sharpness.trainer.exchange.codec.FrameCodec;
 import dev.sharpness.trainer.exchange.codec.WireFrame;
-import dev.sharpness.trainer.exchange.proto.HandshakeRequest;
-import dev.sharpness.trainer.exchange.proto.HandshakeResponse;
-import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
-import dev.sharpness.trainer.exchange.proto.Progress;
-import dev.sharpness.trainer.exchange.proto.ProgressRequest;
-import dev.sharpness.trainer.exchange.proto.StateChunk;
-import dev.sharpness.trainer.exchange.proto.StateRequest;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;

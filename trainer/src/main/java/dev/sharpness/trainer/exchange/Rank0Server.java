@@ -1,6 +1,6 @@
 package dev.sharpness.trainer.exchange;
 
-import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.api.exchange.v1.Progress;
 import io.grpc.ServerInterceptors;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,11 +1,11 @@
 package dev.sharpness.trainer.exchange;
 
+import dev.sharpness.api.exchange.v1.HandshakeRequest;
+import dev.sharpness.api.exchange.v1.HandshakeResponse;
+import dev.sharpness.api.exchange.v1.PairExchangeGrpc;
+import dev.sharpness.api.exchange.v1.StateChunk;
+import dev.sharpness.api.exchange.v1.StateRequest;
 import dev.sharpness.trainer.exchange.codec.FrameCodec;
-import dev.sharpness.trainer.exchange.proto.HandshakeRequest;
-import dev.sharpness.trainer.exchange.proto.HandshakeResponse;
-import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
-import dev.sharpness.trainer.exchange.proto.StateChunk;
-import dev.sharpness.trainer.exchange.proto.StateRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;

@@ -1,6 +1,6 @@
 package dev.sharpness.trainer.exchange;
 
-import dev.sharpness.trainer.exchange.proto.StateChunk;
+import dev.sharpness.api.exchange.v1.StateChunk;
 
 /** Rank 0's resume state as rank 1 receives it: chunks that must be contiguous and complete. */
 final class ResumeStateBuffer {

@@ -1,7 +1,7 @@
 package dev.sharpness.trainer.exchange;
 
+import dev.sharpness.api.exchange.v1.FrameKind;
 import dev.sharpness.trainer.exchange.codec.PayloadEncoder;
-import dev.sharpness.trainer.exchange.proto.FrameKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

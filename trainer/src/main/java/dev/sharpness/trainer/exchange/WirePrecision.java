@@ -1,7 +1,7 @@
 package dev.sharpness.trainer.exchange;
 
+import dev.sharpness.api.exchange.v1.Precision;
 import dev.sharpness.trainer.exchange.codec.Bf16;
-import dev.sharpness.trainer.exchange.proto.Precision;
 
 /** The number format of gradient vectors on the wire, fixed for a run by the handshake. */
 public enum WirePrecision {

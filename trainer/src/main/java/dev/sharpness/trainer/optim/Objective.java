@@ -23,7 +23,7 @@ public interface Objective<B> {
 
     /**
      * The live BatchNorm running statistics, if the model has any. SAMPa's serial emulation keeps a
-     * second set for its y worker and swaps it in around that worker's pass.
+     * second set for its y rank and swaps it in around that rank's pass.
      */
     default Optional<ParamVector> batchNormStatistics() {
         return Optional.empty();

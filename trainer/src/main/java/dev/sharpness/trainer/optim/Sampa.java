@@ -12,20 +12,20 @@ import java.util.function.Supplier;
  * gy and the data order; at step t, with B_t the step's batch and prev = B_{t-1} (B_0 at t = 0):
  *
  * <pre>
- *   worker 0 (x~):  eps = rho gy / ||gy||;          gA = g(x + eps; prev)
- *   worker 1 (y):   y = tentative base_step(x, gy); gB = g(y; B_t)        (y = x at t = 0)
+ *   rank 0 (x~):  eps = rho gy / ||gy||;          gA = g(x + eps; prev)
+ *   rank 1 (y):   y = tentative base_step(x, gy); gB = g(y; B_t)        (y = x at t = 0)
  *   both:           x = base_step(x, (1 - lambda) gA + lambda gB);  gy = gB
  * </pre>
  *
  * gA and gB depend only on what is known at the start of the step, so the pair computes them at the
- * same time. Each worker keeps its own BatchNorm running statistics; worker 0's are the model's
- * (for evaluation and checkpoints), worker 1's are held here and swapped in around its pass.
+ * same time. Each worker keeps its own BatchNorm running statistics; rank 0's are the model's (for
+ * evaluation and checkpoints), rank 1's are held here and swapped in around its pass.
  */
 public final class Sampa<B> implements TrainingMethod<B> {
     private final Objective<B> objective;
     private final SampaRoles<B> roles;
 
-    /** Worker 1's BatchNorm running statistics; empty for models without BatchNorm. */
+    /** Rank 1's BatchNorm running statistics; empty for models without BatchNorm. */
     private final Optional<ParamVector> workerOneStatistics;
 
     public Sampa(
@@ -43,15 +43,15 @@ public final class Sampa<B> implements TrainingMethod<B> {
     @Override
     public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
         Gradient a = roles.perturbed(step, batches, scope);
-        Gradient b = asWorkerOne(() -> roles.atY(step, batches, lr, scope), scope);
+        Gradient b = asRankOne(() -> roles.auxiliary(step, batches, lr, scope), scope);
         roles.update(a.vector(), b.vector(), lr);
         return StepResult.of(b, 1);
     }
 
     /**
      * The pair's step before {@code sharpnessFrom} ({@link SplitBatch}), played serially: worker
-     * 0's half with the model's BatchNorm statistics, worker 1's with its own, the same state as
-     * this method's.
+     * 0's half with the model's BatchNorm statistics, rank 1's with its own, the same state as this
+     * method's.
      */
     public TrainingMethod<B> dataParallel(SampleSelection<B> selection) {
         return new TrainingMethod<>() {
@@ -61,7 +61,7 @@ public final class Sampa<B> implements TrainingMethod<B> {
                 int[] first = SplitBatch.rows(0, selection.size(batch));
                 int[] second = SplitBatch.rows(1, selection.size(batch));
                 Gradient g0 = half(selection, batch, first, scope);
-                Gradient g1 = asWorkerOne(() -> half(selection, batch, second, scope), scope);
+                Gradient g1 = asRankOne(() -> half(selection, batch, second, scope), scope);
                 roles.baseStep(
                         SplitBatch.combine(
                                 g0.vector(), first.length, g1.vector(), second.length, scope),
@@ -81,8 +81,8 @@ public final class Sampa<B> implements TrainingMethod<B> {
                 selection.select(batch, rows, scope), BatchNormMode.UPDATE, scope);
     }
 
-    /** Runs a pass with worker 1's BatchNorm statistics in place of worker 0's. */
-    private Gradient asWorkerOne(Supplier<Gradient> pass, NDManager scope) {
+    /** Runs a pass with rank 1's BatchNorm statistics in place of rank 0's. */
+    private Gradient asRankOne(Supplier<Gradient> pass, NDManager scope) {
         if (workerOneStatistics.isEmpty()) {
             return pass.get();
         }

@@ -7,16 +7,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The arithmetic of SAMPa's two workers and of the update they share, with the state both hold: the
- * carried gradient gy (zero before the first step). {@link Sampa} plays both roles in one process;
- * {@link SampaWorker} plays one and swaps its gradient with its peer.
+ * The arithmetic of SAMPa's two halves and of the update they share, with the state both hold: the
+ * carried gradient gy (zero before the first step). {@link Sampa} plays both in one process; {@link
+ * SampaWorker} plays one and swaps its gradient with its peer.
+ *
+ * <p>The names of the two halves, used in code and docs alike:
+ *
+ * <ul>
+ *   <li><b>rank 0, the x~ rank</b>: computes the <b>perturbed gradient</b> gA at x~ = x + rho gy /
+ *       ||gy|| ({@link #perturbed}); in a pair it serves the exchange and writes checkpoints.
+ *   <li><b>rank 1, the y rank</b>: computes the <b>auxiliary gradient</b> gB at y, the tentative
+ *       base step from x along gy ({@link #auxiliary}); in a pair it connects to rank 0.
+ * </ul>
+ *
+ * The operator's pod label {@code sharpness.dev/role} says the same: {@code perturbed} or {@code
+ * auxiliary}.
  */
 final class SampaRoles<B> {
     /**
-     * Name prefix of worker 1's BatchNorm statistics in the method state: one checkpoint format for
-     * the serial emulation and the pair.
+     * Name prefix of rank 1's BatchNorm statistics in the method state: one checkpoint format for
+     * the serial emulation and the pair (its older wording stays: checkpoints must stay readable).
      */
-    static final String WORKER_ONE_STATISTICS = "sampa.worker1.batchnorm.";
+    static final String RANK_ONE_STATISTICS = "sampa.worker1.batchnorm.";
 
     private final Objective<B> objective;
     private final BaseOptimizer base;
@@ -38,8 +50,8 @@ final class SampaRoles<B> {
     }
 
     /**
-     * Worker 0 ("x~"): the gradient at x + rho gy / ||gy|| on the batch gy was computed on (the
-     * previous step's; B_0 at step 0). x is restored by copy.
+     * Rank 0's perturbed gradient: the gradient at x + rho gy / ||gy|| on the batch gy was computed
+     * on (the previous step's; B_0 at step 0). x is restored by copy.
      */
     Gradient perturbed(long step, Batches<B> batches, NDManager scope) {
         ParamVector x = objective.parameters();
@@ -53,10 +65,10 @@ final class SampaRoles<B> {
     }
 
     /**
-     * Worker 1 ("y"): the gradient on this step's batch at the tentative base step from x along gy
-     * (momentum and weight decay included; y = x at step 0). x is restored by copy.
+     * Rank 1's auxiliary gradient: the gradient on this step's batch at the tentative base step
+     * from x along gy (momentum and weight decay included; y = x at step 0). x is restored by copy.
      */
-    Gradient atY(long step, Batches<B> batches, double lr, NDManager scope) {
+    Gradient auxiliary(long step, Batches<B> batches, double lr, NDManager scope) {
         ParamVector x = objective.parameters();
         ParamVector origin = x.copy(scope);
         if (step > 0) {
@@ -95,7 +107,7 @@ final class SampaRoles<B> {
     }
 
     /**
-     * The state of either form of SAMPa: the base optimizer's, gy, and worker 1's BatchNorm
+     * The state of either form of SAMPa: the base optimizer's, gy, and rank 1's BatchNorm
      * statistics (none for a model without BatchNorm), so one checkpoint format serves the serial
      * emulation and the pair.
      */
@@ -107,7 +119,7 @@ final class SampaRoles<B> {
         workerOneStatistics.ifPresent(
                 s -> {
                     for (int i = 0; i < s.size(); i++) {
-                        state.put(WORKER_ONE_STATISTICS + i, s.get(i));
+                        state.put(RANK_ONE_STATISTICS + i, s.get(i));
                     }
                 });
         return state;

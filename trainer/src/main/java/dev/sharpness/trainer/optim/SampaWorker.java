@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One of SAMPa's two workers. Rank 0 computes the gradient at x~ (on the batch of the carried
- * gradient), rank 1 the gradient at y (on this step's batch); they swap the two raw vectors and
- * both apply the same update, so both hold identical parameters without any broadcast. Each keeps
- * its own BatchNorm statistics. The arithmetic is {@link SampaRoles}', shared with the serial
- * {@link Sampa}, so a pair computes exactly what the serial emulation computes.
+ * One of SAMPa's two ranks (named in {@link SampaRoles}). Rank 0, the x~ rank, computes the
+ * perturbed gradient (on the batch of the carried gradient), rank 1, the y rank, the auxiliary
+ * gradient (on this step's batch); they swap the two raw vectors and both apply the same update, so
+ * both hold identical parameters without any broadcast. Each keeps its own BatchNorm statistics.
+ * The arithmetic is {@link SampaRoles}', shared with the serial {@link Sampa}, so a pair computes
+ * exactly what the serial emulation computes.
  *
  * <p>The state tensors are the serial emulation's, so one checkpoint format serves both: rank 1's
  * BatchNorm statistics are its model's live buffers; rank 0 holds a copy of them that rank 1 sends
@@ -24,7 +25,7 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
     private final SampaRoles<B> roles;
     private final GradientSwap peer;
 
-    /** Worker 1's BatchNorm statistics: rank 1's live ones, rank 0's copy; empty without BN. */
+    /** Rank 1's BatchNorm statistics: rank 1's live ones, rank 0's copy; empty without BN. */
     private final Optional<ParamVector> workerOneStatistics;
 
     public SampaWorker(
@@ -54,7 +55,7 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
         Gradient mine =
                 rank == 0
                         ? roles.perturbed(step, batches, scope)
-                        : roles.atY(step, batches, lr, scope);
+                        : roles.auxiliary(step, batches, lr, scope);
         ParamVector[] gradients = swapped(peer, step, mine, scope);
         roles.update(gradients[0], gradients[1], lr);
         return StepResult.of(mine, 1);

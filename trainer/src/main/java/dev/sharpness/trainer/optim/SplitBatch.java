@@ -6,10 +6,10 @@ import ai.djl.ndarray.NDManager;
  * What a SAMPa pair does before {@code sharpnessFrom}: data-parallel SGD. Each worker computes the
  * gradient on its half of the step's batch, at the same x, and they swap the two; both apply the
  * same base step along the mean over the whole batch, {@code d = (n0 g0 + n1 g1) / (n0 + n1)}, so
- * the pair does an SGD step's work in about half an SGD step's time. Worker 0 takes the first
- * {@code ceil(n / 2)} rows, worker 1 the rest. Each half updates its own worker's BatchNorm
- * statistics, as SAMPa's passes do, so BatchNorm sees half batches (as in data-parallel training
- * without synchronized BatchNorm).
+ * the pair does an SGD step's work in about half an SGD step's time. Rank 0 takes the first {@code
+ * ceil(n / 2)} rows, rank 1 the rest. Each half updates its own worker's BatchNorm statistics, as
+ * SAMPa's passes do, so BatchNorm sees half batches (as in data-parallel training without
+ * synchronized BatchNorm).
  */
 final class SplitBatch {
     private SplitBatch() {}

@@ -6,7 +6,7 @@ import dev.sharpness.trainer.exchange.PairExchange;
 /**
  * This process is one rank of a SAMPa pair.
  *
- * @param rank 0 (the x~ worker: writes checkpoints and the run's outputs) or 1 (the y worker)
+ * @param rank 0 (the x~ rank: writes checkpoints and the run's outputs) or 1 (the y rank)
  * @param connect forms the pair once the model's parameter layout is known
  * @param checksumEverySteps steps between checks that both ranks hold identical parameters
  */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.api.exchange.v1.Progress;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;

@@ -3,12 +3,12 @@ package dev.sharpness.trainer.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sharpness.trainer.exchange.proto.Frame;
-import dev.sharpness.trainer.exchange.proto.HandshakeResponse;
-import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
-import dev.sharpness.trainer.exchange.proto.Progress;
-import dev.sharpness.trainer.exchange.proto.ProgressRequest;
-import dev.sharpness.trainer.exchange.proto.StateRequest;
+import dev.sharpness.api.exchange.v1.Frame;
+import dev.sharpness.api.exchange.v1.HandshakeResponse;
+import dev.sharpness.api.exchange.v1.PairExchangeGrpc;
+import dev.sharpness.api.exchange.v1.Progress;
+import dev.sharpness.api.exchange.v1.ProgressRequest;
+import dev.sharpness.api.exchange.v1.StateRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -3,8 +3,8 @@ package dev.sharpness.trainer.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sharpness.trainer.exchange.proto.HandshakeResponse;
-import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.api.exchange.v1.HandshakeResponse;
+import dev.sharpness.api.exchange.v1.Progress;
 import io.grpc.ManagedChannel;
 import java.net.ServerSocket;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package dev.sharpness.trainer.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
-import dev.sharpness.trainer.exchange.proto.Progress;
-import dev.sharpness.trainer.exchange.proto.ProgressRequest;
+import dev.sharpness.api.exchange.v1.PairExchangeGrpc;
+import dev.sharpness.api.exchange.v1.Progress;
+import dev.sharpness.api.exchange.v1.ProgressRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;

@@ -1,8 +1,8 @@
 package dev.sharpness.trainer.exchange;
 
-import dev.sharpness.trainer.exchange.proto.Frame;
-import dev.sharpness.trainer.exchange.proto.PairExchangeGrpc;
-import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.api.exchange.v1.Frame;
+import dev.sharpness.api.exchange.v1.PairExchangeGrpc;
+import dev.sharpness.api.exchange.v1.Progress;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;

@@ -3,7 +3,7 @@ package dev.sharpness.trainer.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.api.exchange.v1.Progress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;

@@ -3,9 +3,9 @@ package dev.sharpness.trainer.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sharpness.trainer.exchange.proto.Frame;
-import dev.sharpness.trainer.exchange.proto.FrameKind;
-import dev.sharpness.trainer.exchange.proto.HandshakeResponse;
+import dev.sharpness.api.exchange.v1.Frame;
+import dev.sharpness.api.exchange.v1.FrameKind;
+import dev.sharpness.api.exchange.v1.HandshakeResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;

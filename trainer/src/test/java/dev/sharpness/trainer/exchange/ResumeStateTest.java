@@ -2,7 +2,7 @@ package dev.sharpness.trainer.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sharpness.trainer.exchange.proto.Progress;
+import dev.sharpness.api.exchange.v1.Progress;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

@@ -144,7 +144,7 @@ class SampaOnToyProblemTest {
         }
 
         /**
-         * Where the gradient was evaluated by call {@code i} (0: worker 0, 1: worker 1) of the last
+         * Where the gradient was evaluated by call {@code i} (0: rank 0, 1: rank 1) of the last
          * step.
          */
         float[] lastPoint(int i) {

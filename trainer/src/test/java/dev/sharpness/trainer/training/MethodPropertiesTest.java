@@ -247,11 +247,11 @@ class MethodPropertiesTest {
         assertThat(seen.get(0)).containsExactly(plan.indices(0)); // t = 0: prev is B_0
         for (int t = 0; t < steps; t++) {
             assertThat(seen.get(2 * t + 1))
-                    .as("y worker, step " + t)
+                    .as("y rank, step " + t)
                     .containsExactly(plan.indices(t));
             if (t > 0) {
                 assertThat(seen.get(2 * t))
-                        .as("x~ worker, step " + t + " uses the batch of gy (step " + (t - 1) + ")")
+                        .as("x~ rank, step " + t + " uses the batch of gy (step " + (t - 1) + ")")
                         .containsExactly(seen.get(2 * t - 1));
             }
         }

@@ -94,7 +94,7 @@ class SampaPairTest {
             one.get(60, TimeUnit.SECONDS);
 
             assertThat(rank0.checksum())
-                    .as("rank 0 = serial (x and worker 0's statistics)")
+                    .as("rank 0 = serial (x and rank 0's statistics)")
                     .isEqualTo(serialNet.checksum());
             for (int i = 0; i < rank0.trainable().size(); i++) {
                 assertThat(rank1.trainable().get(i).toFloatArray())
@@ -105,7 +105,7 @@ class SampaPairTest {
             ParamVector rank1Statistics = rank1.batchNormBuffers().orElseThrow();
             for (int i = 0; i < rank1Statistics.size(); i++) {
                 assertThat(rank1Statistics.get(i).toFloatArray())
-                        .as("rank 1's BatchNorm statistics = the serial worker 1's")
+                        .as("rank 1's BatchNorm statistics = the serial rank 1's")
                         .containsExactly(
                                 serialState.get("sampa.worker1.batchnorm." + i).toFloatArray());
             }

@@ -1,8 +1,8 @@
 package dev.sharpness.trainer.exchange.codec;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.sharpness.api.exchange.v1.Frame;
 import dev.sharpness.trainer.exchange.ExchangeProtocolException;
-import dev.sharpness.trainer.exchange.proto.Frame;
 import io.grpc.HasByteBuffer;
 import java.io.IOException;
 import java.io.InputStream;

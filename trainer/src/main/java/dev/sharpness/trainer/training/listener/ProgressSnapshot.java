@@ -1,78 +1,74 @@
 package dev.sharpness.trainer.training.listener;
 
+import dev.sharpness.api.exchange.v1.Progress;
+import dev.sharpness.api.worker.ProgressReport;
+import dev.sharpness.api.worker.ProgressWire;
 import dev.sharpness.trainer.exchange.SwapStats;
-import dev.sharpness.trainer.exchange.proto.Progress;
 import dev.sharpness.trainer.training.EpochMetrics;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicReference;
+import java.time.Instant;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 /**
  * The latest progress of a run, for the operator's {@code GetProgress}: updated by the training
- * thread, read by the exchange's server threads. The exchange time is read when asked.
+ * thread, read by the exchange's server threads as a {@link ProgressReport} written to the wire by
+ * the contract's one converter ({@link ProgressWire}). The exchange time is read when asked.
  */
 public final class ProgressSnapshot implements ProgressListener {
-    /** {@link Progress#getState()} before the first step: data, model, pair, resume. */
-    public static final String STARTING = "Starting";
-
-    public static final String TRAINING = "Training";
-    public static final String FINISHED = "Finished";
-
-    private final AtomicReference<Progress> latest;
+    private final int epochsTotal;
     private volatile Supplier<SwapStats> exchange;
-    private volatile long totalSteps;
-    private volatile long startStep;
-    private volatile long startNanos;
+    private long startNanos;
+    private long startStep;
+    private String state = ProgressReport.STARTING;
+    private int epoch;
+    private long step;
+    private long totalSteps;
+    private Double trainLoss;
+    private Double trainAccuracy;
+    private Double validationAccuracy;
+    private Double testAccuracy;
+    private double stepsPerSecond;
+    private long lastCheckpointStep;
+    private String lastCheckpointPath = "";
+    private Instant lastCheckpointTime;
 
     /** {@code epochs}: the spec's epoch count, reported from the start. */
     public ProgressSnapshot(int epochs) {
-        latest =
-                new AtomicReference<>(
-                        Progress.newBuilder().setEpochsTotal(epochs).setState(STARTING).build());
+        this.epochsTotal = epochs;
     }
 
     @Override
-    public void started(long totalSteps, long startStep) {
+    public synchronized void started(long totalSteps, long startStep) {
         this.totalSteps = totalSteps;
         this.startStep = startStep;
         this.startNanos = System.nanoTime();
-        update(p -> p.setStep(startStep).setTotalSteps(totalSteps).setState(TRAINING));
+        this.step = startStep;
+        this.state = ProgressReport.TRAINING;
     }
 
     @Override
-    public void stepped(StepReport report) {
+    public synchronized void stepped(StepReport report) {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        update(
-                p ->
-                        p.setEpoch(report.epoch())
-                                .setStep(report.step())
-                                .setTotalSteps(totalSteps)
-                                .setTrainLoss(report.loss())
-                                .setTrainAccuracy(report.accuracy())
-                                .setStepsPerSecond(
-                                        seconds > 0 ? (report.step() - startStep) / seconds : 0));
+        epoch = report.epoch();
+        step = report.step();
+        trainLoss = report.loss();
+        trainAccuracy = report.accuracy();
+        stepsPerSecond = seconds > 0 ? (report.step() - startStep) / seconds : 0;
     }
 
     @Override
-    public void epochEnded(EpochMetrics m) {
-        update(
-                p -> {
-                    p.setTestAccuracy(m.testAccuracy());
-                    if (m.validationAccuracy() != null) {
-                        p.setValidationAccuracy(m.validationAccuracy());
-                    }
-                    return p;
-                });
+    public synchronized void epochEnded(EpochMetrics m) {
+        testAccuracy = m.testAccuracy();
+        if (m.validationAccuracy() != null) {
+            validationAccuracy = m.validationAccuracy();
+        }
     }
 
     @Override
-    public void checkpointed(long step, Path file, long unixMillis) {
-        update(
-                p ->
-                        p.setLastCheckpointStep(step)
-                                .setLastCheckpointPath(file.toString())
-                                .setLastCheckpointUnixMillis(unixMillis));
+    public synchronized void checkpointed(long step, Path file, long unixMillis) {
+        lastCheckpointStep = step;
+        lastCheckpointPath = file.toString();
+        lastCheckpointTime = Instant.ofEpochMilli(unixMillis);
     }
 
     @Override
@@ -81,20 +77,35 @@ public final class ProgressSnapshot implements ProgressListener {
     }
 
     @Override
-    public void finished() {
-        update(p -> p.setState(FINISHED));
+    public synchronized void finished() {
+        state = ProgressReport.FINISHED;
+    }
+
+    /** The progress as of now, as GetProgress answers it. */
+    public Progress get() {
+        return ProgressWire.write(report());
     }
 
     /** The progress as of now. */
-    public Progress get() {
-        Progress p = latest.get();
+    public ProgressReport report() {
         Supplier<SwapStats> swaps = exchange;
-        return swaps == null
-                ? p
-                : p.toBuilder().setExchangeMillis(swaps.get().meanMillis()).build();
-    }
-
-    private void update(UnaryOperator<Progress.Builder> change) {
-        latest.updateAndGet(p -> change.apply(p.toBuilder()).build());
+        double exchangeMillis = swaps == null ? 0 : swaps.get().meanMillis();
+        synchronized (this) {
+            return new ProgressReport(
+                    epoch,
+                    step,
+                    totalSteps,
+                    trainLoss,
+                    trainAccuracy,
+                    validationAccuracy,
+                    testAccuracy,
+                    stepsPerSecond,
+                    exchangeMillis,
+                    lastCheckpointStep,
+                    lastCheckpointPath,
+                    lastCheckpointTime,
+                    epochsTotal,
+                    state);
+        }
     }
 }

@@ -3,10 +3,10 @@ package dev.sharpness.trainer.exchange.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.sharpness.api.exchange.v1.Frame;
+import dev.sharpness.api.exchange.v1.FrameKind;
 import dev.sharpness.trainer.exchange.Vectors;
 import dev.sharpness.trainer.exchange.WirePrecision;
-import dev.sharpness.trainer.exchange.proto.Frame;
-import dev.sharpness.trainer.exchange.proto.FrameKind;
 import io.grpc.Drainable;
 import io.grpc.internal.CompositeReadableBuffer;
 import io.grpc.internal.ReadableBuffers;

@@ -2,8 +2,8 @@ package dev.sharpness.trainer.training.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharpness.api.exchange.v1.Progress;
 import dev.sharpness.trainer.exchange.SwapStats;
-import dev.sharpness.trainer.exchange.proto.Progress;
 import dev.sharpness.trainer.training.EpochMetrics;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
