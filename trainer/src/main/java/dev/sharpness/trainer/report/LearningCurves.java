@@ -75,9 +75,10 @@ final class LearningCurves {
     /** The three panels; without logged steps the loss and learning rate are drawn per epoch. */
     static List<XYChart> charts(RunSummary summary, List<StepReport> steps) {
         List<EpochMetrics> history = summary.history();
+        boolean markers = history.size() <= 60;
         XYChart loss = chart("training loss", "step", "loss", "#0.###");
         if (steps.isEmpty()) {
-            add(loss, history, "train", m -> m.step(), EpochMetrics::trainLoss, true);
+            add(loss, history, "train", m -> m.step(), EpochMetrics::trainLoss, markers);
         } else {
             double[] x = steps.stream().mapToDouble(StepReport::step).toArray();
             double[] y = steps.stream().mapToDouble(StepReport::loss).toArray();
@@ -86,11 +87,10 @@ final class LearningCurves {
                     .setMarkerColor(new Color(150, 180, 230));
             series(loss, SMOOTHED, x, smoothed(y), false).setLineColor(new Color(20, 60, 160));
         }
-        add(loss, history, "validation", m -> m.step(), EpochMetrics::validationLoss, true);
-        add(loss, history, "test", m -> m.step(), EpochMetrics::testLoss, true);
+        add(loss, history, "validation", m -> m.step(), EpochMetrics::validationLoss, markers);
+        add(loss, history, "test", m -> m.step(), EpochMetrics::testLoss, markers);
 
         XYChart accuracy = chart("accuracy", "epoch", "accuracy", "#0.###");
-        boolean markers = history.size() <= 60;
         add(accuracy, history, "train", m -> m.epoch() + 1, EpochMetrics::trainAccuracy, markers);
         add(
                 accuracy,
@@ -104,7 +104,7 @@ final class LearningCurves {
 
         XYChart rate = chart("learning rate", "step", "learning rate", "#0.#####");
         if (steps.isEmpty()) {
-            add(rate, history, "learning rate", m -> m.step(), EpochMetrics::learningRate, true);
+            add(rate, history, "learning rate", m -> m.step(), EpochMetrics::learningRate, markers);
         } else {
             series(
                     rate,
@@ -148,7 +148,9 @@ final class LearningCurves {
                         .build();
         chart.getStyler().setXAxisDecimalPattern("#0");
         chart.getStyler().setYAxisDecimalPattern(yPattern);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Below the plot, where it covers no point and no marked epoch.
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setMarkerSize(5);
         return chart;
     }
@@ -192,7 +194,8 @@ final class LearningCurves {
 
     /**
      * A centered moving average over about a twentieth of the points (at least 3; none below 10
-     * points), its window shrinking at both ends.
+     * points). Towards the start the window narrows, so a steep first descent is not averaged away;
+     * towards the end it keeps its past half, a trailing mean.
      */
     static double[] smoothed(double[] y) {
         if (y.length < 10) {
@@ -205,8 +208,8 @@ final class LearningCurves {
         }
         double[] out = new double[y.length];
         for (int i = 0; i < y.length; i++) {
-            int from = Math.max(0, i - half);
-            int to = Math.min(y.length, i + half + 1);
+            int from = i - Math.min(half, i);
+            int to = i + Math.min(i - from, y.length - 1 - i) + 1;
             out[i] = (prefix[to] - prefix[from]) / (to - from);
         }
         return out;
