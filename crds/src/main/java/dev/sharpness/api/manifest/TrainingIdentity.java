@@ -20,10 +20,10 @@ import java.util.Set;
  * different trajectories of one job apart by it.
  *
  * <p>It covers the model, the dataset (but not which claim holds it), the optimizer, the training
- * loop (but not {@code maxSteps}: a run stopped early may continue with a later stop) and the wire
- * precision (bf16 changes the numbers). It leaves out everything about where and how the run is
- * placed, restarted or checkpointed, so suspending a job or raising its restart limit keeps its
- * checkpoints valid.
+ * loop (but not {@code maxSteps}: a run stopped early may continue with a later stop; nor {@code
+ * logEverySteps}, which changes only what is written) and the wire precision (bf16 changes the
+ * numbers). It leaves out everything about where and how the run is placed, restarted or
+ * checkpointed, so suspending a job or raising its restart limit keeps its checkpoints valid.
  */
 public final class TrainingIdentity {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +63,7 @@ public final class TrainingIdentity {
         defining.set("optimizer", full.get("optimizer"));
         ObjectNode training = full.with("training");
         training.remove("maxSteps");
+        training.remove("logEverySteps");
         defining.set("training", training);
         defining.set("precision", full.with("communication").get("precision"));
         return defining;

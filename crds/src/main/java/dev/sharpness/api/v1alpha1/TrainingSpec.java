@@ -37,6 +37,13 @@ public class TrainingSpec {
                     + " spans all epochs, so a run cut short continues as if it had not been.")
     private Long maxSteps;
 
+    @Min(1)
+    @JsonPropertyDescription(
+            "Log the training loss, accuracy and learning rate every this many steps, and at the"
+                    + " last step of the last epoch, to steps.csv, /metrics and curves.png (absent ="
+                    + " about 200 rows a run: its steps / 200, from 1 to 50).")
+    private Integer logEverySteps;
+
     public int getEpochs() {
         return epochs;
     }
@@ -75,5 +82,13 @@ public class TrainingSpec {
 
     public void setMaxSteps(Long maxSteps) {
         this.maxSteps = maxSteps;
+    }
+
+    public Integer getLogEverySteps() {
+        return logEverySteps;
+    }
+
+    public void setLogEverySteps(Integer logEverySteps) {
+        this.logEverySteps = logEverySteps;
     }
 }

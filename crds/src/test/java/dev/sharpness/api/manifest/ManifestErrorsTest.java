@@ -152,7 +152,7 @@ class ManifestErrorsTest {
         assertThat(rejection(MINIMAL + "  training: {epoch: 3}\n").problems())
                 .containsExactly(
                         "spec.training.epoch: unknown field; expected one of [batchSize, epochs,"
-                                + " labelSmoothing, maxSteps, seed]");
+                                + " labelSmoothing, logEverySteps, maxSteps, seed]");
     }
 
     @Test
@@ -269,7 +269,7 @@ class ManifestErrorsTest {
         assertThat(e.problems())
                 .containsExactly(
                         "spec.training.epoch: unknown field; expected one of [batchSize, epochs,"
-                                + " labelSmoothing, maxSteps, seed]",
+                                + " labelSmoothing, logEverySteps, maxSteps, seed]",
                         "metadata.name must be a DNS-1035 label (lower-case letters, digits and"
                                 + " '-', starting with a letter, ending with a letter or digit): it"
                                 + " names the pair's Service and the pods' host names",

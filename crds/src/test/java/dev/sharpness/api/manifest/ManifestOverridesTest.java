@@ -89,7 +89,7 @@ class ManifestOverridesTest {
         assertThat(rejection(MINIMAL, "spec.training.epoch=3").problems())
                 .containsExactly(
                         "spec.training.epoch: unknown field; expected one of [batchSize, epochs,"
-                                + " labelSmoothing, maxSteps, seed] (from --set"
+                                + " labelSmoothing, logEverySteps, maxSteps, seed] (from --set"
                                 + " spec.training.epoch=3)");
         assertThat(rejection(MINIMAL, "spec.trainnig.epochs=3").problems())
                 .containsExactly(

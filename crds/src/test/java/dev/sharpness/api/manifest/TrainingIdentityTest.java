@@ -60,7 +60,11 @@ class TrainingIdentityTest {
     @Test
     void fieldsOutsideTheIdentityChangeNothing() {
         SamTrainingJobSpec before = spec();
-        SamTrainingJobSpec after = spec("spec.training.maxSteps=7", "spec.checkpoint.keep=9");
+        SamTrainingJobSpec after =
+                spec(
+                        "spec.training.maxSteps=7",
+                        "spec.training.logEverySteps=1",
+                        "spec.checkpoint.keep=9");
         assertThat(TrainingIdentity.differences(before, after)).isEmpty();
         assertThat(TrainingIdentity.hash(after)).isEqualTo(TrainingIdentity.hash(before));
     }

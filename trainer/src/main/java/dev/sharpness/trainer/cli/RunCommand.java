@@ -148,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
                 err.println(stopped(e.step(), e.checkpoint()));
                 return ExitCodes.TERMINATED;
             }
-            RunOutputs.write(runDirectory, summary);
+            RunOutputs.write(runDirectory, summary, job.getSpec());
             System.out.println();
             System.out.print(SummaryTable.render(summary, runDirectory));
             return ExitCodes.OK;

@@ -156,7 +156,7 @@ final class WorkerCommand implements Callable<Integer> {
                             snapshot,
                             exchangeStreams);
             RunSummary summary = run.execute();
-            writeOutputs(rank, runDirectory, summary);
+            writeOutputs(rank, runDirectory, summary, job);
             writeTerminationMessage(finished(summary));
             return ExitCode.OK.code();
         } catch (StoppedException e) {
@@ -226,10 +226,11 @@ final class WorkerCommand implements Callable<Integer> {
     }
 
     /** Rank 0 writes the run's outputs; rank 1 only its summary, in its own folder. */
-    private static void writeOutputs(int rank, Path runDirectory, RunSummary summary)
+    private static void writeOutputs(
+            int rank, Path runDirectory, RunSummary summary, SamTrainingJob job)
             throws IOException {
         if (rank == 0) {
-            RunOutputs.write(runDirectory, summary);
+            RunOutputs.write(runDirectory, summary, job.getSpec());
         } else {
             Files.writeString(
                     runDirectory.resolve(RunOutputs.SUMMARY),

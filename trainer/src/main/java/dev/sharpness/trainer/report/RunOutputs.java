@@ -2,8 +2,11 @@ package dev.sharpness.trainer.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sharpness.api.v1alpha1.SamTrainingJobSpec;
 import dev.sharpness.trainer.training.EpochMetrics;
 import dev.sharpness.trainer.training.RunSummary;
+import dev.sharpness.trainer.training.listener.StepLog;
+import dev.sharpness.trainer.training.listener.StepReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,7 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** Writes a finished run's files into its folder: summary.json, metrics.csv and curves.png. */
+/**
+ * Writes a finished run's files into its folder: summary.json, metrics.csv (a row per epoch) and
+ * curves.png, drawn from metrics.csv's rows and the steps.csv the run's {@link StepLog} wrote.
+ */
 public final class RunOutputs {
     public static final String SUMMARY = "summary.json";
     public static final String METRICS = "metrics.csv";
@@ -22,13 +28,15 @@ public final class RunOutputs {
 
     private RunOutputs() {}
 
-    public static void write(Path directory, RunSummary summary) {
+    /** {@code spec}: the job's spec, whose method and main settings title curves.png. */
+    public static void write(Path directory, RunSummary summary, SamTrainingJobSpec spec) {
         try {
             Files.createDirectories(directory);
             JSON.writeValue(directory.resolve(SUMMARY).toFile(), summary);
             Files.writeString(directory.resolve(METRICS), csv(summary.history()));
-            if (!summary.history().isEmpty()) {
-                LearningCurves.write(summary.history(), summary.job(), directory.resolve(CURVES));
+            List<StepReport> steps = StepLog.read(directory.resolve(StepLog.FILE));
+            if (!summary.history().isEmpty() || !steps.isEmpty()) {
+                LearningCurves.write(summary, steps, RunTitle.of(spec), directory.resolve(CURVES));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run's outputs to " + directory, e);

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param lastStep the step count the run ends at: all epochs, or {@code maxSteps} if fewer
  * @param firstSharpStep the step from which the method replaces plain base-optimizer steps ({@code
  *     spec.optimizer.sharpnessFrom}; 0 without it)
+ * @param logEverySteps {@code spec.training.logEverySteps}, or {@link #logEveryStepsOf} by default
  */
 record RunPlan(
         BatchPlan batches,
@@ -19,7 +20,8 @@ record RunPlan(
         long lastStep,
         long firstSharpStep,
         LearningRateSchedule schedule,
-        CheckpointPolicy checkpoints) {
+        CheckpointPolicy checkpoints,
+        int logEverySteps) {
 
     static RunPlan of(SamTrainingJobSpec spec, int trainSamples) {
         BatchPlan batches =
@@ -46,10 +48,35 @@ record RunPlan(
                 Optional.ofNullable(spec.getOptimizer().getSharpnessFrom())
                         .map(from -> from.firstStep(stepsPerEpoch, epochs))
                         .orElse(0L);
-        return new RunPlan(batches, epochs, lastStep, firstSharpStep, schedule, checkpoints);
+        return new RunPlan(
+                batches,
+                epochs,
+                lastStep,
+                firstSharpStep,
+                schedule,
+                checkpoints,
+                Optional.ofNullable(spec.getTraining().getLogEverySteps())
+                        .orElse(logEveryStepsOf((long) stepsPerEpoch * epochs)));
     }
 
     int stepsPerEpoch() {
         return batches.stepsPerEpoch();
+    }
+
+    /**
+     * About 200 logged rows over a run of {@code steps} (all epochs, not {@code maxSteps}, so a
+     * resumed run logs as the interrupted one did): every step up to 400 steps, at most every 50th.
+     */
+    static int logEveryStepsOf(long steps) {
+        return (int) Math.max(1, Math.min(50, steps / 200));
+    }
+
+    /**
+     * Whether the listeners log the step that makes {@code done} steps: every Nth, and the last of
+     * the last epoch. Not {@code maxSteps}'s last, so a run stopped early and resumed logs the
+     * steps the uninterrupted run logs.
+     */
+    boolean logs(long done) {
+        return done % logEverySteps == 0 || done == (long) stepsPerEpoch() * epochs;
     }
 }

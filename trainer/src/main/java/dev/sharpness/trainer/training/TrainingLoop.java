@@ -106,14 +106,18 @@ final class TrainingLoop {
         state.record(result);
         long done = step + 1;
         workers.afterStep(done, root);
-        progress.stepped(
+        StepReport report =
                 new StepReport(
                         done,
                         state.epoch(),
                         result.loss(),
                         (double) result.correct() / result.samples(),
                         learningRate,
-                        clock.lastStepSeconds()));
+                        clock.lastStepSeconds());
+        progress.stepped(report);
+        if (plan.logs(done)) {
+            progress.logged(report);
+        }
         if (state.epochComplete(plan.stepsPerEpoch())) {
             endEpoch(done, learningRate);
         }

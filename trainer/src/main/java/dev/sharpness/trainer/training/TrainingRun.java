@@ -19,6 +19,7 @@ import dev.sharpness.trainer.exchange.PeerDivergedException;
 import dev.sharpness.trainer.optim.Batches;
 import dev.sharpness.trainer.optim.TrainingMethod;
 import dev.sharpness.trainer.training.listener.ProgressListener;
+import dev.sharpness.trainer.training.listener.StepLog;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class TrainingRun {
     private final Path manifestDirectory;
     private final CheckpointStore checkpoints;
     private final CheckpointStore bestModel;
+    private final Path stepLog;
     private final boolean resume;
     private final ProgressListener progress;
     private PairRole pair;
@@ -50,8 +52,8 @@ public final class TrainingRun {
 
     /**
      * @param manifestDirectory relative dataset paths are resolved against it
-     * @param outDirectory the run folder: checkpoints (unless the spec names a path) and the
-     *     best-validation model go there
+     * @param outDirectory the run folder: checkpoints (unless the spec names a path), the
+     *     best-validation model and steps.csv go there
      * @param resume continue from the newest valid checkpoint, if there is one
      */
     public TrainingRun(
@@ -67,6 +69,7 @@ public final class TrainingRun {
                 new CheckpointStore(
                         checkpointDirectory(spec, outDirectory), spec.getCheckpoint().getKeep());
         this.bestModel = new CheckpointStore(outDirectory.resolve("best-model"), 1);
+        this.stepLog = outDirectory.resolve(StepLog.FILE);
         this.resume = resume;
         this.progress = progress;
     }
@@ -195,7 +198,10 @@ public final class TrainingRun {
                                 state,
                                 clock,
                                 stop,
-                                progress,
+                                workers.writesState()
+                                        ? ProgressListener.all(
+                                                List.of(progress, new StepLog(stepLog)))
+                                        : progress,
                                 root)
                         .fit(firstStep);
         return summary(network, workers, state, end, clock);

@@ -4,13 +4,14 @@ import dev.sharpness.trainer.training.EpochMetrics;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Shows a run's progress: a live bar (epoch, step, loss, accuracy, steps/s, ETA) on a terminal,
- * plain lines every few seconds and at every epoch's end otherwise (logs, CI, pods).
+ * Shows a run's progress: on a terminal, a live {@link ProgressLine} (epoch, step, loss, accuracy,
+ * steps/s, ETA) within 80 columns, and a line per epoch above it; otherwise (logs, CI, pods) plain
+ * lines every few seconds and at every epoch's end, with the job's name.
  */
 public final class ConsoleProgress implements ProgressListener {
     private static final long LINE_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
@@ -18,16 +19,24 @@ public final class ConsoleProgress implements ProgressListener {
     private final String name;
     private final PrintStream out;
     private final boolean interactive;
+    private final int width;
     private ProgressBar bar;
+    private ProgressLine line;
     private long total;
     private long startStep;
     private long startNanos;
     private long lastLineNanos;
 
     public ConsoleProgress(String name, PrintStream out, boolean interactive) {
+        this(name, out, interactive, 0);
+    }
+
+    /** {@code width}: the terminal's columns, 0 to ask the terminal; the bar is drawn in fewer. */
+    ConsoleProgress(String name, PrintStream out, boolean interactive, int width) {
         this.name = name;
         this.out = out;
         this.interactive = interactive;
+        this.width = width;
     }
 
     /** A bar when standard output is a terminal, lines otherwise. */
@@ -42,15 +51,14 @@ public final class ConsoleProgress implements ProgressListener {
         this.startNanos = System.nanoTime();
         this.lastLineNanos = startNanos;
         if (interactive) {
+            line = new ProgressLine(name);
             bar =
                     new ProgressBarBuilder()
                             .setTaskName(name)
                             .setInitialMax(totalSteps)
                             .startsFrom(startStep, Duration.ZERO)
-                            .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-                            .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out))
-                            .setUnit(" steps", 1)
-                            .showSpeed()
+                            .setRenderer(line)
+                            .setConsumer(new FittedConsumer(out, width))
                             .build();
         } else if (startStep > 0) {
             out.printf(Locale.ROOT, "%s: resuming at step %d of %d%n", name, startStep, totalSteps);
@@ -59,6 +67,12 @@ public final class ConsoleProgress implements ProgressListener {
 
     @Override
     public void stepped(StepReport report) {
+        long step = report.step();
+        if (bar != null) {
+            line.update(report);
+            bar.stepTo(step);
+            return;
+        }
         String message =
                 String.format(
                         Locale.ROOT,
@@ -67,12 +81,6 @@ public final class ConsoleProgress implements ProgressListener {
                         report.loss(),
                         report.accuracy(),
                         report.learningRate());
-        long step = report.step();
-        if (bar != null) {
-            bar.stepTo(step);
-            bar.setExtraMessage(" " + message);
-            return;
-        }
         long now = System.nanoTime();
         if (now - lastLineNanos >= LINE_INTERVAL_NANOS) {
             lastLineNanos = now;
@@ -97,24 +105,27 @@ public final class ConsoleProgress implements ProgressListener {
 
     @Override
     public void epochEnded(EpochMetrics m) {
-        String line =
-                String.format(
-                        Locale.ROOT,
-                        "%s: epoch %d done at step %d: train loss %.4f acc %.4f | validation acc %s | test acc %.4f",
-                        name,
-                        m.epoch() + 1,
-                        m.step(),
-                        m.trainLoss(),
-                        m.trainAccuracy(),
-                        m.validationAccuracy() == null
-                                ? "-"
-                                : String.format(Locale.ROOT, "%.4f", m.validationAccuracy()),
-                        m.testAccuracy());
+        String text = epochLine(m);
         if (bar != null) {
             // Printed above the bar, which redraws below it.
             out.print("\r\033[K");
         }
-        out.println(line);
+        out.println(bar != null ? text : name + ": " + text);
+    }
+
+    /** An epoch's line, under 80 columns: its training loss and the three accuracies. */
+    static String epochLine(EpochMetrics m) {
+        return String.format(
+                Locale.ROOT,
+                "epoch %d step %d: loss %.4f | acc train %.4f val %s test %.4f",
+                m.epoch() + 1,
+                m.step(),
+                m.trainLoss(),
+                m.trainAccuracy(),
+                m.validationAccuracy() == null
+                        ? "-"
+                        : String.format(Locale.ROOT, "%.4f", m.validationAccuracy()),
+                m.testAccuracy());
     }
 
     @Override
@@ -122,6 +133,21 @@ public final class ConsoleProgress implements ProgressListener {
         if (bar != null) {
             bar.close();
             bar = null;
+        }
+    }
+
+    /** Prints the bar within the terminal's width and {@link ProgressLine#MAX_WIDTH}. */
+    private static final class FittedConsumer extends ConsoleProgressBarConsumer {
+        FittedConsumer(PrintStream out, int width) {
+            super(out, width - 1);
+        }
+
+        @Override
+        public int getMaxRenderedLength() {
+            int terminal = super.getMaxRenderedLength();
+            return terminal <= 0
+                    ? ProgressLine.MAX_WIDTH
+                    : Math.min(terminal, ProgressLine.MAX_WIDTH);
         }
     }
 }

@@ -14,6 +14,12 @@ public interface ProgressListener {
     /** Called after every step. */
     default void stepped(StepReport report) {}
 
+    /**
+     * Called after {@link #stepped} every {@code spec.training.logEverySteps} steps and at the
+     * run's last step: the points of steps.csv and of the step curves.
+     */
+    default void logged(StepReport report) {}
+
     /** Called after each evaluation. */
     default void epochEnded(EpochMetrics metrics) {}
 
@@ -41,6 +47,11 @@ public interface ProgressListener {
             @Override
             public void stepped(StepReport report) {
                 each.forEach(l -> l.stepped(report));
+            }
+
+            @Override
+            public void logged(StepReport report) {
+                each.forEach(l -> l.logged(report));
             }
 
             @Override

@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker's Prometheus {@code /metrics}: step time, exchange time and bytes, loss and accuracy,
- * where the run stands and its last checkpoint. Fed as a {@link ProgressListener}; the exchange's
- * numbers are read when scraped.
+ * A worker's Prometheus {@code /metrics}: step time, exchange time and bytes, loss, accuracy and
+ * learning rate (of the last step, and of the last logged step as steps.csv has it), where the run
+ * stands and its last checkpoint. Fed as a {@link ProgressListener}; the exchange's numbers are
+ * read when scraped.
  */
 public final class WorkerMetrics implements ProgressListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMetrics.class);
@@ -30,6 +31,10 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
     private final Histogram stepSeconds;
     private final Gauge trainLoss;
     private final Gauge trainAccuracy;
+    private final Gauge learningRate;
+    private final Gauge loggedStep;
+    private final Gauge loggedLoss;
+    private final Gauge loggedAccuracy;
     private final Gauge validationAccuracy;
     private final Gauge testAccuracy;
     private final Gauge checkpointStep;
@@ -51,6 +56,19 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
         trainLoss = gauge(registry, "sam_train_loss", "Training loss of the last step.");
         trainAccuracy =
                 gauge(registry, "sam_train_accuracy", "Training accuracy of the last step.");
+        learningRate = gauge(registry, "sam_learning_rate", "Learning rate of the last step.");
+        loggedStep =
+                gauge(
+                        registry,
+                        "sam_logged_step",
+                        "Step of the last steps.csv row (every spec.training.logEverySteps).");
+        loggedLoss =
+                gauge(registry, "sam_logged_train_loss", "Training loss of the last logged step.");
+        loggedAccuracy =
+                gauge(
+                        registry,
+                        "sam_logged_train_accuracy",
+                        "Training accuracy of the last logged step.");
         validationAccuracy =
                 gauge(
                         registry,
@@ -132,6 +150,14 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
         stepSeconds.observe(report.stepSeconds());
         trainLoss.set(report.loss());
         trainAccuracy.set(report.accuracy());
+        learningRate.set(report.learningRate());
+    }
+
+    @Override
+    public void logged(StepReport report) {
+        loggedStep.set(report.step());
+        loggedLoss.set(report.loss());
+        loggedAccuracy.set(report.accuracy());
     }
 
     @Override

@@ -1,0 +1,47 @@
+package dev.sharpness.trainer.training.listener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** /metrics has what a dashboard draws per logged step, as steps.csv has it. */
+class WorkerMetricsTest {
+    @Test
+    void loggedStepsAndTheLearningRateAreScraped() throws Exception {
+        try (WorkerMetrics metrics = WorkerMetrics.serve(0, 0)) {
+            metrics.started(100, 0);
+            StepReport twentieth = new StepReport(20, 1, 0.75, 0.625, 0.05, 0.01);
+            metrics.stepped(twentieth);
+            metrics.logged(twentieth);
+            metrics.stepped(new StepReport(21, 1, 0.5, 0.875, 0.04, 0.01));
+
+            String scrape = scrape(metrics.port());
+
+            assertThat(scrape)
+                    .contains(
+                            "sam_logged_step 20.0",
+                            "sam_logged_train_loss 0.75",
+                            "sam_logged_train_accuracy 0.625",
+                            "sam_learning_rate 0.04",
+                            "sam_step 21.0");
+        }
+    }
+
+    private static String scrape(int port) throws Exception {
+        HttpResponse<String> response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                        .timeout(Duration.ofSeconds(5))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+}
