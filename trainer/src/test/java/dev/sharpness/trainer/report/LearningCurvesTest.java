@@ -145,6 +145,7 @@ class LearningCurvesTest {
                 1.0,
                 1.0,
                 "0".repeat(64),
+                "0".repeat(64),
                 new SwapStats(0, 0, 0, 0, 0, 0),
                 history);
     }
