@@ -37,6 +37,12 @@ public class TrainingSpec {
                     + " spans all epochs, so a run cut short continues as if it had not been.")
     private Long maxSteps;
 
+    @JsonPropertyDescription(
+            "End the run when the validation metric stops improving, and keep the best model by that"
+                    + " metric (absent = train to the end; the best model then follows validation"
+                    + " accuracy). Needs dataset.validationFraction above 0.")
+    private EarlyStoppingSpec earlyStopping;
+
     public int getEpochs() {
         return epochs;
     }
@@ -75,5 +81,13 @@ public class TrainingSpec {
 
     public void setMaxSteps(Long maxSteps) {
         this.maxSteps = maxSteps;
+    }
+
+    public EarlyStoppingSpec getEarlyStopping() {
+        return earlyStopping;
+    }
+
+    public void setEarlyStopping(EarlyStoppingSpec earlyStopping) {
+        this.earlyStopping = earlyStopping;
     }
 }
