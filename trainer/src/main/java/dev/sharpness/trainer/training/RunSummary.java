@@ -9,7 +9,10 @@ import java.util.List;
  * of every model tensor's bytes in a fixed order: two runs with equal checksums hold identical
  * models. {@code meanStepMillis} is over all steps of this session (the first ones warm up); {@code
  * medianStepMillis} over its last {@value dev.sharpness.trainer.timing.RecentDurations#WINDOW}
- * steps, robust to warm-up. {@code bestEpoch} counts from 1, as {@code metrics.csv} does.
+ * steps, robust to warm-up. {@code bestEpoch} counts from 1, as {@code metrics.csv} does, and is
+ * the best evaluation by the monitored metric ({@code spec.training.earlyStopping.monitor}, else
+ * validation accuracy), a partial last epoch included. {@code earlyStop} is null unless early
+ * stopping ended the run.
  */
 public record RunSummary(
         String job,
@@ -20,6 +23,7 @@ public record RunSummary(
         int epochs,
         long steps,
         boolean stoppedAtMaxSteps,
+        EarlyStop earlyStop,
         long sequentialGradientComputations,
         double trainLoss,
         double trainAccuracy,
