@@ -77,7 +77,7 @@ final class MetricWatch {
 
     /** Why the run ended, for {@code summary.json} and the log; epochs count from 1. */
     String reason() {
-        return "%s did not improve by more than %s for %d evaluation(s) after epoch %d (best %.4f at epoch %d)"
+        return "%s did not improve by more than %s for %d evaluation(s) after epoch %d (best %.6g at epoch %d)"
                 .formatted(
                         name(),
                         minDelta,
