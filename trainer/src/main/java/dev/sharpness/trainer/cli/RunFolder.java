@@ -195,7 +195,7 @@ final class RunFolder implements AutoCloseable {
         try (NDManager manager = NDManager.newBaseManager()) {
             Optional<Checkpoint> newest = store.latestValid(manager);
             if (newest.isPresent()) {
-                requireSameSpec(job, newest.get(), checkpoints, savedJob);
+                requireSameSpec(job, newest.get(), checkpoints, savedJob, "--resume");
             }
         }
     }
@@ -217,13 +217,14 @@ final class RunFolder implements AutoCloseable {
             }
             // checkpoints/step-N.ckpt or best-model/step-N.ckpt: the run folder is one up.
             Path runFolder = file.getParent().getParent();
-            requireSameSpec(job, checkpoint, file.getParent(), runFolder.resolve(JOB));
+            requireSameSpec(
+                    job, checkpoint, file.getParent(), runFolder.resolve(JOB), "--resume-from");
             return checkpoint.step();
         }
     }
 
     private static void requireSameSpec(
-            SamTrainingJob job, Checkpoint checkpoint, Path where, Path savedJob) {
+            SamTrainingJob job, Checkpoint checkpoint, Path where, Path savedJob, String option) {
         String made;
         try {
             made = new ObjectMapper().readTree(checkpoint.position()).path("specHash").asText();
@@ -239,7 +240,8 @@ final class RunFolder implements AutoCloseable {
                             + where
                             + " was written by a different training spec"
                             + differences(savedJob, job)
-                            + "; use another --out or start without --resume");
+                            + "; use another --out or start without "
+                            + option);
         }
     }
 

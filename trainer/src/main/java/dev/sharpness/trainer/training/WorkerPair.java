@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  * One rank of a SAMPa pair. Rank 0 owns the run's state: it hands its resume checkpoint to rank 1
  * when the pair forms, and takes rank 1's own state (its BatchNorm statistics) before every
  * checkpoint. Both ranks check every {@link PairRole#checksumEverySteps} steps, and after the last,
- * that their parameters are identical, and stop together at a step whose swap carried a request (a
- * stop, or rank 0's early end).
+ * that their parameters are identical (also after a step that ends the run early), and stop
+ * together at a step whose swap carried a request (a stop, or rank 0's early end).
  */
 final class WorkerPair implements WorkerGroup {
     private final PairRole role;
@@ -80,7 +80,8 @@ final class WorkerPair implements WorkerGroup {
 
     @Override
     public void afterStep(long stepsDone, NDManager root) {
-        if (stepsDone % role.checksumEverySteps() == 0 || stepsDone == lastStep) {
+        boolean last = stepsDone == lastStep || link.endAnnounced();
+        if (stepsDone % role.checksumEverySteps() == 0 || last) {
             link.exchange().verifyReplicas(stepsDone, network.trainableChecksum());
         }
         if (!link.stateFollows()) {
@@ -101,13 +102,12 @@ final class WorkerPair implements WorkerGroup {
      */
     @Override
     public Next agree(boolean askedBefore, boolean askedNow, boolean endAnnounced, boolean endNow) {
-        StepIntent peer = link.peer();
-        boolean peerAsked = peer.stop() && (role.rank() == 0 || peer.checkpoint());
+        boolean ends = link.endAnnounced();
+        boolean peerAsked = link.peer().stop() && !(role.rank() == 1 && ends);
         if (askedBefore || peerAsked) {
             return Next.STOP;
         }
-        boolean peerEnds = role.rank() == 1 && peer.stop();
-        return endAnnounced || peerEnds ? Next.END : Next.CONTINUE;
+        return ends ? Next.END : Next.CONTINUE;
     }
 
     /** Without this the peer only sees the stream end, and reports a lost peer (exit 3). */

@@ -155,4 +155,28 @@ class PairRunTest {
                 .isEqualTo("rank 0 ended the run early");
         assertThat(dir.resolve("pair").resolve("best-model")).isNotEmptyDirectory();
     }
+
+    @Test
+    @Timeout(300)
+    void aPairResumedAtTheEvaluationThatEndsItEndsAsTheUninterruptedPair() throws IOException {
+        String[] early = {
+            "--set=spec.training.epochs=4",
+            "--set=spec.training.earlyStopping.patience=1",
+            "--set=spec.training.earlyStopping.minDelta=1.0"
+        };
+        JsonNode straight = runIn("straight", "1", early);
+        // maxSteps ends the first session at step 12, the evaluation that decides the end: the
+        // resumed pair must still take step 13, which carries the decision to rank 1.
+        String[] first = java.util.Arrays.copyOf(early, early.length + 1);
+        first[early.length] = "--set=spec.training.maxSteps=12";
+        assertThat(runIn("resumed", "1", first).get("earlyStop").isNull()).isTrue();
+        String[] resume = java.util.Arrays.copyOf(early, early.length + 1);
+        resume[early.length] = "--resume";
+        JsonNode resumed = runIn("resumed", "1", resume);
+        assertThat(resumed.get("steps").asInt()).isEqualTo(straight.get("steps").asInt());
+        assertThat(resumed.get("earlyStop")).isEqualTo(straight.get("earlyStop"));
+        assertThat(resumed.get("parameterChecksum").asText())
+                .isEqualTo(straight.get("parameterChecksum").asText());
+        assertThat(resumed.get("bestEpoch")).isEqualTo(straight.get("bestEpoch"));
+    }
 }

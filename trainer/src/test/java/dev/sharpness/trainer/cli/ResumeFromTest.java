@@ -117,6 +117,7 @@ class ResumeFromTest {
                 .isNotZero();
         assertThat(err.toString())
                 .contains("different training spec")
-                .contains("spec.optimizer.rho: 0.05 -> 0.1");
+                .contains("spec.optimizer.rho: 0.05 -> 0.1")
+                .contains("start without --resume-from");
     }
 }
