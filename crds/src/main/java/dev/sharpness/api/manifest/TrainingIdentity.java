@@ -21,9 +21,10 @@ import java.util.Set;
  *
  * <p>It covers the model, the dataset (but not which claim holds it), the optimizer, the training
  * loop (but not {@code maxSteps}: a run stopped early may continue with a later stop; nor {@code
- * logEverySteps}, which changes only what is written) and the wire precision (bf16 changes the
- * numbers). It leaves out everything about where and how the run is placed, restarted or
- * checkpointed, so suspending a job or raising its restart limit keeps its checkpoints valid.
+ * logEverySteps}, which changes only what is written), the wire precision (bf16 changes the
+ * numbers), and early stopping's monitor (it chooses the best model) but not its patience. It
+ * leaves out everything about where and how the run is placed, restarted or checkpointed, so
+ * suspending a job or raising its restart limit keeps its checkpoints valid.
  */
 public final class TrainingIdentity {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,6 +65,13 @@ public final class TrainingIdentity {
         ObjectNode training = full.with("training");
         training.remove("maxSteps");
         training.remove("logEverySteps");
+        // Patience and minDelta only decide where the run ends, as maxSteps does: a run may
+        // continue with more patience. The monitor chooses the best model; validationAccuracy is
+        // what a run without early stopping keeps, so only the other one is part of the hash.
+        JsonNode early = training.remove("earlyStopping");
+        if (early != null && "validationLoss".equals(early.path("monitor").asText())) {
+            training.putObject("earlyStopping").put("monitor", "validationLoss");
+        }
         defining.set("training", training);
         defining.set("precision", full.with("communication").get("precision"));
         return defining;

@@ -23,6 +23,11 @@ import io.fabric8.generator.annotation.ValidationRule;
         message =
                 "a SAMPa pair splits each batch between its workers before"
                         + " optimizer.sharpnessFrom: training.batchSize must be at least 2")
+@ValidationRule(
+        value = SamTrainingJobSpec.EARLY_STOPPING_NEEDS_VALIDATION,
+        message =
+                "training.earlyStopping watches the validation set: dataset.validationFraction"
+                        + " must be above 0")
 public class SamTrainingJobSpec {
     /**
      * A running pair holds state that these fields define; changing them under it would either be
@@ -48,6 +53,12 @@ public class SamTrainingJobSpec {
             "self.optimizer.method != 'SAMPa' || !has(self.optimizer.sharpnessFrom)"
                     + " || !has(self.training) || !has(self.training.batchSize)"
                     + " || self.training.batchSize >= 2";
+
+    /** dataset.validationFraction defaults to 0.1 ({@link DatasetSpec}). */
+    static final String EARLY_STOPPING_NEEDS_VALIDATION =
+            "!has(self.training) || !has(self.training.earlyStopping)"
+                    + " || !has(self.dataset.validationFraction)"
+                    + " || self.dataset.validationFraction > 0.0";
 
     @Required
     @JsonPropertyDescription("The network to train.")

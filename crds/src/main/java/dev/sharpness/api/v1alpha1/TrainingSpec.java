@@ -44,6 +44,12 @@ public class TrainingSpec {
                     + " about 200 rows a run: its steps / 200, from 1 to 50).")
     private Integer logEverySteps;
 
+    @JsonPropertyDescription(
+            "End the run when the validation metric stops improving, and keep the best model by that"
+                    + " metric (absent = train to the end; the best model then follows validation"
+                    + " accuracy). Needs dataset.validationFraction above 0.")
+    private EarlyStoppingSpec earlyStopping;
+
     public int getEpochs() {
         return epochs;
     }
@@ -90,5 +96,13 @@ public class TrainingSpec {
 
     public void setLogEverySteps(Integer logEverySteps) {
         this.logEverySteps = logEverySteps;
+    }
+
+    public EarlyStoppingSpec getEarlyStopping() {
+        return earlyStopping;
+    }
+
+    public void setEarlyStopping(EarlyStoppingSpec earlyStopping) {
+        this.earlyStopping = earlyStopping;
     }
 }

@@ -7,6 +7,7 @@ import dev.sharpness.api.v1alpha1.BaseOptimizerSpec;
 import dev.sharpness.api.v1alpha1.CheckpointSpec;
 import dev.sharpness.api.v1alpha1.CommunicationSpec;
 import dev.sharpness.api.v1alpha1.DatasetSpec;
+import dev.sharpness.api.v1alpha1.EarlyStoppingSpec;
 import dev.sharpness.api.v1alpha1.FailurePolicySpec;
 import dev.sharpness.api.v1alpha1.FailureRule;
 import dev.sharpness.api.v1alpha1.KSamSpec;
@@ -58,6 +59,7 @@ class ApiDefaultsTest {
                         BaseOptimizerSpec.class,
                         ScheduleSpec.class,
                         TrainingSpec.class,
+                        EarlyStoppingSpec.class,
                         CommunicationSpec.class,
                         CheckpointSpec.class,
                         VolumeClaimSpec.class,

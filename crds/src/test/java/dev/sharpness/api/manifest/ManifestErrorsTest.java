@@ -151,8 +151,9 @@ class ManifestErrorsTest {
     void unknownNestedFieldListsTheKnownOnesSorted() {
         assertThat(rejection(MINIMAL + "  training: {epoch: 3}\n").problems())
                 .containsExactly(
-                        "spec.training.epoch: unknown field; expected one of [batchSize, epochs,"
-                                + " labelSmoothing, logEverySteps, maxSteps, seed]");
+                        "spec.training.epoch: unknown field; expected one of [batchSize,"
+                                + " earlyStopping, epochs, labelSmoothing, logEverySteps, maxSteps,"
+                                + " seed]");
     }
 
     @Test
@@ -268,8 +269,9 @@ class ManifestErrorsTest {
 
         assertThat(e.problems())
                 .containsExactly(
-                        "spec.training.epoch: unknown field; expected one of [batchSize, epochs,"
-                                + " labelSmoothing, logEverySteps, maxSteps, seed]",
+                        "spec.training.epoch: unknown field; expected one of [batchSize,"
+                                + " earlyStopping, epochs, labelSmoothing, logEverySteps, maxSteps,"
+                                + " seed]",
                         "metadata.name must be a DNS-1035 label (lower-case letters, digits and"
                                 + " '-', starting with a letter, ending with a letter or digit): it"
                                 + " names the pair's Service and the pods' host names",

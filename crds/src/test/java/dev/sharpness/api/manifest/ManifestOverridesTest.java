@@ -88,8 +88,9 @@ class ManifestOverridesTest {
     void unknownPathNamesThePathAndTheSet() {
         assertThat(rejection(MINIMAL, "spec.training.epoch=3").problems())
                 .containsExactly(
-                        "spec.training.epoch: unknown field; expected one of [batchSize, epochs,"
-                                + " labelSmoothing, logEverySteps, maxSteps, seed] (from --set"
+                        "spec.training.epoch: unknown field; expected one of [batchSize,"
+                                + " earlyStopping, epochs, labelSmoothing, logEverySteps, maxSteps,"
+                                + " seed] (from --set"
                                 + " spec.training.epoch=3)");
         assertThat(rejection(MINIMAL, "spec.trainnig.epochs=3").problems())
                 .containsExactly(

@@ -68,4 +68,19 @@ class TrainingIdentityTest {
         assertThat(TrainingIdentity.differences(before, after)).isEmpty();
         assertThat(TrainingIdentity.hash(after)).isEqualTo(TrainingIdentity.hash(before));
     }
+
+    @Test
+    void moreEarlyStoppingPatienceContinuesTheRunAnotherMonitorDoesNot() {
+        SamTrainingJobSpec before = spec("spec.training.earlyStopping.patience=2");
+        assertThat(TrainingIdentity.hash(before)).isEqualTo(TrainingIdentity.hash(spec()));
+        SamTrainingJobSpec patient =
+                spec(
+                        "spec.training.earlyStopping.patience=9",
+                        "spec.training.earlyStopping.minDelta=0.01");
+        assertThat(TrainingIdentity.differences(before, patient)).isEmpty();
+        SamTrainingJobSpec byLoss = spec("spec.training.earlyStopping.monitor=validationLoss");
+        assertThat(TrainingIdentity.differences(before, byLoss))
+                .containsExactly(
+                        "spec.training.earlyStopping: absent -> {\"monitor\":\"validationLoss\"}");
+    }
 }

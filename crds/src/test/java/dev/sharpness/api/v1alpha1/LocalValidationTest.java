@@ -157,6 +157,16 @@ class LocalValidationTest {
                             optimizer(job).putObject("sharpnessFrom").put("fraction", 0.5);
                             ((ObjectNode) job.at("/spec/training")).put("batchSize", 1);
                         }));
+        VIOLATIONS.put(
+                SamTrainingJobSpec.EARLY_STOPPING_NEEDS_VALIDATION,
+                new Violation(
+                        "spec",
+                        job -> {
+                            ((ObjectNode) job.at("/spec/training"))
+                                    .putObject("earlyStopping")
+                                    .put("patience", 3);
+                            ((ObjectNode) job.at("/spec/dataset")).put("validationFraction", 0.0);
+                        }));
     }
 
     @Test

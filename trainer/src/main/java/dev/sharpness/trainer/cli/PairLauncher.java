@@ -53,18 +53,19 @@ final class PairLauncher {
 
     /**
      * Starts both ranks on {@code manifest} (the run folder's saved job.yaml), waits for both, and
-     * returns the exit code of the failure that caused the others (or 0). With {@code resume}, rank
-     * 0 continues from the newest checkpoint in the run folder and hands the state to rank 1. When
-     * {@code stop} is requested (this process got SIGTERM or SIGINT) both ranks get SIGTERM, stop
-     * at one step with a checkpoint, and this reports where. Each worker also stops by itself, as
-     * on SIGTERM, when this process ends any other way (SIGKILL included).
+     * returns the exit code of the failure that caused the others (or 0). With {@code resume}
+     * ({@link RunOptions#resumeArguments}), rank 0 continues from the newest or the named
+     * checkpoint and hands the state to rank 1. When {@code stop} is requested (this process got
+     * SIGTERM or SIGINT) both ranks get SIGTERM, stop at one step with a checkpoint, and this
+     * reports where. Each worker also stops by itself, as on SIGTERM, when this process ends any
+     * other way (SIGKILL included).
      */
     static int run(
             Path manifest,
             Path runDirectory,
             Integer threads,
             Integer exchangeStreams,
-            boolean resume,
+            List<String> resume,
             StopRequest stop,
             PrintWriter err)
             throws IOException, InterruptedException {
@@ -83,10 +84,7 @@ final class PairLauncher {
         String uid = UUID.randomUUID().toString();
         List<Process> ranks = new ArrayList<>();
         try {
-            List<String> passed = new ArrayList<>();
-            if (resume) {
-                passed.add("--resume");
-            }
+            List<String> passed = new ArrayList<>(resume);
             if (exchangeStreams != null) {
                 passed.add("--exchange-streams=" + exchangeStreams);
             }
@@ -129,7 +127,7 @@ final class PairLauncher {
         // Standard input stays a pipe from this process, which the kernel closes however this
         // process ends: the worker then stops as on SIGTERM (WorkerCommand.STOP_WITH_INPUT).
         builder.command().add(WorkerCommand.STOP_WITH_INPUT);
-        builder.command().addAll(passed); // --resume, --exchange-streams
+        builder.command().addAll(passed); // --resume(-from), --exchange-streams
         String cpus = System.getenv(RANK_CPUS);
         if (cpus != null && !cpus.isBlank()) {
             String[] perRank = cpus.trim().split("\\s+");

@@ -50,7 +50,8 @@ final class RunCommand implements Callable<Integer> {
             description =
                     "Start fresh in a run folder that holds an earlier run, removing its"
                             + " checkpoints, best model and summary (without it, such a folder is"
-                            + " refused).")
+                            + " refused); with --resume-from, remove the checkpoints after the"
+                            + " one named.")
     boolean overwrite;
 
     @Mixin RunOptions options = new RunOptions();
@@ -85,21 +86,30 @@ final class RunCommand implements Callable<Integer> {
             for (String warning : JobWarnings.of(job, data.train().size(), serial)) {
                 err.println("sam-trainer: warning: " + warning);
             }
-            if (options.resume) {
-                if (new CheckpointStore(checkpoints, 1).list().isEmpty()) {
-                    // Most often a mistyped --out: say so rather than silently start over.
-                    err.println(
-                            "sam-trainer: warning: --resume: no checkpoint in "
-                                    + checkpoints
-                                    + "; starting from step 0 (check --out if a run was expected"
-                                    + " there)");
-                }
-                RunFolder.requireResumable(job, checkpoints, runDirectory.resolve(RunFolder.JOB));
-            } else {
-                folder.startFresh(checkpoints, overwrite);
-            }
+            prepare(folder, job, checkpoints, err);
             Path savedJob = folder.writeJob(job);
             return train(job, savedJob, runDirectory, data);
+        }
+    }
+
+    /** Makes the folder ready for a fresh, resumed or {@code --resume-from} run, or refuses. */
+    private void prepare(RunFolder folder, SamTrainingJob job, Path checkpoints, PrintWriter err)
+            throws IOException {
+        if (options.resumeFrom != null) {
+            long step = RunFolder.requireResumableFrom(job, options.resumeFromFile());
+            folder.dropAfter(step, checkpoints, overwrite);
+        } else if (options.resume) {
+            if (new CheckpointStore(checkpoints, 1).list().isEmpty()) {
+                // Most often a mistyped --out: say so rather than silently start over.
+                err.println(
+                        "sam-trainer: warning: --resume: no checkpoint in "
+                                + checkpoints
+                                + "; starting from step 0 (check --out if a run was expected"
+                                + " there)");
+            }
+            RunFolder.requireResumable(job, checkpoints, folder.directory().resolve(RunFolder.JOB));
+        } else {
+            folder.startFresh(checkpoints, overwrite);
         }
     }
 
@@ -121,7 +131,7 @@ final class RunCommand implements Callable<Integer> {
                                 runDirectory,
                                 options.threads,
                                 options.exchangeStreams,
-                                options.resume,
+                                options.resumeArguments(),
                                 stop,
                                 err);
                 if (code == ExitCodes.OK) {
@@ -138,9 +148,10 @@ final class RunCommand implements Callable<Integer> {
                                         job,
                                         savedJob.getParent(),
                                         runDirectory,
-                                        options.resume,
+                                        options.resuming(),
                                         ConsoleProgress.forStandardOutput(
                                                 job.getMetadata().getName()))
+                                .resumingFrom(options.resumeFromFile())
                                 .stoppable(stop)
                                 .withData(data)
                                 .execute();

@@ -1,7 +1,6 @@
 package dev.sharpness.trainer.cli;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sharpness.api.manifest.ManifestLoader;
 import dev.sharpness.api.manifest.TrainingIdentity;
@@ -193,28 +192,131 @@ final class RunFolder implements AutoCloseable {
         if (store.list().isEmpty()) {
             return;
         }
-        String expected = TrainingRun.specHash(job.getSpec());
         try (NDManager manager = NDManager.newBaseManager()) {
             Optional<Checkpoint> newest = store.latestValid(manager);
-            if (newest.isEmpty()) {
-                return;
+            if (newest.isPresent()) {
+                requireSameSpec(job, newest.get(), checkpoints, savedJob, "--resume");
             }
-            JsonNode position = new ObjectMapper().readTree(newest.get().position());
-            String made = position.path("specHash").asText();
-            if (!made.equals(expected)) {
+        }
+    }
+
+    /**
+     * {@code --resume-from}: refuses, before anything is written, a checkpoint that is damaged,
+     * holds no training state or was made with another training spec; its step.
+     */
+    static long requireResumableFrom(SamTrainingJob job, Path file) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Checkpoint checkpoint = CheckpointStore.read(file, manager);
+            if (checkpoint.position().length == 0) {
                 throw new CheckpointException(
-                        "the checkpoint at step "
-                                + newest.get().step()
-                                + " in "
-                                + checkpoints
-                                + " was written by a different training spec"
-                                + differences(savedJob, job)
-                                + "; use another --out or start without --resume");
+                        "--resume-from: "
+                                + file
+                                + " holds a model only, no training state to continue from;"
+                                + " expected a checkpoint of checkpoints/ or a best-model/ written"
+                                + " by this version");
             }
+            // checkpoints/step-N.ckpt or best-model/step-N.ckpt: the run folder is one up.
+            Path runFolder = file.getParent().getParent();
+            requireSameSpec(
+                    job, checkpoint, file.getParent(), runFolder.resolve(JOB), "--resume-from");
+            return checkpoint.step();
+        }
+    }
+
+    private static void requireSameSpec(
+            SamTrainingJob job, Checkpoint checkpoint, Path where, Path savedJob, String option) {
+        String made;
+        try {
+            made = new ObjectMapper().readTree(checkpoint.position()).path("specHash").asText();
         } catch (IOException e) {
             throw new CheckpointException(
-                    "checkpoint position unreadable in " + checkpoints + ": " + e.getMessage(), e);
+                    "checkpoint position unreadable in " + where + ": " + e.getMessage(), e);
         }
+        if (!made.equals(TrainingRun.specHash(job.getSpec()))) {
+            throw new CheckpointException(
+                    "the checkpoint at step "
+                            + checkpoint.step()
+                            + " in "
+                            + where
+                            + " was written by a different training spec"
+                            + differences(savedJob, job)
+                            + "; use another --out or start without "
+                            + option);
+        }
+    }
+
+    /**
+     * The checkpoint file {@code --resume-from} names: {@code path} itself, or the newest
+     * checkpoint in a folder ({@code best-model/} holds one).
+     *
+     * @throws InvalidJobException when there is none
+     */
+    static Path checkpointFile(Path path) {
+        if (Files.isDirectory(path)) {
+            List<Path> files = new CheckpointStore(path, 1).list();
+            if (files.isEmpty()) {
+                throw new InvalidJobException(
+                        "--resume-from: "
+                                + path
+                                + " holds no checkpoint (step-N.ckpt); expected a checkpoint file"
+                                + " or a run folder's best-model/",
+                        null);
+            }
+            return files.get(files.size() - 1);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new InvalidJobException(
+                    "--resume-from: no such file "
+                            + path
+                            + "; expected a checkpoint file (checkpoints/step-N.ckpt) or a run"
+                            + " folder's best-model/",
+                    null);
+        }
+        return path;
+    }
+
+    /**
+     * {@code --resume-from} an older checkpoint: the continued run would write over the checkpoints
+     * and best model saved after {@code step}, and a later {@code --resume} would take the newest
+     * of two runs' files. Refuses them unless {@code overwrite}, then removes them.
+     */
+    void dropAfter(long step, Path checkpoints, boolean overwrite) throws IOException {
+        List<Path> later = new ArrayList<>();
+        for (Path store : List.of(checkpoints, directory.resolve("best-model"))) {
+            for (Path file : new CheckpointStore(store, 1).list()) {
+                if (stepOf(file) > step) {
+                    later.add(file);
+                }
+            }
+        }
+        if (later.isEmpty()) {
+            return;
+        }
+        if (!overwrite) {
+            long newest = later.stream().mapToLong(RunFolder::stepOf).max().orElse(step);
+            throw new InvalidJobException(
+                    directory
+                            + " holds "
+                            + later.size()
+                            + " file(s) saved after step "
+                            + step
+                            + " (checkpoints or the best model, up to step "
+                            + newest
+                            + "): the continued run would replace them; add --overwrite to"
+                            + " remove them, or choose another --out",
+                    null);
+        }
+        for (Path file : later) {
+            Files.delete(file);
+        }
+        System.out.printf(
+                "--overwrite: removed %d file(s) saved after step %d in %s%n",
+                later.size(), step, directory);
+    }
+
+    private static long stepOf(Path file) {
+        String name = file.getFileName().toString();
+        return Long.parseLong(name.substring("step-".length(), name.length() - ".ckpt".length()));
     }
 
     /**

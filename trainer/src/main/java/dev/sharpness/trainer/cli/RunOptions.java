@@ -26,6 +26,14 @@ final class RunOptions {
     boolean resume;
 
     @Option(
+            names = "--resume-from",
+            paramLabel = "CHECKPOINT",
+            description =
+                    "Continue from this checkpoint file, or a run folder's best-model/, instead of"
+                            + " the newest (implies --resume).")
+    Path resumeFrom;
+
+    @Option(
             names = "--threads",
             paramLabel = "N",
             description =
@@ -61,6 +69,24 @@ final class RunOptions {
                     null);
         }
         return exchangeStreams;
+    }
+
+    /** Whether the run continues from a checkpoint: {@code --resume} or {@code --resume-from}. */
+    boolean resuming() {
+        return resume || resumeFrom != null;
+    }
+
+    /** The checkpoint file {@code --resume-from} names (a folder: its checkpoint); else null. */
+    Path resumeFromFile() {
+        return resumeFrom == null ? null : RunFolder.checkpointFile(resumeFrom.toAbsolutePath());
+    }
+
+    /** The options that make a worker resume as this process does. */
+    List<String> resumeArguments() {
+        if (resumeFrom != null) {
+            return List.of("--resume-from=" + resumeFromFile());
+        }
+        return resume ? List.of("--resume") : List.of();
     }
 
     /** {@code --out}, or runs/<job name>. */

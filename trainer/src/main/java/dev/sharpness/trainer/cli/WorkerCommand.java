@@ -188,8 +188,10 @@ final class WorkerCommand implements Callable<Integer> {
                                 job,
                                 manifest.toAbsolutePath().getParent(),
                                 runDirectory,
-                                options.resume,
+                                options.resuming(),
                                 listener)
+                        // Rank 1 continues from the state rank 0 hands over, not from a file.
+                        .resumingFrom(pod.rank() == 0 ? options.resumeFromFile() : null)
                         .stoppable(stop)
                         .wrappingMethod(methodWrapper);
         if (pod.sampa()) {

@@ -21,7 +21,12 @@ public final class SummaryTable {
                         s.epochs()
                                 + " / "
                                 + s.steps()
-                                + (s.stoppedAtMaxSteps() ? " (stopped at maxSteps)" : "")));
+                                + (s.stoppedAtMaxSteps() ? " (stopped at maxSteps)" : "")
+                                + (s.earlyStop() == null
+                                        ? ""
+                                        : " (stopped early at epoch "
+                                                + s.earlyStop().epoch()
+                                                + ")")));
         rows.add(row("sequential gradients", Long.toString(s.sequentialGradientComputations())));
         rows.add(
                 row(

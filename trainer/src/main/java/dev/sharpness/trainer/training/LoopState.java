@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * The training loop's bookkeeping: where the run stands, the running sums of the epoch in progress,
- * the best validation accuracy so far and the history. Saved in every checkpoint as a {@link
- * RunPosition}, and made from one on resume, so a resumed run counts on exactly where the
- * interrupted one stopped.
+ * the history and the watch on its monitored metric (best so far, early stopping). Saved in every
+ * checkpoint as a {@link RunPosition}, and made from one on resume, so a resumed run counts on
+ * exactly where the interrupted one stopped.
  */
 final class LoopState {
     private final String specHash;
@@ -20,10 +20,10 @@ final class LoopState {
     private double epochLossSum;
     private long epochCorrect;
     private long epochSamples;
-    private Double bestValidationAccuracy;
-    private Integer bestEpoch;
+    private final MetricWatch watch;
 
-    LoopState(RunPosition p) {
+    /** The state at {@code p}, with {@code watch} caught up on {@code p}'s history. */
+    LoopState(RunPosition p, MetricWatch watch) {
         specHash = p.specHash();
         epoch = p.epoch();
         batchInEpoch = p.batchInEpoch();
@@ -32,9 +32,9 @@ final class LoopState {
         epochCorrect = p.epochCorrect();
         epochSamples = p.epochSamples();
         previousWallSeconds = p.wallSeconds();
-        bestValidationAccuracy = p.bestValidationAccuracy();
-        bestEpoch = p.bestEpoch();
         history = new ArrayList<>(p.history());
+        this.watch = watch;
+        history.forEach(watch::observe);
     }
 
     /** The state of a run that has not trained yet. */
@@ -94,24 +94,39 @@ final class LoopState {
 
     /**
      * Closes the epoch in progress with its row {@code m} and starts the next one; whether {@code
-     * m} has the best validation accuracy so far.
+     * m} is the best evaluation so far by the monitored metric.
      */
     boolean endEpoch(EpochMetrics m) {
         history.add(m);
-        boolean best =
-                m.validationAccuracy() != null
-                        && (bestValidationAccuracy == null
-                                || m.validationAccuracy() > bestValidationAccuracy);
-        if (best) {
-            bestValidationAccuracy = m.validationAccuracy();
-            bestEpoch = epoch;
-        }
+        boolean best = watch.observe(m);
         epoch++;
         batchInEpoch = 0;
         epochLossSum = 0;
         epochCorrect = 0;
         epochSamples = 0;
         return best;
+    }
+
+    /**
+     * Takes the row of a partial epoch that ends the run ({@code maxSteps}, or a pair's step after
+     * an early stop); whether it is the best evaluation so far.
+     */
+    boolean endPartialEpoch(EpochMetrics m) {
+        return watch.observe(m);
+    }
+
+    /** Whether early stopping ends the run after its last evaluation. */
+    boolean endedEarly() {
+        return watch.ended();
+    }
+
+    /** The step of the last full epoch's evaluation; -1 before the first. */
+    long lastEvaluatedStep() {
+        return history.isEmpty() ? -1 : history.get(history.size() - 1).step();
+    }
+
+    MetricWatch watch() {
+        return watch;
     }
 
     /** What a checkpoint saves, {@code sessionSeconds} into this session. */
@@ -125,8 +140,8 @@ final class LoopState {
                 epochCorrect,
                 epochSamples,
                 previousWallSeconds + sessionSeconds,
-                bestValidationAccuracy,
-                bestEpoch,
+                bestValidationAccuracy(),
+                bestEpoch(),
                 history);
     }
 
@@ -142,13 +157,14 @@ final class LoopState {
         return previousWallSeconds;
     }
 
+    /** The validation accuracy of the best evaluation; null before a validated one. */
     Double bestValidationAccuracy() {
-        return bestValidationAccuracy;
+        return watch.best() == null ? null : watch.best().validationAccuracy();
     }
 
-    /** Counted from 0, as checkpoints count it; null before a validated epoch. */
+    /** The best evaluation's epoch, counted from 0 as checkpoints count it; null before one. */
     Integer bestEpoch() {
-        return bestEpoch;
+        return watch.best() == null ? null : watch.best().epoch();
     }
 
     /** The rows of the finished epochs. */

@@ -40,6 +40,15 @@ final class PairLink implements GradientSwap, AutoCloseable {
         return theirs;
     }
 
+    /**
+     * Whether rank 0 announced with the step just swapped that early stopping ends the run after
+     * it: a stop without the checkpoint flag, which a stop asked for never carries from rank 0.
+     */
+    boolean endAnnounced() {
+        StepIntent rankZero = rank == 0 ? mine : theirs;
+        return rankZero.stop() && !rankZero.checkpoint();
+    }
+
     /** Whether rank 1's state goes to rank 0 after the step just swapped. */
     boolean stateFollows() {
         return rank == 0

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A run's state on disk: checkpoints of the live tensors (the model's, then the method's) with the
- * {@link RunPosition} beside them, restoring them in place, and the best-validation model.
+ * {@link RunPosition} beside them, restoring them in place, and the best model (a checkpoint like
+ * the others, so a run can also continue from it).
  */
 final class RunCheckpoints {
     private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoints.class);
@@ -61,9 +64,45 @@ final class RunCheckpoints {
         return file;
     }
 
-    /** Keeps the model as it is after {@code step} as the best-validation model. */
-    void saveBestModel(long step) {
-        bestModel.write(new Checkpoint(step, new byte[0], network.tensors()));
+    /** Keeps the live state after {@code step} as the best model. */
+    void saveBestModel(RunPosition position, long step) {
+        bestModel.write(new Checkpoint(step, positionBytes(position), state));
+    }
+
+    /**
+     * After a resume, makes {@code best-model/} hold the model of {@code best}, the best evaluation
+     * of the history resumed: an earlier session may have kept a model the resumed history does not
+     * hold (the partial epoch its {@code maxSteps} ended, or a step after a {@code --resume-from}
+     * point). Copies it from the checkpoint of that step while one is kept, else removes it.
+     */
+    void alignBestModel(EpochMetrics best) {
+        List<Path> files = bestModel.list();
+        Path wanted = best == null ? null : bestModel.fileOf(best.step());
+        if (files.isEmpty() || (wanted != null && files.equals(List.of(wanted)))) {
+            return;
+        }
+        try {
+            Path kept = best == null ? null : checkpoints.fileOf(best.step());
+            if (kept != null && Files.isRegularFile(kept)) {
+                Path temporary = wanted.resolveSibling(wanted.getFileName() + ".tmp");
+                Files.copy(kept, temporary, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temporary, wanted, StandardCopyOption.ATOMIC_MOVE);
+                LOG.info("best model: {} (from {})", wanted, kept);
+            } else {
+                LOG.warn(
+                        "removing the best model {}: it is not an evaluation of the resumed run,"
+                                + " whose best is no longer kept",
+                        files);
+            }
+            for (Path file : files) {
+                if (!file.equals(wanted)) {
+                    Files.delete(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot update the best model in " + bestModel.directory(), e);
+        }
     }
 
     /** The live state at {@code position} as one checkpoint's bytes, for rank 1 to resume from. */
@@ -88,6 +127,17 @@ final class RunCheckpoints {
         }
     }
 
+    /** Loads the checkpoint {@code file} ({@code --resume-from}) into the live tensors. */
+    RunPosition restoreFrom(Path file, NDManager root) {
+        try (NDManager scope = root.newSubManager()) {
+            Checkpoint checkpoint = CheckpointStore.read(file, scope);
+            RunPosition position = apply(checkpoint, "in " + file);
+            LOG.info("resuming from step {} ({})", checkpoint.step(), file);
+            progress.checkpointed(checkpoint.step(), file, modified(file));
+            return position;
+        }
+    }
+
     /**
      * Rank 1: loads the checkpoint rank 0 handed over in the handshake. Rank 1's own BatchNorm
      * statistics are the method's worker-1 tensors, which come after the model's in the state, so
@@ -105,6 +155,15 @@ final class RunCheckpoints {
 
     /** Overwrites the live tensors with the checkpoint's, after checking it fits this run. */
     private RunPosition apply(Checkpoint checkpoint, String where) {
+        if (checkpoint.position().length == 0) {
+            throw new CheckpointException(
+                    "the checkpoint at step "
+                            + checkpoint.step()
+                            + " "
+                            + where
+                            + " holds a model only, no training state; expected a checkpoint from"
+                            + " checkpoints/ or a best model written by this version");
+        }
         RunPosition position;
         try {
             position = JSON.readValue(checkpoint.position(), RunPosition.class);

@@ -9,6 +9,8 @@ import java.util.List;
  * @param specHash hash of the training-defining spec; a checkpoint of another spec is refused
  * @param epoch the epoch in progress
  * @param batchInEpoch the next batch of that epoch to train
+ * @param bestEpoch with {@code bestValidationAccuracy}, the best evaluation for a reader of the
+ *     file; a resumed run finds it again from {@code history} ({@link MetricWatch})
  */
 record RunPosition(
         String specHash,

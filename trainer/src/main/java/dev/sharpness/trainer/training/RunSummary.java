@@ -13,7 +13,9 @@ import java.util.List;
  * from rank 0's while their {@code trainableChecksum}s are equal. {@code meanStepMillis} is over
  * all steps of this session (the first ones warm up); {@code medianStepMillis} over its last
  * {@value dev.sharpness.trainer.timing.RecentDurations#WINDOW} steps, robust to warm-up. {@code
- * bestEpoch} counts from 1, as {@code metrics.csv} does.
+ * bestEpoch} counts from 1, as {@code metrics.csv} does, and is the best evaluation by the
+ * monitored metric ({@code spec.training.earlyStopping.monitor}, else validation accuracy), a
+ * partial last epoch included. {@code earlyStop} is null unless early stopping ended the run.
  */
 public record RunSummary(
         String job,
@@ -24,6 +26,7 @@ public record RunSummary(
         int epochs,
         long steps,
         boolean stoppedAtMaxSteps,
+        EarlyStop earlyStop,
         long sequentialGradientComputations,
         double trainLoss,
         double trainAccuracy,

@@ -3,7 +3,6 @@ package dev.sharpness.trainer.training;
 import ai.djl.ndarray.NDManager;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.trainer.data.Batch;
-import dev.sharpness.trainer.exchange.StepIntent;
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.optim.Objective;
 import dev.sharpness.trainer.optim.Optimizers;
@@ -34,15 +33,18 @@ final class SingleWorker implements WorkerGroup {
     }
 
     @Override
-    public void beforeStep(StepIntent intent) {}
+    public void beforeStep(boolean checkpointDue, boolean stopAsked, boolean endAnnounced) {}
 
     @Override
     public void afterStep(long stepsDone, NDManager root) {}
 
-    /** A request that came during the step stops the run now. */
+    /** A request that came during the step stops the run now; so does the step's evaluation. */
     @Override
-    public boolean agreeToStop(boolean askedBefore, boolean askedNow) {
-        return askedNow;
+    public Next agree(boolean askedBefore, boolean askedNow, boolean endAnnounced, boolean endNow) {
+        if (askedNow) {
+            return Next.STOP;
+        }
+        return endNow ? Next.END : Next.CONTINUE;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.sharpness.trainer.training;
 
 import ai.djl.ndarray.NDManager;
 import dev.sharpness.trainer.data.Batch;
-import dev.sharpness.trainer.exchange.StepIntent;
 import dev.sharpness.trainer.optim.Batches;
 import dev.sharpness.trainer.optim.StepResult;
 import dev.sharpness.trainer.optim.TrainingMethod;
@@ -26,10 +25,11 @@ final class TrainingLoop {
      * How the loop ended when it was not stopped.
      *
      * @param atMaxSteps {@code maxSteps} ended it before the last epoch did
+     * @param earlyStop where and why early stopping ended it, else null
      * @param history a row per finished epoch, and one for a partial epoch that {@code maxSteps}
-     *     cut short
+     *     (or a pair's step after an early stop) cut short
      */
-    record End(long step, boolean atMaxSteps, List<EpochMetrics> history) {}
+    record End(long step, boolean atMaxSteps, EarlyStop earlyStop, List<EpochMetrics> history) {}
 
     private final RunPlan plan;
     private final TrainingMethod<Batch> method;
@@ -79,24 +79,37 @@ final class TrainingLoop {
         long step = firstStep;
         double learningRate = plan.schedule().at(step);
         progress.started(plan.lastStep(), step);
+        // A resumed run that early stopping had ended is over; a pair resumed at the deciding
+        // evaluation still takes the step that carries rank 0's decision to rank 1.
+        boolean over = workers.size() == 1 || step > state.lastEvaluatedStep();
+        if (state.endedEarly() && over) {
+            return endBeforeLastEpoch(step, learningRate, false);
+        }
         while (state.epoch() < plan.epochs()) {
             if (step >= plan.lastStep()) {
-                return endAtMaxSteps(step, learningRate);
+                return endBeforeLastEpoch(step, learningRate, true);
             }
             learningRate = plan.schedule().at(step);
-            trainStep(step, learningRate);
+            boolean ended = trainStep(step, learningRate);
             step++;
+            if (ended) {
+                return endBeforeLastEpoch(step, learningRate, false);
+            }
         }
         progress.finished();
-        return new End(step, false, state.history());
+        return new End(step, false, null, state.history());
     }
 
-    /** Global step {@code step} and all that follows it, up to the checkpoint and the stop. */
-    private void trainStep(long step, double learningRate) {
+    /**
+     * Global step {@code step} and all that follows it, up to the checkpoint and the stop; whether
+     * early stopping ends the run after it.
+     */
+    private boolean trainStep(long step, double learningRate) {
         boolean stopAsked = stop.requested();
+        boolean endAnnounced = endDecided();
         boolean checkpointDue =
                 workers.writesState() && plan.checkpoints().dueAfter(step, stopAsked);
-        workers.beforeStep(new StepIntent(checkpointDue, stopAsked));
+        workers.beforeStep(checkpointDue, stopAsked, endAnnounced);
         StepResult result = timedStep(step, learningRate);
         if (!Double.isFinite(result.loss())) {
             DivergedException diverged = new DivergedException(step, state.epoch(), result.loss());
@@ -121,15 +134,24 @@ final class TrainingLoop {
         if (state.epochComplete(plan.stepsPerEpoch())) {
             endEpoch(done, learningRate);
         }
-        boolean stopping = workers.agreeToStop(stopAsked, stop.requested());
+        WorkerGroup.Next next =
+                workers.agree(stopAsked, stop.requested(), endAnnounced, endDecided());
         Path saved = null;
-        if (workers.writesState() && (checkpointDue || stopping)) {
+        if (workers.writesState() && (checkpointDue || next != WorkerGroup.Next.CONTINUE)) {
             saved = checkpoints.save(state.position(clock.seconds()), done);
         }
-        if (stopping) {
+        if (next == WorkerGroup.Next.STOP) {
             LOG.info("stopping after step {} as asked", done);
             throw new StoppedException(done, saved);
         }
+        return next == WorkerGroup.Next.END;
+    }
+
+    /**
+     * Only a worker that writes state decides an early stop: rank 1's evaluation does not count.
+     */
+    private boolean endDecided() {
+        return workers.writesState() && state.endedEarly();
     }
 
     private StepResult timedStep(long step, double learningRate) {
@@ -142,23 +164,35 @@ final class TrainingLoop {
         return result;
     }
 
-    /** Evaluates the finished epoch and keeps the model if its validation accuracy is the best. */
+    /**
+     * Evaluates the finished epoch and keeps the model if it is the best by the monitored metric.
+     */
     private void endEpoch(long step, double learningRate) {
         EpochMetrics metrics = evaluate(step, learningRate);
         if (state.endEpoch(metrics) && workers.writesState()) {
-            checkpoints.saveBestModel(step);
+            checkpoints.saveBestModel(state.position(clock.seconds()), step);
         }
         progress.epochEnded(metrics);
     }
 
-    private End endAtMaxSteps(long step, double learningRate) {
+    /** The end by {@code maxSteps} ({@code atMaxSteps}) or by early stopping. */
+    private End endBeforeLastEpoch(long step, double learningRate, boolean atMaxSteps) {
         List<EpochMetrics> history = new ArrayList<>(state.history());
+        EarlyStop early = atMaxSteps ? null : EarlyStop.of(state.watch(), workers.writesState());
+        if (early != null) {
+            LOG.info("ending after step {}: {}", step, early.reason());
+        }
         if (state.epochStarted()) {
-            // A partial epoch still gets a row: the summary must describe the model it returns.
-            history.add(evaluate(step, learningRate));
+            // A partial epoch still gets a row: the summary must describe the model it returns,
+            // and "best" must mean the best evaluated point, this one included.
+            EpochMetrics partial = evaluate(step, learningRate);
+            history.add(partial);
+            if (state.endPartialEpoch(partial) && workers.writesState()) {
+                checkpoints.saveBestModel(state.position(clock.seconds()), step);
+            }
         }
         progress.finished();
-        return new End(step, true, history);
+        return new End(step, atMaxSteps, early, history);
     }
 
     private EpochMetrics evaluate(long step, double learningRate) {

@@ -49,11 +49,12 @@ public final class TrainingRun {
     private StopRequest stop = new StopRequest();
     private TrainingData loaded;
     private MethodWrapper wrapper = MethodWrapper.NONE;
+    private Path resumeFrom;
 
     /**
      * @param manifestDirectory relative dataset paths are resolved against it
-     * @param outDirectory the run folder: checkpoints (unless the spec names a path), the
-     *     best-validation model and steps.csv go there
+     * @param outDirectory the run folder: checkpoints (unless the spec names a path), the best
+     *     model and steps.csv go there
      * @param resume continue from the newest valid checkpoint, if there is one
      */
     public TrainingRun(
@@ -94,6 +95,15 @@ public final class TrainingRun {
      */
     public TrainingRun stoppable(StopRequest request) {
         this.stop = request;
+        return this;
+    }
+
+    /**
+     * Resumes from the checkpoint {@code file} ({@code --resume-from}) instead of the newest one;
+     * only a worker that writes state reads it (rank 1 of a pair gets rank 0's).
+     */
+    public TrainingRun resumingFrom(Path file) {
+        this.resumeFrom = file;
         return this;
     }
 
@@ -186,7 +196,10 @@ public final class TrainingRun {
                         checkpoints, bestModel, specHash(spec), network, method, progress);
         RunPosition start = startingPosition(workers, saved, network, plan, root);
         long firstStep = LoopState.stepOf(start, plan.stepsPerEpoch());
-        LoopState state = new LoopState(start);
+        LoopState state = new LoopState(start, MetricWatch.of(spec.getTraining()));
+        if (workers.writesState()) {
+            saved.alignBestModel(state.watch().best());
+        }
         TrainingLoop.End end =
                 new TrainingLoop(
                                 plan,
@@ -208,8 +221,9 @@ public final class TrainingRun {
     }
 
     /**
-     * Where training starts: with {@code --resume}, the newest checkpoint (which rank 0 of a pair
-     * hands to rank 1 as the pair forms, and rank 1 starts from), else step 0.
+     * Where training starts: the checkpoint {@link #resumingFrom} names, or with {@code --resume}
+     * the newest checkpoint (which rank 0 of a pair hands to rank 1 as the pair forms, and rank 1
+     * starts from), else step 0.
      */
     private RunPosition startingPosition(
             WorkerGroup workers,
@@ -218,18 +232,23 @@ public final class TrainingRun {
             RunPlan plan,
             NDManager root) {
         int steps = plan.stepsPerEpoch();
-        Optional<RunPosition> restored =
-                resume && workers.writesState() ? saved.restoreLatest(root) : Optional.empty();
+        Optional<RunPosition> restored = Optional.empty();
+        if (workers.writesState() && resumeFrom != null) {
+            restored = Optional.of(saved.restoreFrom(resumeFrom, root));
+        } else if (workers.writesState() && resume) {
+            restored = saved.restoreLatest(root);
+        }
+        Optional<RunPosition> resumed = restored;
         byte[] handed =
                 workers.join(
                         network,
                         () ->
-                                restored.map(p -> saved.encode(p, LoopState.stepOf(p, steps)))
+                                resumed.map(p -> saved.encode(p, LoopState.stepOf(p, steps)))
                                         .orElse(new byte[0]));
         if (handed.length > 0) {
             return saved.restoreHanded(handed, root);
         }
-        return restored.orElseGet(() -> LoopState.start(specHash(spec)));
+        return resumed.orElseGet(() -> LoopState.start(specHash(spec)));
     }
 
     /** Step t's batch: its samples as the plan orders them, augmented by (seed, epoch, step). */
@@ -261,6 +280,7 @@ public final class TrainingRun {
                 state.history().size(),
                 end.step(),
                 end.atMaxSteps(),
+                end.earlyStop(),
                 state.sequentialGradients(),
                 last == null ? Double.NaN : last.trainLoss(),
                 last == null ? Double.NaN : last.trainAccuracy(),

@@ -3,7 +3,6 @@ package dev.sharpness.trainer.training;
 import ai.djl.ndarray.NDManager;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.trainer.data.Batch;
-import dev.sharpness.trainer.exchange.StepIntent;
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.optim.Objective;
 import dev.sharpness.trainer.optim.TrainingMethod;
@@ -13,7 +12,7 @@ import java.util.function.Supplier;
  * What differs between training alone and as one rank of a SAMPa pair, as the training loop sees
  * it: which method trains, forming the group (and handing resume state to rank 1), what happens
  * before and after each step, and how the workers agree to stop. {@link SingleWorker} does nothing
- * around a step; {@link WorkerPair} talks to its peer through the pair exchange.
+ * around a step and ends at once; {@link WorkerPair} talks to its peer through the pair exchange.
  */
 sealed interface WorkerGroup extends AutoCloseable permits SingleWorker, WorkerPair {
 
@@ -41,8 +40,22 @@ sealed interface WorkerGroup extends AutoCloseable permits SingleWorker, WorkerP
      */
     byte[] join(Network network, Supplier<byte[]> resumeState);
 
-    /** Before a step: tells the peer what this worker will do after it. */
-    void beforeStep(StepIntent intent);
+    /** How the run goes on after a step, as the workers agreed. */
+    enum Next {
+        CONTINUE,
+        /** A stop was asked for: checkpoint and exit as stopped. */
+        STOP,
+        /** Early stopping ended the run: it finishes with a summary. */
+        END
+    }
+
+    /**
+     * Before a step: tells the peer what this worker will do after it.
+     *
+     * @param endAnnounced early stopping, decided at an earlier evaluation, ends the run after this
+     *     step (only a worker that writes state decides it)
+     */
+    void beforeStep(boolean checkpointDue, boolean stopAsked, boolean endAnnounced);
 
     /**
      * After a step, {@code stepsDone} steps into the run: checks that the replicas are identical
@@ -51,12 +64,14 @@ sealed interface WorkerGroup extends AutoCloseable permits SingleWorker, WorkerP
     void afterStep(long stepsDone, NDManager root);
 
     /**
-     * Whether the run stops after the step just taken.
+     * Whether the run stops or ends after the step just taken. A stop asked for wins over an end.
      *
      * @param askedBefore a stop was asked for before the step (and told the peer)
      * @param askedNow a stop has been asked for by now
+     * @param endAnnounced early stopping was announced before the step ({@link #beforeStep})
+     * @param endNow early stopping has decided by now (the step's evaluation)
      */
-    boolean agreeToStop(boolean askedBefore, boolean askedNow);
+    Next agree(boolean askedBefore, boolean askedNow, boolean endAnnounced, boolean endNow);
 
     /** This worker's loss diverged at {@code step}: the peer, if any, learns why the run ends. */
     void diverged(long step, String message);

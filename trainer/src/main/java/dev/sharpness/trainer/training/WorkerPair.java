@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * One rank of a SAMPa pair. Rank 0 owns the run's state: it hands its resume checkpoint to rank 1
  * when the pair forms, and takes rank 1's own state (its BatchNorm statistics) before every
  * checkpoint. Both ranks check every {@link PairRole#checksumEverySteps} steps, and after the last,
- * that their parameters are identical, and stop together at a step whose swap carried a request.
+ * that their parameters are identical (also after a step that ends the run early), and stop
+ * together at a step whose swap carried a request (a stop, or rank 0's early end).
  */
 final class WorkerPair implements WorkerGroup {
     private final PairRole role;
@@ -64,14 +65,23 @@ final class WorkerPair implements WorkerGroup {
         return role.rank() == 1 ? link.exchange().resumeState() : new byte[0];
     }
 
+    /**
+     * Rank 0 announces an early end as a stop without its checkpoint flag, which a stop asked for
+     * never sends (rank 0 always checkpoints then): rank 1 tells the two apart by it. Rank 0 still
+     * checkpoints after the step, and rank 1 sends its state for it, as after any stop.
+     */
     @Override
-    public void beforeStep(StepIntent intent) {
-        link.intend(intent);
+    public void beforeStep(boolean checkpointDue, boolean stopAsked, boolean endAnnounced) {
+        link.intend(
+                endAnnounced && !stopAsked
+                        ? new StepIntent(false, true)
+                        : new StepIntent(checkpointDue, stopAsked));
     }
 
     @Override
     public void afterStep(long stepsDone, NDManager root) {
-        if (stepsDone % role.checksumEverySteps() == 0 || stepsDone == lastStep) {
+        boolean last = stepsDone == lastStep || link.endAnnounced();
+        if (stepsDone % role.checksumEverySteps() == 0 || last) {
             link.exchange().verifyReplicas(stepsDone, network.trainableChecksum());
         }
         if (!link.stateFollows()) {
@@ -86,10 +96,18 @@ final class WorkerPair implements WorkerGroup {
         }
     }
 
-    /** Only a step whose swap carried a request stops the pair, so both ranks stop together. */
+    /**
+     * Only a step whose swap carried a request or rank 0's early end stops the pair, so both ranks
+     * stop (or end) together. Rank 1 never decides an early end: only rank 0's evaluation counts.
+     */
     @Override
-    public boolean agreeToStop(boolean askedBefore, boolean askedNow) {
-        return askedBefore || link.peer().stop();
+    public Next agree(boolean askedBefore, boolean askedNow, boolean endAnnounced, boolean endNow) {
+        boolean ends = link.endAnnounced();
+        boolean peerAsked = link.peer().stop() && !(role.rank() == 1 && ends);
+        if (askedBefore || peerAsked) {
+            return Next.STOP;
+        }
+        return ends ? Next.END : Next.CONTINUE;
     }
 
     /** Without this the peer only sees the stream end, and reports a lost peer (exit 3). */

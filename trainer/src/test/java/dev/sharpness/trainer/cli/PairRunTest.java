@@ -169,4 +169,52 @@ class PairRunTest {
         assertThat(pair.get("exchange").get("swaps").asLong()).isEqualTo(12);
         assertThat(pair.get("sequentialGradientComputations").asLong()).isEqualTo(12);
     }
+
+    @Test
+    @Timeout(300)
+    void rankZerosEarlyStopEndsBothRanksAtTheSameStepWithExitZero() throws IOException {
+        // minDelta 1: no evaluation after the first improves, so patience 1 ends the run after
+        // epoch 2 (step 12). Rank 0's decision reaches rank 1 with step 13's swap: both end there.
+        JsonNode pair =
+                run(
+                        "--set=spec.training.epochs=4",
+                        "--set=spec.training.earlyStopping.patience=1",
+                        "--set=spec.training.earlyStopping.minDelta=1.0");
+        assertThat(pair.get("earlyStop").get("epoch").asInt()).isEqualTo(2);
+        assertThat(pair.get("earlyStop").get("reason").asText())
+                .startsWith("validationAccuracy did not improve");
+        assertThat(pair.get("steps").asInt()).isEqualTo(13);
+        assertThat(pair.get("exchange").get("swaps").asLong()).isEqualTo(13);
+        Path rankOne = dir.resolve("pair").resolve("rank-1");
+        JsonNode rankOneSummary =
+                new ObjectMapper().readTree(rankOne.resolve("summary.json").toFile());
+        assertThat(rankOneSummary.get("steps").asInt()).isEqualTo(13);
+        assertThat(rankOneSummary.get("earlyStop").get("reason").asText())
+                .isEqualTo("rank 0 ended the run early");
+        assertThat(dir.resolve("pair").resolve("best-model")).isNotEmptyDirectory();
+    }
+
+    @Test
+    @Timeout(300)
+    void aPairResumedAtTheEvaluationThatEndsItEndsAsTheUninterruptedPair() throws IOException {
+        String[] early = {
+            "--set=spec.training.epochs=4",
+            "--set=spec.training.earlyStopping.patience=1",
+            "--set=spec.training.earlyStopping.minDelta=1.0"
+        };
+        JsonNode straight = runIn("straight", "1", early);
+        // maxSteps ends the first session at step 12, the evaluation that decides the end: the
+        // resumed pair must still take step 13, which carries the decision to rank 1.
+        String[] first = java.util.Arrays.copyOf(early, early.length + 1);
+        first[early.length] = "--set=spec.training.maxSteps=12";
+        assertThat(runIn("resumed", "1", first).get("earlyStop").isNull()).isTrue();
+        String[] resume = java.util.Arrays.copyOf(early, early.length + 1);
+        resume[early.length] = "--resume";
+        JsonNode resumed = runIn("resumed", "1", resume);
+        assertThat(resumed.get("steps").asInt()).isEqualTo(straight.get("steps").asInt());
+        assertThat(resumed.get("earlyStop")).isEqualTo(straight.get("earlyStop"));
+        assertThat(resumed.get("parameterChecksum").asText())
+                .isEqualTo(straight.get("parameterChecksum").asText());
+        assertThat(resumed.get("bestEpoch")).isEqualTo(straight.get("bestEpoch"));
+    }
 }

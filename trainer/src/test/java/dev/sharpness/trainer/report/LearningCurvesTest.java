@@ -133,6 +133,7 @@ class LearningCurvesTest {
                 epochs,
                 last.step(),
                 false,
+                null,
                 0,
                 last.trainLoss(),
                 last.trainAccuracy(),
