@@ -58,9 +58,6 @@ import picocli.CommandLine.Option;
 final class WorkerCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerCommand.class);
 
-    /** How long SIGTERM waits for the step in progress and the checkpoint after it. */
-    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
-
     @Option(names = "--manifest", paramLabel = "FILE", defaultValue = WorkerFiles.MANIFEST)
     Path manifest;
 
@@ -125,17 +122,15 @@ final class WorkerCommand implements Callable<Integer> {
         Files.createDirectories(runDirectory);
 
         StopRequest stop = new StopRequest();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(stop), "sigterm"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> WorkerSignals.stopGracefully(stop), "sigterm"));
         RunFolder folder = null;
         if (stopWithInput) {
             folder = RunFolder.hold(runDirectory, RunFolder.WORKER_LOCK);
-            watchInput();
+            WorkerSignals.watchInput();
         }
         ProgressSnapshot snapshot = new ProgressSnapshot(job.getSpec().getTraining().getEpochs());
-        List<ProgressListener> listeners = new ArrayList<>(List.of(snapshot));
-        if (rank == 0) {
-            listeners.add(ConsoleProgress.forStandardOutput(name));
-        }
+        List<ProgressListener> listeners = listeners(snapshot, rank, name);
         try (WorkerMetrics metrics =
                         metricsPort == 0 ? null : WorkerMetrics.serve(metricsPort, rank);
                 ProgressServer progressServer =
@@ -172,6 +167,16 @@ final class WorkerCommand implements Callable<Integer> {
                 folder.close();
             }
         }
+    }
+
+    /** The snapshot GetProgress answers from, and rank 0's console progress. */
+    private static List<ProgressListener> listeners(
+            ProgressSnapshot snapshot, int rank, String name) {
+        List<ProgressListener> listeners = new ArrayList<>(List.of(snapshot));
+        if (rank == 0) {
+            listeners.add(ConsoleProgress.forStandardOutput(name));
+        }
+        return listeners;
     }
 
     /** The run this worker trains: alone, or as its rank of a SAMPa pair. */
@@ -251,26 +256,6 @@ final class WorkerCommand implements Callable<Integer> {
         return e;
     }
 
-    /** Exits 143 through the SIGTERM path (the shutdown hook) once standard input ends. */
-    private static void watchInput() {
-        Thread watcher =
-                new Thread(
-                        () -> {
-                            try {
-                                while (System.in.read() >= 0) {
-                                    // `run` sends nothing; only the end matters.
-                                }
-                            } catch (IOException e) {
-                                // A broken pipe is an end too.
-                            }
-                            LOG.warn("the launching `run` is gone: stopping as on SIGTERM");
-                            System.exit(ExitCode.TERMINATED.code());
-                        },
-                        "launcher-watch");
-        watcher.setDaemon(true);
-        watcher.start();
-    }
-
     private int servingPort(SamTrainingJob job) {
         return port != null ? port : job.getSpec().getCommunication().getPort();
     }
@@ -348,23 +333,6 @@ final class WorkerCommand implements Callable<Integer> {
                             exchangeStreams);
                 },
                 communication.getChecksumEverySteps());
-    }
-
-    /**
-     * The SIGTERM shutdown hook: asks the loop to stop after the step in progress and waits,
-     * bounded, for it to write its checkpoint; the JVM then exits 143. On a normal exit the run has
-     * already ended and this returns at once.
-     */
-    private static void stopGracefully(StopRequest stop) {
-        stop.request();
-        try {
-            if (!stop.awaitEnd(STOP_GRACE)) {
-                LOG.warn(
-                        "the run did not stop within {} s: exiting anyway", STOP_GRACE.toSeconds());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static String methodOf(SamTrainingJob job) {

@@ -86,7 +86,10 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
                         "sam_checkpoint_timestamp_seconds",
                         "Unix time the last checkpoint was written.");
         registerExchange(registry);
-        gauge(registry, "sam_worker_rank", "This worker's rank: 0 (alone or the x~ worker) or 1.")
+        gauge(
+                        registry,
+                        "sam_worker_rank",
+                        "This worker's rank: 0 (alone, or the x~ rank of a pair) or 1 (the y rank).")
                 .set(rank);
         server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
         LOG.info("Serving /metrics on port {}", server.getPort());
