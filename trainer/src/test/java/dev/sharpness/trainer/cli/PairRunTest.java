@@ -132,7 +132,7 @@ class PairRunTest {
         } finally {
             System.setOut(stdout);
         }
-        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("pair-job: epoch 2 done");
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("pair-job: epoch 2 step 12");
         JsonNode serial = runIn("serial", null, "--serial");
         assertThat(pair.get("workers").asInt()).isEqualTo(2);
         assertThat(pair.get("steps").asInt()).isEqualTo(12);
