@@ -243,6 +243,9 @@ class EndToEndTest {
                 RunningOperator doomedOperator = new RunningOperator(api, DOOMED)) {
             SamTrainingJob job = job("doomed");
             job.getMetadata().setNamespace(DOOMED);
+            // Long enough to be running, progress reported, when its namespace goes: the 4-epoch
+            // job can finish before the operator's first progress poll on a quiet machine.
+            job.getSpec().getTraining().setEpochs(200);
             client.resource(job).create();
             await().atMost(JOB_LIMIT)
                     .until(
