@@ -73,52 +73,40 @@ public final class Optimizers {
 
     /**
      * Rank {@code rank}'s half of a SAMPa pair of {@code spec}, trading gradients through {@code
-     * peer}.
+     * peer}, whose method starts at {@code firstSharpStep} (0: from the start). Until then the pair
+     * runs data-parallel SGD ({@link SplitBatch}); from then on the worker counts its own steps
+     * from there, and its swaps keep the global step numbers.
      */
-    public static <B> SampaWorker<B> sampaWorker(
-            OptimizerSpec spec,
-            Objective<B> objective,
-            NDManager owner,
-            int rank,
-            GradientSwap peer) {
-        return sampaWorker(spec, objective, owner, rank, peer, 0);
-    }
-
-    /**
-     * Rank {@code rank}'s half of a SAMPa pair whose method starts at {@code firstSharpStep} (see
-     * {@link #startingAt}): it counts its own steps from there, and its swaps keep the global step
-     * numbers.
-     */
-    public static <B> SampaWorker<B> sampaWorker(
+    public static <B> SampaRank<B> sampaRank(
             OptimizerSpec spec,
             Objective<B> objective,
             NDManager owner,
             int rank,
             GradientSwap peer,
             long firstSharpStep) {
-        return new SampaWorker<>(
-                rank,
-                objective,
-                base(spec.getBase(), objective.parameters(), owner),
-                new Perturbation(spec.getRho(), spec.isAdaptive()),
-                spec.sampaOrDefaults().getLambda(),
-                firstSharpStep == 0 ? peer : shifted(peer, firstSharpStep),
-                owner);
+        SampaWorker<B> worker =
+                new SampaWorker<>(
+                        rank,
+                        objective,
+                        base(spec.getBase(), objective.parameters(), owner),
+                        new Perturbation(spec.getRho(), spec.isAdaptive()),
+                        spec.sampaOrDefaults().getLambda(),
+                        firstSharpStep == 0 ? peer : shifted(peer, firstSharpStep),
+                        owner);
+        if (firstSharpStep == 0) {
+            return new SampaRank<>(worker, worker);
+        }
+        SampleSelection<B> selection = selection(objective, "SAMPa before sharpnessFrom");
+        return new SampaRank<>(
+                worker,
+                new LateSharpness<>(worker.dataParallel(selection, peer), worker, firstSharpStep));
     }
 
     /**
-     * {@code worker}, made by {@link #sampaWorker(OptimizerSpec, Objective, NDManager, int,
-     * GradientSwap, long)} with the same {@code firstSharpStep}, preceded until that step by the
-     * pair's data-parallel SGD ({@link SplitBatch}) with the same {@code peer}.
+     * One rank of a SAMPa pair: the worker (whose state the pair hands over) and the method the
+     * loop steps, which is the worker itself unless sharpness starts late.
      */
-    public static <B> TrainingMethod<B> startingAt(
-            SampaWorker<B> worker, Objective<B> objective, GradientSwap peer, long firstSharpStep) {
-        if (firstSharpStep == 0) {
-            return worker;
-        }
-        SampleSelection<B> selection = selection(objective, "SAMPa before sharpnessFrom");
-        return new LateSharpness<>(worker.dataParallel(selection, peer), worker, firstSharpStep);
-    }
+    public record SampaRank<B>(SampaWorker<B> worker, TrainingMethod<B> method) {}
 
     /** {@code peer} for a method that counts its steps from {@code offset}. */
     private static GradientSwap shifted(GradientSwap peer, long offset) {

@@ -49,8 +49,10 @@ final class WorkerPair implements WorkerGroup {
     @Override
     public TrainingMethod<Batch> method(
             OptimizerSpec spec, Objective<Batch> objective, NDManager owner, long firstSharpStep) {
-        worker = Optimizers.sampaWorker(spec, objective, owner, role.rank(), link, firstSharpStep);
-        return Optimizers.startingAt(worker, objective, link, firstSharpStep);
+        Optimizers.SampaRank<Batch> rank =
+                Optimizers.sampaRank(spec, objective, owner, role.rank(), link, firstSharpStep);
+        worker = rank.worker();
+        return rank.method();
     }
 
     @Override
