@@ -3,6 +3,7 @@ package dev.sharpness.trainer.cli;
 import dev.sharpness.api.v1alpha1.KSamSpec;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,15 @@ import java.util.List;
  */
 final class JobWarnings {
     private JobWarnings() {}
+
+    /**
+     * Writes {@link #of}'s warnings to {@code err}, each as one {@code sam-trainer: warning:} line.
+     */
+    static void print(SamTrainingJob job, int trainSamples, boolean serial, PrintWriter err) {
+        for (String warning : of(job, trainSamples, serial)) {
+            err.println("sam-trainer: warning: " + warning);
+        }
+    }
 
     /**
      * The warnings for {@code job} on a training set of {@code trainSamples} samples, run {@code

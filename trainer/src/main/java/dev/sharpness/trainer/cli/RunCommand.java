@@ -83,9 +83,7 @@ final class RunCommand implements Callable<Integer> {
                     DatasetLoader.load(
                             spec.getDataset(), manifestDirectory, spec.getTraining().getSeed());
             PrintWriter err = command.commandLine().getErr();
-            for (String warning : JobWarnings.of(job, data.train().size(), serial)) {
-                err.println("sam-trainer: warning: " + warning);
-            }
+            JobWarnings.print(job, data.train().size(), serial, err);
             prepare(folder, job, checkpoints, err);
             Path savedJob = folder.writeJob(job);
             return train(job, savedJob, runDirectory, data);

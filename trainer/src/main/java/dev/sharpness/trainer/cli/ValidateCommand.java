@@ -55,9 +55,7 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter err = command.commandLine().getErr();
         out.print(ManifestLoader.toYaml(effective(job)));
         out.flush();
-        for (String warning : JobWarnings.of(job, data.train().size(), false)) {
-            err.println("sam-trainer: warning: " + warning);
-        }
+        JobWarnings.print(job, data.train().size(), false, err);
         int steps = DataOrder.stepsPerEpoch(data.train().size(), spec.getTraining().getBatchSize());
         err.printf(
                 "%s: valid. Data: %s; %d steps per epoch, %d epochs.%n",
