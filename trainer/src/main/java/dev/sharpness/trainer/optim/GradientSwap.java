@@ -6,7 +6,10 @@ package dev.sharpness.trainer.optim;
  * in-memory exchanger in tests) is someone else's business.
  */
 public interface GradientSwap {
-    /** Sends {@code mine} as step {@code step}'s gradient and returns the peer's, bit for bit. */
+    /**
+     * Sends {@code mine} as step {@code step}'s gradient and returns the peer's, bit for bit. Keeps
+     * no reference to {@code mine} once it returned: the caller reuses it for its next gradient.
+     */
     float[] swap(long step, float[] mine);
 
     /**

@@ -2,6 +2,8 @@ package dev.sharpness.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,13 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
     private final Objective<B> objective;
     private final SampaRoles<B> roles;
     private final GradientSwap peer;
+
+    /**
+     * This rank's gradient as sent, reused every step: the swap keeps no reference to it once it
+     * returned, and a fresh array of a million floats per step costs a zeroing pass and, every few
+     * steps, a collection that stalls both ranks.
+     */
+    private float[] outgoing;
 
     /** Rank 1's BatchNorm statistics: rank 1's live ones, rank 0's copy; empty without BN. */
     private final Optional<ParamVector> workerOneStatistics;
@@ -92,7 +101,10 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
 
     /** Rank 0's and rank 1's vectors for {@code step}, each as both ranks hold it. */
     private ParamVector[] swapped(GradientSwap peer, long step, Gradient mine, NDManager scope) {
-        float[] flat = flatten(mine.vector());
+        if (outgoing == null) {
+            outgoing = new float[Math.toIntExact(mine.vector().elementCount())];
+        }
+        float[] flat = flatten(mine.vector(), outgoing);
         float[] sent = peer.asSent(flat);
         ParamVector own =
                 sent == flat ? mine.vector() : unflatten(sent, objective.parameters(), scope);
@@ -110,7 +122,9 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
         if (rank != 1) {
             throw new IllegalStateException("rank 0's state is in its own checkpoint");
         }
-        return workerOneStatistics.map(SampaWorker::flatten).orElse(new float[0]);
+        return workerOneStatistics
+                .map(s -> flatten(s, new float[Math.toIntExact(s.elementCount())]))
+                .orElse(new float[0]);
     }
 
     /** Rank 0: keeps rank 1's {@link #ownState} for the next checkpoint. */
@@ -129,14 +143,21 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
         kept.assign(unflatten(state, kept, scope));
     }
 
-    /** The vector's tensors concatenated in order, as the wire carries them. */
-    static float[] flatten(ParamVector v) {
-        float[] flat = new float[Math.toIntExact(v.elementCount())];
+    /**
+     * The vector's tensors concatenated in order, as the wire carries them, written into {@code
+     * flat} (exactly {@link ParamVector#elementCount} long), which is returned. Each tensor's bytes
+     * go straight into place, with no array of its own in between.
+     */
+    static float[] flatten(ParamVector v, float[] flat) {
+        if (flat.length != v.elementCount()) {
+            throw new IllegalArgumentException(
+                    "a vector of " + v.elementCount() + " values into " + flat.length);
+        }
         int at = 0;
         for (NDArray t : v.tensors()) {
-            float[] part = t.toFloatArray();
-            System.arraycopy(part, 0, flat, at, part.length);
-            at += part.length;
+            int n = Math.toIntExact(t.size());
+            t.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(flat, at, n);
+            at += n;
         }
         return flat;
     }
@@ -154,9 +175,7 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
         int at = 0;
         for (NDArray t : like.tensors()) {
             int n = Math.toIntExact(t.size());
-            float[] part = new float[n];
-            System.arraycopy(flat, at, part, 0, n);
-            tensors.add(owner.create(part, t.getShape()));
+            tensors.add(owner.create(FloatBuffer.wrap(flat, at, n).slice(), t.getShape()));
             at += n;
         }
         return new ParamVector(tensors);

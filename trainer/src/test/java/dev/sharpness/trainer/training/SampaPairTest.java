@@ -67,7 +67,8 @@ class SampaPairTest {
             GradientSwap swap =
                     (step, mine) -> {
                         try {
-                            return wire.exchange(mine, 30, TimeUnit.SECONDS);
+                            // A copy: a swap keeps no reference to the caller's array.
+                            return wire.exchange(mine.clone(), 30, TimeUnit.SECONDS);
                         } catch (Exception e) {
                             throw new IllegalStateException("peer did not swap step " + step, e);
                         }
