@@ -2,6 +2,7 @@ package dev.sharpness.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.sharpness.trainer.timing.StepPhases;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -22,6 +23,12 @@ import java.util.Optional;
  * before each checkpoint ({@link #ownState}, {@link #keepPeerState}).
  */
 public final class SampaWorker<B> implements TrainingMethod<B> {
+    private static final String GRADIENT = "gradient";
+    private static final String FLATTEN = "flatten";
+    private static final String SWAP = "swap";
+    private static final String UNFLATTEN = "unflatten";
+    private static final String UPDATE = "update";
+
     private final int rank;
     private final Objective<B> objective;
     private final SampaRoles<B> roles;
@@ -33,6 +40,8 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
      * steps, a collection that stalls both ranks.
      */
     private float[] outgoing;
+
+    private final StepPhases phases = new StepPhases();
 
     /** Rank 1's BatchNorm statistics: rank 1's live ones, rank 0's copy; empty without BN. */
     private final Optional<ParamVector> workerOneStatistics;
@@ -61,13 +70,25 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
 
     @Override
     public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
+        phases.start();
         Gradient mine =
                 rank == 0
                         ? roles.perturbed(step, batches, scope)
                         : roles.auxiliary(step, batches, lr, scope);
+        phases.lap(GRADIENT);
         ParamVector[] gradients = swapped(peer, step, mine, scope);
         roles.update(gradients[0], gradients[1], lr);
+        phases.lap(UPDATE);
         return StepResult.of(mine, 1);
+    }
+
+    /**
+     * Where this rank's steps go: the median milliseconds of its gradient pass (perturbation or
+     * tentative step included), flattening its gradient, the swap, unflattening the peer's, and the
+     * shared update, in that order; empty before the first step.
+     */
+    public Map<String, Double> phaseMillis() {
+        return phases.medianMillis();
     }
 
     /**
@@ -78,6 +99,7 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
         return new TrainingMethod<>() {
             @Override
             public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
+                phases.start();
                 B batch = batches.at(step, scope);
                 int size = selection.size(batch);
                 Gradient mine =
@@ -85,10 +107,12 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
                                 selection.select(batch, SplitBatch.rows(rank, size), scope),
                                 BatchNormMode.UPDATE,
                                 scope);
+                phases.lap(GRADIENT);
                 ParamVector[] halves = swapped(peer, step, mine, scope);
                 int first = SplitBatch.rows(0, size).length;
                 roles.baseStep(
                         SplitBatch.combine(halves[0], first, halves[1], size - first, scope), lr);
+                phases.lap(UPDATE);
                 return StepResult.of(mine, 1);
             }
 
@@ -108,7 +132,11 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
         float[] sent = peer.asSent(flat);
         ParamVector own =
                 sent == flat ? mine.vector() : unflatten(sent, objective.parameters(), scope);
-        ParamVector theirs = unflatten(peer.swap(step, flat), objective.parameters(), scope);
+        phases.lap(FLATTEN);
+        float[] received = peer.swap(step, flat);
+        phases.lap(SWAP);
+        ParamVector theirs = unflatten(received, objective.parameters(), scope);
+        phases.lap(UNFLATTEN);
         return rank == 0 ? new ParamVector[] {own, theirs} : new ParamVector[] {theirs, own};
     }
 

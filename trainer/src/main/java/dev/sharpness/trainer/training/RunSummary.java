@@ -3,6 +3,7 @@ package dev.sharpness.trainer.training;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.sharpness.trainer.exchange.SwapStats;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outcome of a run, written as {@code summary.json}. {@code parameterChecksum} is the SHA-256
@@ -16,6 +17,9 @@ import java.util.List;
  * bestEpoch} counts from 1, as {@code metrics.csv} does, and is the best evaluation by the
  * monitored metric ({@code spec.training.earlyStopping.monitor}, else validation accuracy), a
  * partial last epoch included. {@code earlyStop} is null unless early stopping ended the run.
+ * {@code stepPhaseMillis}, for a rank of a SAMPa pair (null otherwise), is where its steps go: the
+ * median milliseconds of its gradient pass, flattening, the swap, unflattening and the update over
+ * the same recent steps as {@code medianStepMillis}.
  */
 public record RunSummary(
         String job,
@@ -41,4 +45,5 @@ public record RunSummary(
         String parameterChecksum,
         String trainableChecksum,
         SwapStats exchange,
+        Map<String, Double> stepPhaseMillis,
         @JsonIgnore List<EpochMetrics> history) {}

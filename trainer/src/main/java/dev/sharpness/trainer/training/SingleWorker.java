@@ -7,6 +7,7 @@ import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.optim.Objective;
 import dev.sharpness.trainer.optim.Optimizers;
 import dev.sharpness.trainer.optim.TrainingMethod;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /** Training alone: any method, serial SAMPa included; nothing to agree on with anyone. */
@@ -52,6 +53,11 @@ final class SingleWorker implements WorkerGroup {
 
     @Override
     public SwapStats exchangeStats() {
+        return null;
+    }
+
+    @Override
+    public Map<String, Double> stepPhaseMillis() {
         return null;
     }
 

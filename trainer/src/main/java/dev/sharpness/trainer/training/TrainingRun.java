@@ -296,6 +296,7 @@ public final class TrainingRun {
                 network.checksum(),
                 HexFormat.of().formatHex(network.trainableChecksum()),
                 workers.exchangeStats(),
+                workers.stepPhaseMillis(),
                 history);
     }
 }

@@ -6,6 +6,7 @@ import dev.sharpness.trainer.data.Batch;
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.optim.Objective;
 import dev.sharpness.trainer.optim.TrainingMethod;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -78,6 +79,12 @@ sealed interface WorkerGroup extends AutoCloseable permits SingleWorker, WorkerP
 
     /** How the gradient swaps went; null alone. */
     SwapStats exchangeStats();
+
+    /**
+     * Where this worker's steps go, phase by phase, in median milliseconds (see {@link
+     * dev.sharpness.trainer.optim.SampaWorker#phaseMillis}); null alone.
+     */
+    Map<String, Double> stepPhaseMillis();
 
     @Override
     void close();

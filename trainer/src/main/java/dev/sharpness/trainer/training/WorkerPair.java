@@ -12,6 +12,7 @@ import dev.sharpness.trainer.optim.SampaWorker;
 import dev.sharpness.trainer.optim.TrainingMethod;
 import dev.sharpness.trainer.training.listener.ProgressListener;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -121,6 +122,11 @@ final class WorkerPair implements WorkerGroup {
     @Override
     public SwapStats exchangeStats() {
         return link.exchange().stats();
+    }
+
+    @Override
+    public Map<String, Double> stepPhaseMillis() {
+        return worker == null ? null : worker.phaseMillis();
     }
 
     @Override

@@ -148,6 +148,16 @@ class PairRunTest {
                 .isEqualTo(pair.get("trainableChecksum").asText());
         assertThat(rankOneSummary.get("parameterChecksum").asText())
                 .isNotEqualTo(pair.get("parameterChecksum").asText());
+        // Where each rank's steps went, phase by phase; a single process has no phases.
+        for (JsonNode summary : List.of(pair, rankOneSummary)) {
+            JsonNode phases = summary.get("stepPhaseMillis");
+            assertThat(phases.fieldNames())
+                    .toIterable()
+                    .containsExactly("gradient", "flatten", "swap", "unflatten", "update");
+            phases.forEach(millis -> assertThat(millis.asDouble()).isNotNegative());
+            assertThat(phases.get("gradient").asDouble()).isPositive();
+        }
+        assertThat(serial.get("stepPhaseMillis").isNull()).isTrue();
         assertThat(rankOne.resolve("termination-message.json")).exists();
         assertThat(dir.resolve("pair").resolve("checkpoints")).isNotEmptyDirectory();
         assertThat(rankOne.resolve("checkpoints")).doesNotExist();
