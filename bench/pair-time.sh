@@ -4,6 +4,7 @@
 # pinned to one core; and the pair's exchange against a raw TCP loopback swap of the same bytes.
 # Same synthetic job for all; the step time excludes start-up, pairing, evaluation and checkpoints.
 # Writes docs/benchmarks/pair-time.md. Usage: bench/pair-time.sh [STEPS]
+# SAM_BENCH_MODELS="mlp ..." runs only those models' rows (a quick check; the table then has only them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 steps=${1:-40}
@@ -51,6 +52,13 @@ swap() { # benchmark (socket-swap, exchange-swap), bytes, swaps, warmup, out: on
 }
 
 models=("resnet20 28 1" "resnet56 28 1" "mlp 24 3")
+if [ -n "${SAM_BENCH_MODELS:-}" ]; then # e.g. SAM_BENCH_MODELS=mlp: only those rows (a quick check)
+  kept=()
+  for spec in "${models[@]}"; do
+    for name in $SAM_BENCH_MODELS; do if [ "${spec%% *}" = "$name" ]; then kept+=("$spec"); fi; done
+  done
+  models=("${kept[@]}")
+fi
 for spec in "${models[@]}"; do
   read -r model image channels <<<"$spec"
   load > "$work/$model.load-before"
@@ -70,10 +78,11 @@ for spec in "${models[@]}"; do
   load > "$work/$model.load-after"
 done
 
-/usr/bin/python3 - "$work" "$root/docs/benchmarks/pair-time.md" "$steps" "$root/bench/pair-time-notes.md" <<'PY'
+/usr/bin/python3 - "$work" "$root/docs/benchmarks/pair-time.md" "$steps" "$root/bench/pair-time-notes.md" \
+    "${models[@]%% *}" <<'PY'
 import json, sys, datetime
 work, out, steps, notes = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-models = ["resnet20", "resnet56", "mlp"]
+models = sys.argv[5:]
 
 def side(path):
     return json.loads(open(path).read().strip().splitlines()[-1])
@@ -82,7 +91,7 @@ def both(prefix):  # a swap benchmark: the mean of its two sides' numbers
     a, b = side(prefix + ".serve"), side(prefix + ".connect")
     return {k: (a[k] + b[k]) / 2 for k in a if isinstance(a[k], float)}
 
-main, split, loads, verdicts = [], [], [], []
+main, split, phases, loads, verdicts = [], [], [], [], []
 for model in models:
     s = {m: json.load(open(f"{work}/{model}-{m}/summary.json")) for m in ["SGD", "SAM", "SAMPa"]}
     r1 = json.load(open(f"{work}/{model}-SAMPa/rank-1/summary.json"))
@@ -97,6 +106,10 @@ for model in models:
         f"{raw['p50Millis']:.2f} | **{ex['p50TransferMillis']/raw['p50Millis']:.1f}** | "
         f"{alone['p50Millis']:.2f} | **{alone['p50Millis']/raw['p50Millis']:.1f}** |")
     for rank, summary, e in [(0, s["SAMPa"], ex), (1, r1, ex1)]:
+        p = summary.get("stepPhaseMillis") or {}
+        phases.append(f"| {model} | {rank} | " + " | ".join(
+            f"{p[k]:.2f}" if k in p else "" for k in ["gradient", "flatten", "swap", "unflatten", "update"])
+            + f" | {summary['medianStepMillis']:.1f} |")
         step = summary["medianStepMillis"]
         split.append(
             f"| {model} | {rank} | {step:.1f} | {summary['meanStepMillis']:.1f} | {e['p50Millis']:.1f} | "
@@ -146,6 +159,13 @@ lines = [
     "| peer wait ms (mean) | transfer ms (mean) | send ms | encode ms | decode ms |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     *split,
+    "",
+    "Each rank's step by phase (`stepPhaseMillis` in its summary.json: medians in ms; the medians of",
+    "the phases need not add up to the median step):",
+    "",
+    "| model | rank | gradient pass | flatten | swap | unflatten | update | step (median) |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    *phases,
     "",
     "Load average (1, 5, 15 min) around each model's runs: " + "; ".join(loads) + ".",
     "",
