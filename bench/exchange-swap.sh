@@ -28,13 +28,22 @@ if [ -n "${SAM_BENCH_SIZES:-}" ]; then IFS=';' read -r -a sizes <<<"$SAM_BENCH_S
 if [ "$cpus" -ge 4 ]; then layouts=("0 1" "0,1 2,3"); else layouts=("0 1" "0,1 0,1"); fi
 
 swap() { # benchmark (socket-swap, exchange-swap), cores0, cores1, out, args...
-  local bench=$1 c0=$2 c1=$3 out=$4 port=$((20000 + RANDOM % 20000))
+  local bench=$1 c0=$2 c1=$3 out=$4 try
   shift 4
-  taskset -c "$c0" java -jar "$jar" bench "$bench" serve "$port" "$@" \
-      > "$out.serve" 2> "$out.serve.log" &
-  taskset -c "$c1" java -jar "$jar" bench "$bench" connect "$port" "$@" \
-      > "$out.connect" 2> "$out.connect.log"
-  wait
+  # A row that fails (a port another process took, say) says why and runs once more, so that one
+  # failure does not end a run of half an hour.
+  for try in 1 2; do
+    local port=$((20000 + RANDOM % 20000)) serve=0 connect=0
+    taskset -c "$c0" java -jar "$jar" bench "$bench" serve "$port" "$@" \
+        > "$out.serve" 2> "$out.serve.log" &
+    taskset -c "$c1" java -jar "$jar" bench "$bench" connect "$port" "$@" \
+        > "$out.connect" 2> "$out.connect.log" || connect=$?
+    wait $! || serve=$?
+    if [ "$serve" = 0 ] && [ "$connect" = 0 ]; then return 0; fi
+    echo "$bench $* on port $port failed (serve $serve, connect $connect), try $try:" >&2
+    tail -n 5 "$out.serve.log" "$out.connect.log" >&2
+  done
+  return 1
 }
 
 for rep in $(seq "$repeats"); do
