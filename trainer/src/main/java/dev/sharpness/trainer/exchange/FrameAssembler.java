@@ -52,6 +52,7 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
     private final Duration timeout;
     private final ReceiveBuffers buffers;
     private final Consumer<RuntimeException> onEnd;
+    private final Consumer<RuntimeException> onCleanEnd;
     private final PayloadDecoder decoder;
     private final BlockingQueue<Object> delivered = new LinkedBlockingQueue<>(); // Vector or end
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -73,7 +74,8 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
     /**
      * Receives the peer's frames of one stream: its slice {@code [sliceFrom, sliceTo)} of every
      * gradient, decoded into {@code buffers}, and (on stream 0) the other kinds. {@code onEnd}
-     * hears why the stream ended, once.
+     * hears why the stream ended, once, if it broke or we ended it; {@code onCleanEnd} if the peer
+     * ended it cleanly.
      */
     FrameAssembler(
             String peer,
@@ -84,7 +86,8 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
             FrameSender sender,
             Duration timeout,
             ReceiveBuffers buffers,
-            Consumer<RuntimeException> onEnd) {
+            Consumer<RuntimeException> onEnd,
+            Consumer<RuntimeException> onCleanEnd) {
         this.peer = peer;
         this.timeout = timeout;
         this.elementCount = elementCount;
@@ -94,6 +97,7 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
         this.sender = sender;
         this.buffers = buffers;
         this.onEnd = onEnd;
+        this.onCleanEnd = onCleanEnd;
         this.decoder = new PayloadDecoder(precision);
     }
 
@@ -119,9 +123,15 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
         end(new PeerLostException(peer + " broke the exchange stream: " + Status.fromThrowable(t)));
     }
 
+    /**
+     * The peer ended this stream cleanly, after every frame it sent on it, and those are still
+     * delivered. So are the frames the other streams still carry: a peer that closes right after
+     * its last swap may end stream 0 before its slice on stream 1 has arrived. Each of those
+     * streams ends when its own end arrives; only a broken stream ends all of them at once.
+     */
     @Override
     public void onCompleted() {
-        end(new PeerLostException(peer + " closed the exchange stream"));
+        finish(new PeerLostException(peer + " closed the exchange stream"), onCleanEnd);
     }
 
     /**
@@ -130,13 +140,17 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
      * replaced by the close that follows it.
      */
     void end(RuntimeException why) {
+        finish(why, onEnd);
+    }
+
+    private void finish(RuntimeException why, Consumer<RuntimeException> listener) {
         if (!over.compareAndSet(false, true)) {
             return;
         }
         sender.lost(why);
         delivered.add(why);
         ended.countDown();
-        onEnd.accept(why);
+        listener.accept(why);
     }
 
     /** Waits at most {@code limit} for the stream to end; whether it did. */

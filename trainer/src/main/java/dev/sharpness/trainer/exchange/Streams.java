@@ -16,8 +16,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * A pair's exchange streams, one to {@link #MAX}, each carrying a slice of every gradient on its
  * own connection, so that the encoding, the transport and the decoding of one swap spread over as
- * many cores. They open one by one as gRPC starts their calls; the end of any one ends them all,
- * for the same reason, as the end of the one stream did before there were several.
+ * many cores. They open one by one as gRPC starts their calls. A broken stream ends them all, for
+ * the same reason, as the end of the one stream did before there were several; a stream the peer
+ * ends cleanly ends alone, after delivering what it carried, so that a peer closing right after its
+ * last swap does not cut the slices still on their way on the other streams.
  */
 final class Streams {
     /** Streams a pair uses at most: enough for the cores of one GPU's share of a node. */
@@ -87,7 +89,8 @@ final class Streams {
                         sender,
                         timeout,
                         buffers,
-                        this::end);
+                        this::end,
+                        this::endedCleanly);
         ExchangeStream stream =
                 new ExchangeStream(index, from, to, sender, inbound, new PayloadEncoder(precision));
         streams[index] = stream;
@@ -102,6 +105,14 @@ final class Streams {
         if (ended == null && ++opened == streams.length) {
             allOpen.complete(this);
         }
+    }
+
+    /**
+     * The peer ended one stream cleanly: the others go on delivering what they carry, and end when
+     * their own ends arrive. Pairing, if still going on, fails.
+     */
+    void endedCleanly(RuntimeException why) {
+        allOpen.completeExceptionally(why);
     }
 
     /** Ends every stream for {@code why} (the first reason stays, as on one stream). */

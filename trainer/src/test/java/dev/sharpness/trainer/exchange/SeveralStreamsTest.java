@@ -3,16 +3,24 @@ package dev.sharpness.trainer.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import dev.sharpness.api.exchange.v1.Frame;
+import dev.sharpness.api.exchange.v1.FrameKind;
 import dev.sharpness.api.exchange.v1.HandshakeResponse;
 import dev.sharpness.api.exchange.v1.Progress;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -157,6 +165,44 @@ class SeveralStreamsTest {
     }
 
     @Test
+    void aStreamThePeerEndsCleanlyDoesNotCutTheSliceStillComingOnAnother() throws Exception {
+        // A peer that closes right after its last swap ends its streams one by one, and stream 0's
+        // end can arrive before the last of its slice on stream 1 has. Played here by a raw rank 1.
+        try (Loopback.Rank0 rank0 = rank0Offering(2)) {
+            ManagedChannel client = Loopback.channel(rank0.port());
+            ExecutorService swapping = Executors.newSingleThreadExecutor();
+            try {
+                String session =
+                        Loopback.client(client, Loopback.TOKEN)
+                                .handshake(Handshakes.request(IDENTITY, WirePrecision.FP32, 2))
+                                .getSession();
+                StreamObserver<Frame> zero = sending(client, session, "0");
+                StreamObserver<Frame> one = sending(client, session, "1");
+                PairExchange exchange = rank0.exchange();
+                Future<float[]> swapped =
+                        swapping.submit(() -> exchange.swap(0, new float[ELEMENTS]).clone());
+                float[] sent = Vectors.randomBits(ELEMENTS, 4);
+                int half = ExchangeStream.sliceStart(ELEMENTS, 1, 2);
+
+                zero.onNext(slice(sent, 0, half));
+                zero.onCompleted();
+                Thread.sleep(300); // stream 0's end is in before stream 1's slice
+                one.onNext(slice(sent, half, ELEMENTS));
+
+                Vectors.assertSameBits(swapped.get(5, TimeUnit.SECONDS), sent);
+                // Stream 0 is over all the same: the next swap is a lost peer.
+                assertThatThrownBy(() -> exchange.swap(1, new float[ELEMENTS]))
+                        .isInstanceOf(PeerLostException.class)
+                        .hasMessageContaining("rank 1 closed the exchange stream");
+                one.onCompleted();
+            } finally {
+                swapping.shutdownNow();
+                Loopback.close(client);
+            }
+        }
+    }
+
+    @Test
     void checksumsStateAndDivergenceTravelOnStreamZero() throws Exception {
         try (Loopback.Pair pair =
                 Loopback.Pair.open(IDENTITY, WirePrecision.FP32, Loopback.TIMEOUT, 3, 3)) {
@@ -214,6 +260,30 @@ class SeveralStreamsTest {
                 new ExchangeSettings(WirePrecision.FP32, Duration.ofSeconds(5), streams),
                 () -> null,
                 Progress::getDefaultInstance);
+    }
+
+    /** Opens a raw exchange stream named {@code stream} for {@code session}, to send on. */
+    private static StreamObserver<Frame> sending(
+            ManagedChannel client, String session, String stream) {
+        Metadata named = new Metadata();
+        named.put(PairExchangeService.STREAM_HEADER, stream);
+        return Loopback.streamingClient(client, session)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(named))
+                .exchange(new Loopback.StreamEnd());
+    }
+
+    /** Elements {@code [from, to)} of {@code vector} as step 0's gradient, in one frame. */
+    private static Frame slice(float[] vector, int from, int to) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * (to - from)).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(vector, from, to - from);
+        return Frame.newBuilder()
+                .setStep(0)
+                .setKind(FrameKind.FRAME_KIND_GRADIENT)
+                .setOffset(from)
+                .setTotal(vector.length)
+                .setPayload(ByteString.copyFrom(bytes.array()))
+                .setLast(true)
+                .build();
     }
 
     /** Opens a raw exchange stream named {@code stream} for {@code session}. */
