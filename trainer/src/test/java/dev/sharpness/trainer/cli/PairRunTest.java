@@ -158,6 +158,15 @@ class PairRunTest {
             assertThat(phases.get("gradient").asDouble()).isPositive();
         }
         assertThat(serial.get("stepPhaseMillis").isNull()).isTrue();
+
+        // Over three exchange streams, each carrying a third of every gradient on its own
+        // connection: the same parameters, and an ending that no stream's close cuts short.
+        JsonNode streams = runIn("streams", null, "--exchange-streams=3");
+        assertThat(streams.get("parameterChecksum").asText())
+                .isEqualTo(serial.get("parameterChecksum").asText());
+        assertThat(streams.get("exchange").get("swaps").asLong()).isEqualTo(12);
+        assertThat(Files.readString(dir.resolve("streams").resolve("rank-1").resolve("worker.log")))
+                .contains("3 exchange streams");
         assertThat(rankOne.resolve("termination-message.json")).exists();
         assertThat(dir.resolve("pair").resolve("checkpoints")).isNotEmptyDirectory();
         assertThat(rankOne.resolve("checkpoints")).doesNotExist();
