@@ -265,11 +265,17 @@ class SeveralStreamsTest {
     /** Opens a raw exchange stream named {@code stream} for {@code session}, to send on. */
     private static StreamObserver<Frame> sending(
             ManagedChannel client, String session, String stream) {
+        return exchange(client, session, stream, new Loopback.StreamEnd());
+    }
+
+    /** A raw exchange stream named {@code stream}, whose answers go to {@code answers}. */
+    private static StreamObserver<Frame> exchange(
+            ManagedChannel client, String session, String stream, StreamObserver<Frame> answers) {
         Metadata named = new Metadata();
         named.put(PairExchangeService.STREAM_HEADER, stream);
         return Loopback.streamingClient(client, session)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(named))
-                .exchange(new Loopback.StreamEnd());
+                .exchange(answers);
     }
 
     /** Elements {@code [from, to)} of {@code vector} as step 0's gradient, in one frame. */
@@ -286,14 +292,10 @@ class SeveralStreamsTest {
                 .build();
     }
 
-    /** Opens a raw exchange stream named {@code stream} for {@code session}. */
+    /** Opens a raw exchange stream named {@code stream} for {@code session}: how it ends. */
     private static Loopback.StreamEnd open(ManagedChannel client, String session, String stream) {
-        Metadata named = new Metadata();
-        named.put(PairExchangeService.STREAM_HEADER, stream);
         Loopback.StreamEnd end = new Loopback.StreamEnd();
-        Loopback.streamingClient(client, session)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(named))
-                .exchange(end);
+        exchange(client, session, stream, end);
         return end;
     }
 }
