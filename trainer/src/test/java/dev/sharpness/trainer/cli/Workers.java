@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
  * Worker processes started as pods start them (PairLauncher.worker: env contract, token file), and
  * the clients the operator and Prometheus use on them.
  */
-final class Workers {
+public final class Workers {
     static final String TOKEN = "0123456789abcdef";
 
     /** A SAMPa job of 12 steps over an epoch boundary that a pair trains in seconds. */
@@ -142,7 +142,7 @@ final class Workers {
     }
 
     /** The text Prometheus scrapes from {@code /metrics}. */
-    static String scrape(int port) throws IOException, InterruptedException {
+    public static String scrape(int port) throws IOException, InterruptedException {
         HttpResponse<String> response =
                 HttpClient.newHttpClient()
                         .send(

@@ -2,11 +2,7 @@ package dev.sharpness.trainer.training.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import dev.sharpness.trainer.cli.Workers;
 import org.junit.jupiter.api.Test;
 
 /** /metrics has what a dashboard draws per logged step, as steps.csv has it. */
@@ -20,7 +16,7 @@ class WorkerMetricsTest {
             metrics.logged(twentieth);
             metrics.stepped(new StepReport(21, 1, 0.5, 0.875, 0.04, 0.01));
 
-            String scrape = scrape(metrics.port());
+            String scrape = Workers.scrape(metrics.port());
 
             assertThat(scrape)
                     .contains(
@@ -30,18 +26,5 @@ class WorkerMetricsTest {
                             "sam_learning_rate 0.04",
                             "sam_step 21.0");
         }
-    }
-
-    private static String scrape(int port) throws Exception {
-        HttpResponse<String> response =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                URI.create("http://127.0.0.1:" + port + "/metrics"))
-                                        .timeout(Duration.ofSeconds(5))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
     }
 }
