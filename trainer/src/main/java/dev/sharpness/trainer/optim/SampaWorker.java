@@ -41,6 +41,12 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
      */
     private float[] outgoing;
 
+    /** The peer's vector as tensors, over one buffer reused every step. */
+    private FlatTensors incoming;
+
+    /** Ours as the wire rounded it (bf16), likewise; unused when the wire is exact. */
+    private FlatTensors roundedOwn;
+
     private final StepPhases phases = new StepPhases();
 
     /** Rank 1's BatchNorm statistics: rank 1's live ones, rank 0's copy; empty without BN. */
@@ -127,15 +133,21 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
     private ParamVector[] swapped(GradientSwap peer, long step, Gradient mine, NDManager scope) {
         if (outgoing == null) {
             outgoing = new float[Math.toIntExact(mine.vector().elementCount())];
+            incoming = new FlatTensors(outgoing.length);
         }
         float[] flat = flatten(mine.vector(), outgoing);
         float[] sent = peer.asSent(flat);
-        ParamVector own =
-                sent == flat ? mine.vector() : unflatten(sent, objective.parameters(), scope);
+        ParamVector own = mine.vector();
+        if (sent != flat) {
+            if (roundedOwn == null) {
+                roundedOwn = new FlatTensors(sent.length);
+            }
+            own = roundedOwn.wrap(sent, objective.parameters(), scope);
+        }
         phases.lap(FLATTEN);
         float[] received = peer.swap(step, flat);
         phases.lap(SWAP);
-        ParamVector theirs = unflatten(received, objective.parameters(), scope);
+        ParamVector theirs = incoming.wrap(received, objective.parameters(), scope);
         phases.lap(UNFLATTEN);
         return rank == 0 ? new ParamVector[] {own, theirs} : new ParamVector[] {theirs, own};
     }
@@ -174,7 +186,7 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
     /**
      * The vector's tensors concatenated in order, as the wire carries them, written into {@code
      * flat} (exactly {@link ParamVector#elementCount} long), which is returned. Each tensor's bytes
-     * go straight into place, with no array of its own in between.
+     * go straight from the tensor's memory into place, with no array of its own in between.
      */
     static float[] flatten(ParamVector v, float[] flat) {
         if (flat.length != v.elementCount()) {
@@ -184,7 +196,8 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
         int at = 0;
         for (NDArray t : v.tensors()) {
             int n = Math.toIntExact(t.size());
-            t.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer().get(flat, at, n);
+            // A view of the tensor's own memory: toByteBuffer() would copy it into a fresh array.
+            t.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(flat, at, n);
             at += n;
         }
         return flat;

@@ -174,6 +174,23 @@ class PairRunTest {
 
     @Test
     @Timeout(300)
+    void aPairWithBf16OnTheWireStepsBothRanksAlongTheSameRoundedGradients() throws IOException {
+        // Each rank must step with its own gradient as the wire rounded it, which is what the
+        // peer received. The ranks compare their parameters every 4 steps, so a rank that kept
+        // its exact gradient would end the run with a mismatch, not with exit 0.
+        JsonNode bf16 = runIn("bf16", "1", "--set=spec.communication.precision=bf16");
+        JsonNode fp32 = runIn("fp32", "1");
+        JsonNode rankOne =
+                new ObjectMapper().readTree(dir.resolve("bf16/rank-1/summary.json").toFile());
+        assertThat(rankOne.get("trainableChecksum").asText())
+                .isEqualTo(bf16.get("trainableChecksum").asText());
+        assertThat(bf16.get("exchange").get("swaps").asLong()).isEqualTo(12);
+        assertThat(bf16.get("trainableChecksum").asText())
+                .isNotEqualTo(fp32.get("trainableChecksum").asText());
+    }
+
+    @Test
+    @Timeout(300)
     void aPairSplittingItsBatchesUntilSharpnessStartsEndsWithTheSerialEmulationsParameters()
             throws IOException {
         // 6 steps of data-parallel SGD (each rank half of each batch), then 6 of SAMPa; the ranks
