@@ -18,6 +18,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -176,13 +177,18 @@ class SeveralStreamsTest {
                         Loopback.client(client, Loopback.TOKEN)
                                 .handshake(Handshakes.request(IDENTITY, WirePrecision.FP32, 2))
                                 .getSession();
-                StreamObserver<Frame> zero = sending(client, session, "0");
-                StreamObserver<Frame> one = sending(client, session, "1");
+                SliceArrival zeroIn = new SliceArrival();
+                SliceArrival oneIn = new SliceArrival();
+                StreamObserver<Frame> zero = exchange(client, session, "0", zeroIn);
+                StreamObserver<Frame> one = exchange(client, session, "1", oneIn);
                 PairExchange exchange = rank0.exchange();
                 Future<float[]> swapped =
                         swapping.submit(() -> exchange.swap(0, new float[ELEMENTS]).clone());
                 float[] sent = Vectors.randomBits(ELEMENTS, 4);
                 int half = ExchangeStream.sliceStart(ELEMENTS, 1, 2);
+                // As after a real peer's last swap: it has what rank 0 sent before it ends.
+                assertThat(zeroIn.last.await(5, TimeUnit.SECONDS)).isTrue();
+                assertThat(oneIn.last.await(5, TimeUnit.SECONDS)).isTrue();
 
                 zero.onNext(slice(sent, 0, half));
                 zero.onCompleted();
@@ -262,12 +268,6 @@ class SeveralStreamsTest {
                 Progress::getDefaultInstance);
     }
 
-    /** Opens a raw exchange stream named {@code stream} for {@code session}, to send on. */
-    private static StreamObserver<Frame> sending(
-            ManagedChannel client, String session, String stream) {
-        return exchange(client, session, stream, new Loopback.StreamEnd());
-    }
-
     /** A raw exchange stream named {@code stream}, whose answers go to {@code answers}. */
     private static StreamObserver<Frame> exchange(
             ManagedChannel client, String session, String stream, StreamObserver<Frame> answers) {
@@ -290,6 +290,24 @@ class SeveralStreamsTest {
                 .setPayload(ByteString.copyFrom(bytes.array()))
                 .setLast(true)
                 .build();
+    }
+
+    /** A raw stream's answers: {@link #last} opens once rank 0's slice of a gradient is in. */
+    private static final class SliceArrival implements StreamObserver<Frame> {
+        final CountDownLatch last = new CountDownLatch(1);
+
+        @Override
+        public void onNext(Frame frame) {
+            if (frame.getLast()) {
+                last.countDown();
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
     }
 
     /** Opens a raw exchange stream named {@code stream} for {@code session}: how it ends. */
