@@ -19,9 +19,11 @@ import picocli.CommandLine.Parameters;
  * {@code sam-trainer bench exchange-swap}: {@link SocketSwap}'s counterpart through the pair
  * exchange itself: two processes swap a vector of {@code BYTES / 4} floats with {@link
  * PairExchange#swap} back to back, no training in between, so what it measures is the exchange's
- * own cost (encoding, gRPC, flow control, decoding) with no peer to wait for. Run one side with
- * {@code serve} and the other with {@code connect}; each prints one JSON line. A benchmark, not a
- * way to train.
+ * own cost (the copies into and out of gRPC's buffers, gRPC, flow control) with no peer to wait
+ * for. The vector is already in the wire's format, as a trainer hands it over: under bf16 the
+ * rounding is the trainer's (the engine's) and not part of the swap. Run one side with {@code
+ * serve} and the other with {@code connect}; each prints one JSON line. A benchmark, not a way to
+ * train.
  */
 @Command(
         name = "exchange-swap",
@@ -76,10 +78,9 @@ public final class ExchangeSwap extends SwapSide implements Callable<Integer> {
                                 offered)
                         : PairExchange.connect(
                                 "127.0.0.1", port, TOKEN, identity, wire, timeout, offered)) {
-            float[] mine = new float[elements];
-            Arrays.fill(mine, exchange.rank() + 0.5f);
-            SwapReport report =
-                    new SwapReport(side, (long) wire.bytesPerElement() * elements, swaps);
+            byte[] mine = new byte[wire.bytesPerElement() * elements];
+            Arrays.fill(mine, (byte) (exchange.rank() + 1));
+            SwapReport report = new SwapReport(side, mine.length, swaps);
             for (int i = -warmup; i < swaps; i++) {
                 if (i == 0) {
                     report.start();

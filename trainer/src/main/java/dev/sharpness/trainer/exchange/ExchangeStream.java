@@ -2,7 +2,6 @@ package dev.sharpness.trainer.exchange;
 
 import dev.sharpness.api.exchange.v1.Frame;
 import dev.sharpness.api.exchange.v1.FrameKind;
-import dev.sharpness.trainer.exchange.codec.PayloadEncoder;
 import dev.sharpness.trainer.exchange.codec.WireFrame;
 
 /**
@@ -19,7 +18,7 @@ final class ExchangeStream {
     private final int to;
     private final FrameSender sender;
     private final FrameAssembler inbound;
-    private final PayloadEncoder encoder;
+    private final WirePrecision precision;
 
     ExchangeStream(
             int index,
@@ -27,13 +26,13 @@ final class ExchangeStream {
             int to,
             FrameSender sender,
             FrameAssembler inbound,
-            PayloadEncoder encoder) {
+            WirePrecision precision) {
         this.index = index;
         this.from = from;
         this.to = to;
         this.sender = sender;
         this.inbound = inbound;
-        this.encoder = encoder;
+        this.precision = precision;
     }
 
     /** Where slice {@code index} of {@code count} begins in a vector of {@code length} elements. */
@@ -54,13 +53,16 @@ final class ExchangeStream {
     }
 
     /**
-     * Sends this stream's slice of {@code mine} as the gradient for {@code step}, in chunks, each
-     * encoded straight into gRPC's buffers as gRPC writes it; an empty slice is one empty chunk.
+     * Sends this stream's slice of {@code mine} (a vector in the wire's format) as the gradient for
+     * {@code step}, in chunks, each copied straight into gRPC's buffers as gRPC writes it; an empty
+     * slice is one empty chunk.
      *
-     * @return the bytes sent (as serialized) and the nanoseconds spent encoding
+     * @return the bytes sent (as serialized) and the nanoseconds spent copying them into gRPC's
+     *     buffers
      */
-    Sent sendGradient(long step, float[] mine, StepIntent intent, long deadlineNanos) {
-        int perChunk = CHUNK_BYTES / encoder.precision().bytesPerElement();
+    Sent sendGradient(long step, byte[] mine, StepIntent intent, long deadlineNanos) {
+        int width = precision.bytesPerElement();
+        int perChunk = CHUNK_BYTES / width;
         Sent sent = new Sent(0, 0);
         int offset = from;
         do {
@@ -71,20 +73,20 @@ final class ExchangeStream {
                             .setStep(step)
                             .setKind(FrameKind.FRAME_KIND_GRADIENT)
                             .setOffset(offset)
-                            .setTotal(mine.length)
+                            .setTotal(mine.length / width)
                             .setLast(last)
                             .setCheckpoint(last && intent.checkpoint())
                             .setStop(last && intent.stop())
                             .build();
-            WireFrame frame = WireFrame.gradient(fields, encoder, mine, offset, count);
+            WireFrame frame = WireFrame.gradient(fields, mine, offset * width, count * width);
             sender.send(frame, deadlineNanos, "the gradient for step " + step);
-            sent = sent.plus(frame.serializedSize(), frame.encodeNanos());
+            sent = sent.plus(frame.serializedSize(), frame.writeNanos());
             offset += count;
         } while (offset < to);
         return sent;
     }
 
-    /** What sending a slice cost: bytes as serialized, nanoseconds encoding. */
+    /** What sending a slice cost: bytes as serialized, nanoseconds copying into gRPC's buffers. */
     record Sent(long bytes, long encodeNanos) {
         Sent plus(long moreBytes, long moreNanos) {
             return new Sent(bytes + moreBytes, encodeNanos + moreNanos);

@@ -2,11 +2,11 @@ package dev.sharpness.trainer.exchange;
 
 import dev.sharpness.api.exchange.v1.Frame;
 import dev.sharpness.api.exchange.v1.FrameKind;
-import dev.sharpness.trainer.exchange.codec.PayloadDecoder;
 import dev.sharpness.trainer.exchange.codec.WireFrame;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -19,8 +19,8 @@ import java.util.function.Consumer;
 /**
  * The peer's half of one exchange stream. gRPC hands it frames one at a time (on its own threads,
  * never concurrently); it checks that they are contiguous chunks of one vector (for a gradient: of
- * this stream's slice of it), decodes them as they come, straight from gRPC's buffers into the
- * array the gradient is received in, so receiving overlaps with our sending, and queues each
+ * this stream's slice of it), copies them as they come, straight from gRPC's buffers into the
+ * buffer the gradient is received in, so receiving overlaps with our sending, and queues each
  * completed vector for {@link #receive}. As a {@link ClientResponseObserver} it also binds rank 1's
  * {@link FrameSender} when the call starts.
  */
@@ -29,15 +29,15 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
     static final int MAX_CHECKSUM_BYTES = 1 << 16;
 
     /**
-     * A completed vector: {@code floats} for a gradient (the whole receive array, this stream's
-     * slice filled in), {@code bytes} for a checksum or a state; {@code intent} as the last chunk
-     * of a gradient carried it; when its first chunk arrived ({@link System#nanoTime}) and how long
-     * decoding its chunks took, in nanoseconds.
+     * A completed vector: {@code gradient} for a gradient (the whole receive buffer, in the wire's
+     * format, this stream's slice filled in), {@code bytes} for a checksum or a state; {@code
+     * intent} as the last chunk of a gradient carried it; when its first chunk arrived ({@link
+     * System#nanoTime}) and how long copying its chunks out of gRPC's buffers took, in nanoseconds.
      */
     record Vector(
             long step,
             FrameKind kind,
-            float[] floats,
+            ByteBuffer gradient,
             byte[] bytes,
             StepIntent intent,
             long firstArrivalNanos,
@@ -53,7 +53,6 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
     private final ReceiveBuffers buffers;
     private final Consumer<RuntimeException> onEnd;
     private final Consumer<RuntimeException> onCleanEnd;
-    private final PayloadDecoder decoder;
     private final BlockingQueue<Object> delivered = new LinkedBlockingQueue<>(); // Vector or end
     private final CountDownLatch ended = new CountDownLatch(1);
     private final AtomicBoolean over = new AtomicBoolean();
@@ -65,7 +64,7 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
     private long end; // offset after the last element this stream carries of the vector
     private long next = -1; // offset the next chunk must have, -1 between vectors
     private long gradients; // gradients begun
-    private float[] floats;
+    private ByteBuffer gradient;
     private byte[] bytes;
     private long firstArrivalNanos;
     private long decodeNanos;
@@ -73,9 +72,9 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
 
     /**
      * Receives the peer's frames of one stream: its slice {@code [sliceFrom, sliceTo)} of every
-     * gradient, decoded into {@code buffers}, and (on stream 0) the other kinds. {@code onEnd}
-     * hears why the stream ended, once, if it broke or we ended it; {@code onCleanEnd} if the peer
-     * ended it cleanly.
+     * gradient (in elements), copied into {@code buffers}, and (on stream 0) the other kinds.
+     * {@code onEnd} hears why the stream ended, once, if it broke or we ended it; {@code
+     * onCleanEnd} if the peer ended it cleanly.
      */
     FrameAssembler(
             String peer,
@@ -98,7 +97,6 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
         this.buffers = buffers;
         this.onEnd = onEnd;
         this.onCleanEnd = onCleanEnd;
-        this.decoder = new PayloadDecoder(precision);
     }
 
     @Override
@@ -234,13 +232,14 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
                     || next + size / precision.bytesPerElement() > end) {
                 throw chunkError(frame, size);
             }
-            count = wire.decodeInto(decoder, floats, (int) next);
+            wire.copyInto(gradient, (int) next * precision.bytesPerElement());
+            count = size / precision.bytesPerElement();
             decodeNanos += System.nanoTime() - arrived;
         } else {
             if (next + size > end) {
                 throw chunkError(frame, size);
             }
-            wire.copyInto(bytes, (int) next);
+            wire.copyInto(ByteBuffer.wrap(bytes), (int) next);
             count = size;
         }
         next += count;
@@ -293,13 +292,13 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
                     new Vector(
                             step,
                             kind,
-                            floats,
+                            gradient,
                             bytes,
                             new StepIntent(frame.getCheckpoint(), frame.getStop()),
                             firstArrivalNanos,
                             decodeNanos));
             next = -1;
-            floats = null;
+            gradient = null;
             bytes = null;
         }
     }
@@ -308,21 +307,21 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
         step = frame.getStep();
         kind = frame.getKind();
         total = frame.getTotal();
-        boolean gradient = kind == FrameKind.FRAME_KIND_GRADIENT;
-        long start = gradient ? sliceFrom : 0;
-        end = gradient ? sliceTo : total;
+        boolean isGradient = kind == FrameKind.FRAME_KIND_GRADIENT;
+        long start = isGradient ? sliceFrom : 0;
+        end = isGradient ? sliceTo : total;
         if (frame.getOffset() != start) {
             throw new ExchangeProtocolException(
                     "%s began %s for step %d at offset %d, not %d"
                             .formatted(peer, name(kind), step, frame.getOffset(), start));
         }
-        if (gradient) {
+        if (isGradient) {
             if (total != elementCount) {
                 throw new ExchangeProtocolException(
                         "%s sent a gradient of %d elements for step %d; the layout has %d"
                                 .formatted(peer, total, step, elementCount));
             }
-            floats = buffers.forGradient(gradients++, peer);
+            gradient = buffers.forGradient(gradients++, peer);
         } else if (kind == FrameKind.FRAME_KIND_CHECKSUM || kind == FrameKind.FRAME_KIND_DIVERGED) {
             if (total < 0 || total > MAX_CHECKSUM_BYTES) {
                 throw new ExchangeProtocolException(

@@ -160,26 +160,32 @@ public final class PairExchange implements AutoCloseable {
     /**
      * Sends {@code mine} as this rank's gradient for {@code step} and returns the peer's gradient
      * for the same step. Both directions run at the same time, so this takes one transfer, not two.
+     * The vectors are in the wire's format ({@link #precision}): {@link Layout#elementCount()}
+     * elements, each {@link WirePrecision#bytesPerElement()} bytes, little-endian, in the layout's
+     * order. The exchange only moves bytes: whoever makes the vector rounds it to bf16, and must
+     * then use the rounded vector itself, as the peer does.
      *
-     * @param mine exactly {@link Layout#elementCount()} elements of the handshake's layout
-     * @return the exchange's own array, valid until the next swap begins (it is reused, so that a
-     *     swap allocates nothing); under {@link WirePrecision#BF16} the peer's values as rounded
+     * @param mine the vector to send; the exchange keeps no reference to it once this returned
+     * @return the peer's vector, read-write, in one of the exchange's own direct buffers: valid
+     *     until the next swap begins (they are reused, so that a swap allocates nothing)
      * @throws PeerLostException if the peer does not deliver within the timeout or a stream broke
      * @throws ExchangeProtocolException if the peer sent another step, kind or size
      */
-    public float[] swap(long step, float[] mine) {
+    public ByteBuffer swap(long step, byte[] mine) {
         return swap(step, mine, StepIntent.NONE).gradient();
     }
 
     /**
-     * {@link #swap(long, float[])}, telling the peer what this rank does after the step and
-     * learning what the peer does.
+     * {@link #swap(long, byte[])}, telling the peer what this rank does after the step and learning
+     * what the peer does.
      */
-    public synchronized Swapped swap(long step, float[] mine, StepIntent intent) {
+    public synchronized Swapped swap(long step, byte[] mine, StepIntent intent) {
         requireOpen();
-        if (mine.length != elementCount) {
+        long expected = elementCount * settings.precision().bytesPerElement();
+        if (mine.length != expected) {
             throw new IllegalArgumentException(
-                    "a gradient has " + elementCount + " elements, got " + mine.length);
+                    "a gradient of %d elements in %s takes %d bytes, got %d"
+                            .formatted(elementCount, settings.precision(), expected, mine.length));
         }
         peerNeedsOurLastFrames = false;
         long start = System.nanoTime();
@@ -197,7 +203,9 @@ public final class PairExchange implements AutoCloseable {
                         sentAt - start,
                         sent.encodeNanos(),
                         theirs.decodeNanos()));
-        return new Swapped(theirs.floats(), theirs.intent());
+        // The buffer itself, as a caller last left it two swaps ago: made whole again.
+        ByteBuffer gradient = theirs.gradient().clear().order(ByteOrder.LITTLE_ENDIAN);
+        return new Swapped(gradient, theirs.intent());
     }
 
     /**

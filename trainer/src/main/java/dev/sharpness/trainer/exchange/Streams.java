@@ -1,7 +1,6 @@
 package dev.sharpness.trainer.exchange;
 
 import dev.sharpness.api.exchange.v1.FrameKind;
-import dev.sharpness.trainer.exchange.codec.PayloadEncoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +14,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A pair's exchange streams, one to {@link #MAX}, each carrying a slice of every gradient on its
- * own connection, so that the encoding, the transport and the decoding of one swap spread over as
- * many cores. They open one by one as gRPC starts their calls. A broken stream ends them all, for
- * the same reason, as the end of the one stream did before there were several; a stream the peer
- * ends cleanly ends alone, after delivering what it carried, so that a peer closing right after its
- * last swap does not cut the slices still on their way on the other streams.
+ * own connection, so that the copies, the transport and the framing of one swap spread over as many
+ * cores. They open one by one as gRPC starts their calls. A broken stream ends them all, for the
+ * same reason, as the end of the one stream did before there were several; a stream the peer ends
+ * cleanly ends alone, after delivering what it carried, so that a peer closing right after its last
+ * swap does not cut the slices still on their way on the other streams.
  */
 final class Streams {
     /** Streams a pair uses at most: enough for the cores of one GPU's share of a node. */
@@ -48,7 +47,7 @@ final class Streams {
         this.timeout = timeout;
         this.streams = new ExchangeStream[count];
         this.sendThreads = new ExecutorService[count];
-        this.buffers = new ReceiveBuffers(elementCount);
+        this.buffers = new ReceiveBuffers(elementCount * precision.bytesPerElement());
     }
 
     int count() {
@@ -91,8 +90,7 @@ final class Streams {
                         buffers,
                         this::end,
                         this::endedCleanly);
-        ExchangeStream stream =
-                new ExchangeStream(index, from, to, sender, inbound, new PayloadEncoder(precision));
+        ExchangeStream stream = new ExchangeStream(index, from, to, sender, inbound, precision);
         streams[index] = stream;
         if (ended != null) {
             inbound.end(ended);
@@ -136,7 +134,7 @@ final class Streams {
      * Sends each stream's slice of {@code mine}: stream 0's on this thread, the others' each on its
      * own thread at the same time.
      */
-    ExchangeStream.Sent sendGradient(long step, float[] mine, StepIntent intent, long deadline) {
+    ExchangeStream.Sent sendGradient(long step, byte[] mine, StepIntent intent, long deadline) {
         List<Future<ExchangeStream.Sent>> others = new ArrayList<>(streams.length - 1);
         for (int i = 1; i < streams.length; i++) {
             ExchangeStream stream = streams[i];
@@ -152,9 +150,9 @@ final class Streams {
     }
 
     /**
-     * The peer's gradient for {@code step}, once every stream has delivered its slice: the array it
-     * was decoded into, the intent stream 0 carried, the earliest first arrival and the decoding
-     * time of all streams together.
+     * The peer's gradient for {@code step}, once every stream has delivered its slice: the buffer
+     * it was received into, the intent stream 0 carried, the earliest first arrival and the time
+     * all streams together spent copying it out of gRPC's buffers.
      */
     FrameAssembler.Vector receiveGradient(long step, long deadline) {
         FrameAssembler.Vector first =
@@ -170,7 +168,7 @@ final class Streams {
         return new FrameAssembler.Vector(
                 step,
                 FrameKind.FRAME_KIND_GRADIENT,
-                first.floats(),
+                first.gradient(),
                 null,
                 first.intent(),
                 firstArrival,

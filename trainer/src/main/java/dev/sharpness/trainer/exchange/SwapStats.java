@@ -7,12 +7,13 @@ import dev.sharpness.trainer.timing.RecentDurations;
  * together, including waiting for the peer to be ready), with the wall time split into what the
  * peer's lateness cost and what the transfer itself cost.
  *
- * <p>A swap's wall time runs from the call until the peer's whole vector is decoded. Its <em>peer
- * wait</em> is the part before the peer's first chunk had arrived (zero when it was already here):
- * the peer was still computing, an imbalance between the ranks that no transport can remove. The
- * rest is the <em>transfer</em>: encoding, handing chunks to the transport, the bytes crossing, and
- * decoding the peer's chunks as they arrive. The peer wait is measured at the first chunk's
- * arrival, so it includes that one chunk's crossing (1 MiB at most).
+ * <p>A swap's wall time runs from the call until the peer's whole vector has been received. Its
+ * <em>peer wait</em> is the part before the peer's first chunk had arrived (zero when it was
+ * already here): the peer was still computing, an imbalance between the ranks that no transport can
+ * remove. The rest is the <em>transfer</em>: encoding (copying our bytes into gRPC's buffers),
+ * handing chunks to the transport, the bytes crossing, and decoding (copying the peer's chunks out
+ * of gRPC's buffers as they arrive). The peer wait is measured at the first chunk's arrival, so it
+ * includes that one chunk's crossing (1 MiB at most).
  *
  * @param swaps completed swaps
  * @param bytesSent bytes of all frames sent by swaps, as serialized (HTTP/2 framing not counted)
@@ -27,8 +28,10 @@ import dev.sharpness.trainer.timing.RecentDurations;
  * @param p50TransferMillis median of the same over the last {@value RecentDurations#WINDOW} swaps
  * @param meanSendMillis mean time to encode this rank's vector and hand all of it to the transport
  *     (includes waiting for the transport's flow control)
- * @param meanEncodeMillis mean time spent encoding this rank's vector into frame payloads
- * @param meanDecodeMillis mean time spent decoding the peer's payloads (on the transport's threads)
+ * @param meanEncodeMillis mean time spent encoding this rank's vector into frame payloads: its
+ *     bytes, already in the wire's format, copied into gRPC's buffers
+ * @param meanDecodeMillis mean time spent decoding the peer's payloads: copying them out of gRPC's
+ *     buffers into the receive buffer (on the transport's threads)
  */
 public record SwapStats(
         long swaps,

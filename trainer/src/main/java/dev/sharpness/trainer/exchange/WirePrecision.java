@@ -1,7 +1,6 @@
 package dev.sharpness.trainer.exchange;
 
 import dev.sharpness.api.exchange.v1.Precision;
-import dev.sharpness.trainer.exchange.codec.Bf16;
 
 /** The number format of gradient vectors on the wire, fixed for a run by the handshake. */
 public enum WirePrecision {
@@ -11,10 +10,9 @@ public enum WirePrecision {
     FP32(4, Precision.PRECISION_FP32),
     /**
      * bfloat16, 2 bytes per element: the upper 16 bits of binary32 after round-to-nearest-even on
-     * the lower 16. Not bit-exact: values keep 8 significant bits; finite values near the float
-     * maximum round to infinity; -0.0 and infinities survive; a NaN stays a NaN (made quiet, sign
-     * kept). Replicas stay identical only if each rank also uses {@link #quantize} of its own
-     * vector, since that is what its peer receives.
+     * the lower 16. Not bit-exact: values keep 8 significant bits. The exchange carries the 2 bytes
+     * as the trainer wrote them; the rank that rounded its vector must itself step along the
+     * rounded vector, since that is what its peer receives, or the replicas drift apart.
      */
     BF16(2, Precision.PRECISION_BF16);
 
@@ -29,18 +27,6 @@ public enum WirePrecision {
     /** Bytes one element takes on the wire. */
     public int bytesPerElement() {
         return bytesPerElement;
-    }
-
-    /** What the peer receives when this rank sends {@code vector}: the vector itself for FP32. */
-    public float[] quantize(float[] vector) {
-        if (this == FP32) {
-            return vector;
-        }
-        float[] rounded = new float[vector.length];
-        for (int i = 0; i < vector.length; i++) {
-            rounded[i] = Bf16.widen(Bf16.round(vector[i]));
-        }
-        return rounded;
     }
 
     Precision wire() {

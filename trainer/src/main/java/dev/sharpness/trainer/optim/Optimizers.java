@@ -1,8 +1,10 @@
 package dev.sharpness.trainer.optim;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.sharpness.api.v1alpha1.BaseOptimizerSpec;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
+import java.nio.ByteBuffer;
 
 /** Builds the training method and base optimizer a spec names. */
 public final class Optimizers {
@@ -112,13 +114,13 @@ public final class Optimizers {
     private static GradientSwap shifted(GradientSwap peer, long offset) {
         return new GradientSwap() {
             @Override
-            public float[] swap(long step, float[] mine) {
-                return peer.swap(step + offset, mine);
+            public DataType wireType() {
+                return peer.wireType();
             }
 
             @Override
-            public float[] asSent(float[] mine) {
-                return peer.asSent(mine);
+            public ByteBuffer swap(long step, byte[] mine) {
+                return peer.swap(step + offset, mine);
             }
         };
     }

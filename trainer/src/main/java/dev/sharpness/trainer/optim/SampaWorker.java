@@ -3,6 +3,7 @@ package dev.sharpness.trainer.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.sharpness.trainer.timing.StepPhases;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -35,17 +36,10 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
     private final GradientSwap peer;
 
     /**
-     * This rank's gradient as sent, reused every step: the swap keeps no reference to it once it
-     * returned, and a fresh array of a million floats per step costs a zeroing pass and, every few
-     * steps, a collection that stalls both ranks.
+     * Our gradient into the wire's bytes, and the peer's out of them; made at the first swap, once
+     * the peer has agreed on the wire's format.
      */
-    private float[] outgoing;
-
-    /** The peer's vector as tensors, over one buffer reused every step. */
-    private FlatTensors incoming;
-
-    /** Ours as the wire rounded it (bf16), likewise; unused when the wire is exact. */
-    private FlatTensors roundedOwn;
+    private WireVectors wire;
 
     private final StepPhases phases = new StepPhases();
 
@@ -129,25 +123,20 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
         };
     }
 
-    /** Rank 0's and rank 1's vectors for {@code step}, each as both ranks hold it. */
+    /**
+     * Rank 0's and rank 1's vectors for {@code step}, each as both ranks hold it: on a bf16 wire
+     * both as rounded, this rank's own too, since its peer has only the rounded one.
+     */
     private ParamVector[] swapped(GradientSwap peer, long step, Gradient mine, NDManager scope) {
-        if (outgoing == null) {
-            outgoing = new float[Math.toIntExact(mine.vector().elementCount())];
-            incoming = new FlatTensors(outgoing.length);
+        if (wire == null) {
+            wire = new WireVectors(peer.wireType());
         }
-        float[] flat = flatten(mine.vector(), outgoing);
-        float[] sent = peer.asSent(flat);
-        ParamVector own = mine.vector();
-        if (sent != flat) {
-            if (roundedOwn == null) {
-                roundedOwn = new FlatTensors(sent.length);
-            }
-            own = roundedOwn.wrap(sent, objective.parameters(), scope);
-        }
+        WireVectors.Outgoing sent = wire.write(mine.vector(), scope);
+        ParamVector own = sent.asSent();
         phases.lap(FLATTEN);
-        float[] received = peer.swap(step, flat);
+        ByteBuffer received = peer.swap(step, sent.bytes());
         phases.lap(SWAP);
-        ParamVector theirs = incoming.wrap(received, objective.parameters(), scope);
+        ParamVector theirs = wire.read(received, objective.parameters(), scope);
         phases.lap(UNFLATTEN);
         return rank == 0 ? new ParamVector[] {own, theirs} : new ParamVector[] {theirs, own};
     }
@@ -184,9 +173,10 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
     }
 
     /**
-     * The vector's tensors concatenated in order, as the wire carries them, written into {@code
-     * flat} (exactly {@link ParamVector#elementCount} long), which is returned. Each tensor's bytes
-     * go straight from the tensor's memory into place, with no array of its own in between.
+     * The vector's tensors concatenated in order (rank 1's state as it goes to rank 0), written
+     * into {@code flat} (exactly {@link ParamVector#elementCount} long), which is returned. Each
+     * tensor's bytes go straight from the tensor's memory into place, with no array of its own in
+     * between.
      */
     static float[] flatten(ParamVector v, float[] flat) {
         if (flat.length != v.elementCount()) {

@@ -1,10 +1,12 @@
 package dev.sharpness.trainer.training;
 
+import ai.djl.ndarray.types.DataType;
 import dev.sharpness.trainer.exchange.PairExchange;
 import dev.sharpness.trainer.exchange.StepIntent;
 import dev.sharpness.trainer.exchange.Swapped;
 import dev.sharpness.trainer.exchange.WirePrecision;
 import dev.sharpness.trainer.optim.GradientSwap;
+import java.nio.ByteBuffer;
 
 /**
  * The pair exchange as one rank's loop and optimizer see it. The optimizer swaps gradients; the
@@ -57,17 +59,15 @@ final class PairLink implements GradientSwap, AutoCloseable {
     }
 
     @Override
-    public float[] swap(long step, float[] gradient) {
-        Swapped swapped = exchange.swap(step, gradient, mine);
-        theirs = swapped.intent();
-        return swapped.gradient();
+    public DataType wireType() {
+        return exchange.precision() == WirePrecision.FP32 ? DataType.FLOAT32 : DataType.BFLOAT16;
     }
 
     @Override
-    public float[] asSent(float[] gradient) {
-        return exchange.precision() == WirePrecision.FP32
-                ? gradient
-                : exchange.precision().quantize(gradient);
+    public ByteBuffer swap(long step, byte[] gradient) {
+        Swapped swapped = exchange.swap(step, gradient, mine);
+        theirs = swapped.intent();
+        return swapped.gradient();
     }
 
     @Override

@@ -39,7 +39,7 @@ class CloseTest {
         pair.close();
         pair.close();
 
-        assertThatThrownBy(() -> pair.rank1.swap(0, new float[10]))
+        assertThatThrownBy(() -> pair.rank1.swap(0, new byte[4 * 10]))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("the exchange is closed");
     }

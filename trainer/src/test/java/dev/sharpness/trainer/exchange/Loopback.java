@@ -9,6 +9,7 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -166,13 +167,27 @@ final class Loopback {
         }
 
         /**
-         * Rank 0 swaps {@code fromRank0} while rank 1 swaps {@code fromRank1}: {rank 0's, rank
-         * 1's}, as copies (the exchange reuses its arrays).
+         * Rank 0 swaps {@code fromRank0} while rank 1 swaps {@code fromRank1}, both fp32: what
+         * {rank 0, rank 1} received.
          */
         float[][] swap(long step, float[] fromRank0, float[] fromRank1) throws Exception {
-            Future<float[]> atRank0 = rank0Thread.submit(() -> rank0.swap(step, fromRank0).clone());
-            float[] atRank1 = rank1.swap(step, fromRank1).clone();
-            return new float[][] {atRank0.get(10, TimeUnit.SECONDS), atRank1};
+            byte[][] received = swap(step, Vectors.bytes(fromRank0), Vectors.bytes(fromRank1));
+            return new float[][] {
+                Vectors.floats(ByteBuffer.wrap(received[0])),
+                Vectors.floats(ByteBuffer.wrap(received[1]))
+            };
+        }
+
+        /**
+         * Rank 0 swaps {@code fromRank0} while rank 1 swaps {@code fromRank1}, vectors in the
+         * wire's format: what {rank 0, rank 1} received, as copies (the exchange reuses its
+         * buffers).
+         */
+        byte[][] swap(long step, byte[] fromRank0, byte[] fromRank1) throws Exception {
+            Future<byte[]> atRank0 =
+                    rank0Thread.submit(() -> Vectors.copy(rank0.swap(step, fromRank0)));
+            byte[] atRank1 = Vectors.copy(rank1.swap(step, fromRank1));
+            return new byte[][] {atRank0.get(10, TimeUnit.SECONDS), atRank1};
         }
 
         Future<?> onRank0(Runnable action) {

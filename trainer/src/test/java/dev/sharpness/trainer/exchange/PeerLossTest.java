@@ -23,7 +23,7 @@ class PeerLossTest {
             pair.rank1.close();
 
             long start = System.nanoTime();
-            assertThatThrownBy(() -> pair.rank0.swap(1, new float[50_000]))
+            assertThatThrownBy(() -> pair.rank0.swap(1, new byte[4 * 50_000]))
                     .isInstanceOf(PeerLostException.class)
                     .hasMessageContaining("rank 1");
             assertThat(millisSince(start)).isLessThan(1_000);
@@ -38,7 +38,7 @@ class PeerLossTest {
             pair.rank0.close();
 
             long start = System.nanoTime();
-            assertThatThrownBy(() -> pair.rank1.swap(1, new float[50_000]))
+            assertThatThrownBy(() -> pair.rank1.swap(1, new byte[4 * 50_000]))
                     .isInstanceOf(PeerLostException.class)
                     .hasMessageContaining("rank 0");
             assertThat(millisSince(start)).isLessThan(1_000);
@@ -48,7 +48,7 @@ class PeerLossTest {
     @Test
     void closingDuringAWaitingSwapEndsItAtOnce() throws Exception {
         try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, TIMEOUT)) {
-            var waiting = pair.onRank0(() -> pair.rank0.swap(0, new float[50_000]));
+            var waiting = pair.onRank0(() -> pair.rank0.swap(0, new byte[4 * 50_000]));
             Thread.sleep(200);
 
             pair.rank0.close();
@@ -66,7 +66,7 @@ class PeerLossTest {
 
             long start = System.nanoTime();
             // Rank 1 is alive but never sends step 1 (stuck, or its GPU hung).
-            assertThatThrownBy(() -> pair.rank0.swap(1, new float[50_000]))
+            assertThatThrownBy(() -> pair.rank0.swap(1, new byte[4 * 50_000]))
                     .isInstanceOf(PeerLostException.class)
                     .hasMessageContaining(
                             "rank 1 did not deliver the gradient for step 1 within 2.0 s");

@@ -76,7 +76,7 @@ class ProtocolViolationTest {
                 Thread.sleep(500); // both arrive before rank 0 begins swapping
 
                 // The stream ended with the refusal: rank 0's next swap reports it.
-                assertThatThrownBy(() -> exchange.swap(0, new float[ELEMENTS]))
+                assertThatThrownBy(() -> exchange.swap(0, new byte[4 * ELEMENTS]))
                         .isInstanceOf(ExchangeProtocolException.class)
                         .hasMessage(
                                 "rank 1 sent its gradient number 2 before this rank began"
@@ -103,7 +103,7 @@ class ProtocolViolationTest {
                 }
                 PairExchange exchange = rank0.exchange();
 
-                assertThatThrownBy(() -> exchange.swap(0, new float[ELEMENTS]))
+                assertThatThrownBy(() -> exchange.swap(0, new byte[4 * ELEMENTS]))
                         .isInstanceOf(ExchangeProtocolException.class)
                         .hasMessage(message);
                 assertThat(exchange.stats().swaps()).isZero();

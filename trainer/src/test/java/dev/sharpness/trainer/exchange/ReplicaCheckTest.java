@@ -50,7 +50,7 @@ class ReplicaCheckTest {
         try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32)) {
             Future<?> atRank0 = pair.onRank0(() -> pair.rank0.verifyReplicas(3, new byte[32]));
 
-            assertThatThrownBy(() -> pair.rank1.swap(3, new float[64]))
+            assertThatThrownBy(() -> pair.rank1.swap(3, new byte[4 * 64]))
                     .isInstanceOf(ExchangeProtocolException.class)
                     .hasMessage(
                             "expected the gradient for step 3 from rank 0, got the checksum for"

@@ -19,8 +19,10 @@ class StateTransferTest {
         try (Loopback.Pair pair = Loopback.Pair.open(Loopback.identity(10), WirePrecision.FP32)) {
             Future<Swapped> atRank0 =
                     pair.callOnRank0(
-                            () -> pair.rank0.swap(3, new float[10], new StepIntent(true, false)));
-            Swapped atRank1 = pair.rank1.swap(3, new float[10], new StepIntent(false, true));
+                            () ->
+                                    pair.rank0.swap(
+                                            3, new byte[4 * 10], new StepIntent(true, false)));
+            Swapped atRank1 = pair.rank1.swap(3, new byte[4 * 10], new StepIntent(false, true));
 
             assertThat(atRank1.intent()).isEqualTo(new StepIntent(true, false));
             assertThat(atRank0.get().intent()).isEqualTo(new StepIntent(false, true));

@@ -2,6 +2,7 @@ package dev.sharpness.trainer.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,13 +21,13 @@ class SwapStatsTest {
             pair.swap(0, new float[elements], new float[elements]); // warm the path up
             SwapStats warmedUp = pair.rank1.stats();
 
-            CompletableFuture<float[]> rank1 =
+            CompletableFuture<ByteBuffer> rank1 =
                     CompletableFuture.supplyAsync(
                             () -> {
                                 sleep(lateMillis); // rank 1 still computing its gradient
-                                return pair.rank1.swap(1, new float[elements]);
+                                return pair.rank1.swap(1, new byte[4 * elements]);
                             });
-            pair.rank0.swap(1, new float[elements]);
+            pair.rank0.swap(1, new byte[4 * elements]);
             rank1.get(10, TimeUnit.SECONDS);
 
             SwapStats waited = pair.rank0.stats();

@@ -69,7 +69,7 @@ class SwapTest {
     @Test
     void aVectorOfAnotherLengthIsRefusedBeforeAnythingIsSent() throws Exception {
         try (Loopback.Pair pair = Loopback.Pair.open(Loopback.identity(10), WirePrecision.FP32)) {
-            assertThatThrownBy(() -> pair.rank1.swap(0, new float[11]))
+            assertThatThrownBy(() -> pair.rank1.swap(0, new byte[4 * 11]))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("10 elements");
 

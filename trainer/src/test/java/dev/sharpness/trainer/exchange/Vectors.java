@@ -2,10 +2,15 @@ package dev.sharpness.trainer.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Test vectors of arbitrary bits, and a comparison of floats bit for bit. */
+/**
+ * Test vectors of arbitrary bits, their bytes as the exchange carries them (fp32, little-endian),
+ * and a comparison of floats bit for bit.
+ */
 public final class Vectors {
     /** Every float that arithmetic could normalise: a transport must carry them untouched. */
     private static final int[] SPECIAL_BITS = {
@@ -34,6 +39,37 @@ public final class Vectors {
             vector[(int) ((i * 7919L + seed) % elements)] = Float.intBitsToFloat(SPECIAL_BITS[i]);
         }
         return vector;
+    }
+
+    /** {@code size} random bytes: a vector in any wire format. */
+    public static byte[] bytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) random.nextInt();
+        }
+        return bytes;
+    }
+
+    /** {@code vector}'s fp32 bytes, little-endian, as the exchange carries them. */
+    public static byte[] bytes(float[] vector) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * vector.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(vector);
+        return bytes.array();
+    }
+
+    /** The fp32 vector whose little-endian bytes {@code bytes} holds (position to limit). */
+    public static float[] floats(ByteBuffer bytes) {
+        float[] vector = new float[bytes.remaining() / 4];
+        bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
+        return vector;
+    }
+
+    /** A copy of what {@code bytes} holds from its position to its limit. */
+    public static byte[] copy(ByteBuffer bytes) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.duplicate().get(copy);
+        return copy;
     }
 
     public static void assertSameBits(float[] actual, float[] expected) {

@@ -22,6 +22,7 @@ import dev.sharpness.trainer.optim.Sampa;
 import dev.sharpness.trainer.optim.SampaWorker;
 import dev.sharpness.trainer.optim.SgdMomentum;
 import dev.sharpness.trainer.optim.TrainingMethod;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -63,12 +64,13 @@ class SampaPairTest {
             Sampa<Batch> serial = sampa(serialNet, root);
             run(serial, batches, root);
 
-            Exchanger<float[]> wire = new Exchanger<>();
+            Exchanger<byte[]> wire = new Exchanger<>();
             GradientSwap swap =
                     (step, mine) -> {
                         try {
                             // A copy: a swap keeps no reference to the caller's array.
-                            return wire.exchange(mine.clone(), 30, TimeUnit.SECONDS);
+                            return ByteBuffer.wrap(
+                                    wire.exchange(mine.clone(), 30, TimeUnit.SECONDS));
                         } catch (Exception e) {
                             throw new IllegalStateException("peer did not swap step " + step, e);
                         }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -16,9 +17,9 @@ import java.util.function.Consumer;
  * bytes are copied as few times as possible (see {@link FrameCodec}):
  *
  * <ul>
- *   <li>a gradient chunk to send holds the vector itself, and is encoded as gRPC writes it out,
- *       piece by piece, straight into gRPC's buffers;
- *   <li>a received frame keeps its payload in gRPC's buffers, to be decoded once, straight into its
+ *   <li>a gradient chunk to send holds a slice of the vector's bytes, already in the wire's format,
+ *       and gRPC copies them straight into its buffers as it writes the frame out;
+ *   <li>a received frame keeps its payload in gRPC's buffers, to be copied once, straight into its
  *       destination; {@link #close} then gives the buffers back;
  *   <li>any other frame (a checksum, a state chunk, one parsed the ordinary way) holds the whole
  *       {@link Frame}.
@@ -28,17 +29,17 @@ public final class WireFrame implements AutoCloseable {
     private final Frame fields;
     private final int payloadSize;
     private final InputStream inPlace; // received: the payload, still in gRPC's buffers
-    private final Elements elements; // to send: the payload, still a vector
-    private long encodeNanos;
+    private final Slice slice; // to send: the payload, still in the sender's array
+    private long writeNanos;
 
-    /** A slice of a vector to send, encoded by {@code encoder}. */
-    private record Elements(PayloadEncoder encoder, float[] vector, int from, int count) {}
+    /** Bytes {@code [from, from + length)} of {@code bytes}. */
+    private record Slice(byte[] bytes, int from, int length) {}
 
-    private WireFrame(Frame fields, int payloadSize, InputStream inPlace, Elements elements) {
+    private WireFrame(Frame fields, int payloadSize, InputStream inPlace, Slice slice) {
         this.fields = fields;
         this.payloadSize = payloadSize;
         this.inPlace = inPlace;
-        this.elements = elements;
+        this.slice = slice;
     }
 
     /** A frame whose payload, if any, is in {@code frame} itself. */
@@ -47,18 +48,13 @@ public final class WireFrame implements AutoCloseable {
     }
 
     /**
-     * A gradient chunk to send: {@code fields} without a payload, and as payload {@code count}
-     * elements of {@code vector} from {@code from}, encoded by {@code encoder} when the frame is
-     * written. The vector must stay untouched, and the encoder unused by any other frame, until
-     * gRPC has taken the frame ({@code onNext} returned).
+     * A gradient chunk to send: {@code fields} without a payload, and as payload {@code length}
+     * bytes of {@code bytes} from {@code from}, which gRPC copies into its buffers when it writes
+     * the frame. They must stay untouched until gRPC has taken the frame ({@code onNext} returned).
      */
-    public static WireFrame gradient(
-            Frame fields, PayloadEncoder encoder, float[] vector, int from, int count) {
-        return new WireFrame(
-                fields,
-                count * encoder.precision().bytesPerElement(),
-                null,
-                new Elements(encoder, vector, from, count));
+    public static WireFrame gradient(Frame fields, byte[] bytes, int from, int length) {
+        Objects.checkFromIndexSize(from, length, bytes.length);
+        return new WireFrame(fields, length, null, new Slice(bytes, from, length));
     }
 
     /**
@@ -81,7 +77,7 @@ public final class WireFrame implements AutoCloseable {
 
     /** Whether the payload is held apart from {@link #fields}. */
     public boolean payloadApart() {
-        return inPlace != null || elements != null;
+        return inPlace != null || slice != null;
     }
 
     /** The frame's size in protobuf's encoding. */
@@ -95,47 +91,34 @@ public final class WireFrame implements AutoCloseable {
                 + payloadSize;
     }
 
-    /** Time spent encoding the payload while the frame was written, in nanoseconds. */
-    public long encodeNanos() {
-        return encodeNanos;
+    /** Time spent copying the payload into gRPC's buffers as the frame was written, in ns. */
+    public long writeNanos() {
+        return writeNanos;
     }
 
     /** Writes the payload's bytes to {@code out}. */
     void writePayload(OutputStream out) throws IOException {
-        if (elements == null) {
+        if (slice == null) {
             FrameCodec.writeBytes(fields.getPayload(), out);
             return;
         }
-        PayloadEncoder encoder = elements.encoder();
-        int perPiece = encoder.elementsPerPiece();
-        int bytesPerElement = encoder.precision().bytesPerElement();
-        for (int done = 0; done < elements.count(); done += perPiece) {
-            int count = Math.min(perPiece, elements.count() - done);
-            long start = System.nanoTime();
-            byte[] piece = encoder.encode(elements.vector(), elements.from() + done, count);
-            encodeNanos += System.nanoTime() - start;
-            out.write(piece, 0, count * bytesPerElement);
-        }
+        long start = System.nanoTime();
+        out.write(slice.bytes(), slice.from(), slice.length());
+        writeNanos += System.nanoTime() - start;
     }
 
     /**
-     * Decodes the payload with {@code decoder} into {@code vector} from {@code at}, straight out of
-     * gRPC's buffers; returns how many elements it held. The payload is consumed: call at most
-     * once.
+     * Copies the payload's bytes into {@code target} from index {@code at}, straight out of gRPC's
+     * buffers (the target's position and limit stay as they are). The payload is consumed: call at
+     * most once.
      */
-    public int decodeInto(PayloadDecoder decoder, float[] vector, int at) {
-        decoder.start(vector, at);
-        forEachPiece(decoder::accept);
-        return decoder.finish();
-    }
-
-    /** Copies the payload's bytes into {@code bytes} from {@code at}; call at most once. */
-    public void copyInto(byte[] bytes, int at) {
+    public void copyInto(ByteBuffer target, int at) {
+        Objects.checkFromIndexSize(at, payloadSize, target.capacity());
         int[] next = {at};
         forEachPiece(
                 piece -> {
                     int size = piece.remaining();
-                    piece.get(bytes, next[0], size);
+                    target.put(next[0], piece, piece.position(), size);
                     next[0] += size;
                 });
     }
@@ -154,7 +137,7 @@ public final class WireFrame implements AutoCloseable {
 
     /** Hands a received payload to {@code sink} in pieces, in order, each a buffer to read. */
     private void forEachPiece(Consumer<ByteBuffer> sink) {
-        if (elements != null) {
+        if (slice != null) {
             throw new IllegalStateException("a frame to send is not read");
         }
         if (inPlace == null) {

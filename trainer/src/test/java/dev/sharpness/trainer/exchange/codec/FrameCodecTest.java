@@ -6,7 +6,6 @@ import com.google.protobuf.ByteString;
 import dev.sharpness.api.exchange.v1.Frame;
 import dev.sharpness.api.exchange.v1.FrameKind;
 import dev.sharpness.trainer.exchange.Vectors;
-import dev.sharpness.trainer.exchange.WirePrecision;
 import io.grpc.Drainable;
 import io.grpc.internal.CompositeReadableBuffer;
 import io.grpc.internal.ReadableBuffers;
@@ -20,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The exchange's own framing is protobuf's {@code Frame}, byte for byte, whichever side wrote it;
- * and a payload decoded in place, from buffers cut anywhere (as the transport cuts them), gives the
- * vector bit for bit. Streams are gRPC's own buffer streams, as the transport hands them over.
+ * and a payload copied out in place, from buffers cut anywhere (as the transport cuts them), gives
+ * the vector's bytes exactly. Streams are gRPC's own buffer streams, as the transport hands them
+ * over.
  */
 class FrameCodecTest {
     private static final Frame FIELDS =
@@ -36,36 +36,35 @@ class FrameCodecTest {
 
     @Test
     void aGradientFrameIsTheProtobufFrameWithItsPayloadLast() throws Exception {
-        float[] vector = Vectors.randomBits(20_000, 1);
-        for (WirePrecision precision : WirePrecision.values()) {
-            byte[] wire = written(gradient(vector, precision));
+        byte[] vector = Vectors.bytes(Vectors.randomBits(20_000, 1));
+        WireFrame frame = WireFrame.gradient(FIELDS, vector, 12, 40_000);
+        byte[] wire = written(frame);
 
-            Frame parsed = Frame.parseFrom(wire);
-            assertThat(parsed.toBuilder().clearPayload().build()).isEqualTo(FIELDS);
-            byte[] expected = PayloadCodingTest.encode(precision, vector, 0, vector.length);
-            assertThat(parsed.getPayload().toByteArray()).isEqualTo(expected);
-            assertThat(wire).hasSize(gradient(vector, precision).serializedSize());
-            byte[] tail = Arrays.copyOfRange(wire, wire.length - expected.length, wire.length);
-            assertThat(tail).isEqualTo(expected);
-        }
+        Frame parsed = Frame.parseFrom(wire);
+        assertThat(parsed.toBuilder().clearPayload().build()).isEqualTo(FIELDS);
+        byte[] expected = Arrays.copyOfRange(vector, 12, 40_012);
+        assertThat(parsed.getPayload().toByteArray()).isEqualTo(expected);
+        assertThat(wire).hasSize(frame.serializedSize());
+        byte[] tail = Arrays.copyOfRange(wire, wire.length - expected.length, wire.length);
+        assertThat(tail).isEqualTo(expected);
     }
 
     @Test
-    void aPayloadInPlaceDecodesBitForBitWhereverTheTransportCutsIt() throws Exception {
-        float[] vector = Vectors.randomBits(5_000, 2);
-        for (WirePrecision precision : WirePrecision.values()) {
-            byte[] wire = written(gradient(vector, precision));
-            float[] expected = precision.quantize(vector);
-            for (int piece : new int[] {1, 2, 3, 5, 7, 16_384, wire.length}) {
-                try (WireFrame frame = FrameCodec.INSTANCE.parse(transportStream(wire, piece))) {
-                    assertThat(frame.payloadApart()).isTrue();
-                    assertThat(frame.fields()).isEqualTo(FIELDS);
-                    float[] decoded = new float[vector.length + 3];
-                    assertThat(frame.decodeInto(new PayloadDecoder(precision), decoded, 3))
-                            .isEqualTo(vector.length);
-                    Vectors.assertSameBits(
-                            Arrays.copyOfRange(decoded, 3, decoded.length), expected);
-                }
+    void aPayloadInPlaceIsCopiedExactlyWhereverTheTransportCutsIt() throws Exception {
+        byte[] vector = Vectors.bytes(Vectors.randomBits(5_000, 2));
+        byte[] wire = written(WireFrame.gradient(FIELDS, vector, 0, vector.length));
+        for (int piece : new int[] {1, 2, 3, 5, 7, 16_384, wire.length}) {
+            try (WireFrame frame = FrameCodec.INSTANCE.parse(transportStream(wire, piece))) {
+                assertThat(frame.payloadApart()).isTrue();
+                assertThat(frame.fields()).isEqualTo(FIELDS);
+                ByteBuffer target = ByteBuffer.allocateDirect(vector.length + 10);
+                frame.copyInto(target, 3);
+                byte[] copied = new byte[target.capacity()];
+                target.get(copied);
+                assertThat(Arrays.copyOfRange(copied, 3, 3 + vector.length)).isEqualTo(vector);
+                assertThat(Arrays.copyOfRange(copied, 0, 3)).containsOnly(0);
+                assertThat(Arrays.copyOfRange(copied, 3 + vector.length, copied.length))
+                        .containsOnly(0);
             }
         }
     }
@@ -83,7 +82,7 @@ class FrameCodecTest {
             try (WireFrame parsed = FrameCodec.INSTANCE.parse(stream)) {
                 assertThat(parsed.fields()).isEqualTo(frame);
                 byte[] copied = new byte[payload.length];
-                parsed.copyInto(copied, 0);
+                parsed.copyInto(ByteBuffer.wrap(copied), 0);
                 assertThat(copied).isEqualTo(payload);
             }
         }
@@ -104,7 +103,7 @@ class FrameCodecTest {
             assertThat(Frame.parseFrom(wire)).isEqualTo(frame);
             try (WireFrame parsed = FrameCodec.INSTANCE.parse(transportStream(wire, 2))) {
                 byte[] copied = new byte[parsed.payloadSize()];
-                parsed.copyInto(copied, 0);
+                parsed.copyInto(ByteBuffer.wrap(copied), 0);
                 Frame whole =
                         parsed.fields().toBuilder().setPayload(ByteString.copyFrom(copied)).build();
                 assertThat(whole).isEqualTo(frame);
@@ -114,15 +113,11 @@ class FrameCodecTest {
 
     @Test
     void aStreamThatIsReadRatherThanDrainedGivesTheSameBytes() throws Exception {
-        float[] vector = Vectors.randomBits(100, 3);
-        WireFrame frame = gradient(vector, WirePrecision.FP32);
+        byte[] vector = Vectors.bytes(Vectors.randomBits(100, 3));
+        WireFrame frame = WireFrame.gradient(FIELDS, vector, 0, vector.length);
         byte[] drained = written(frame);
         byte[] read = FrameCodec.INSTANCE.stream(frame).readAllBytes();
         assertThat(read).isEqualTo(drained);
-    }
-
-    private static WireFrame gradient(float[] vector, WirePrecision precision) {
-        return WireFrame.gradient(FIELDS, new PayloadEncoder(precision), vector, 0, vector.length);
     }
 
     /** What gRPC's framer writes for {@code frame}: the codec's stream drained. */

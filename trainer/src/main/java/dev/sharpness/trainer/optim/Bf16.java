@@ -1,10 +1,10 @@
-package dev.sharpness.trainer.exchange.codec;
+package dev.sharpness.trainer.optim;
 
 /**
- * bfloat16 as the exchange writes it: the upper 16 bits of binary32 after round-to-nearest-even on
- * the lower 16, a NaN kept a NaN (made quiet, sign kept).
+ * bfloat16 as a SAMPa gradient crosses the wire in ({@link WireVectors}): the upper 16 bits of
+ * binary32 after round-to-nearest-even on the lower 16, a NaN kept a NaN (made quiet, sign kept).
  */
-public final class Bf16 {
+final class Bf16 {
     private Bf16() {}
 
     /**
@@ -12,7 +12,7 @@ public final class Bf16 {
      * gradients (it is always predicted); a branch-free form measured 60% slower per element on JDK
      * 17, which vectorizes neither.
      */
-    public static short round(float value) {
+    static short round(float value) {
         int bits = Float.floatToRawIntBits(value);
         if ((bits & 0x7fffffff) > 0x7f800000) {
             // NaN: rounding could carry into the exponent and make it infinity; keep it a NaN.
@@ -23,14 +23,7 @@ public final class Bf16 {
     }
 
     /** The float that bfloat16 {@code bits} stand for, exactly. */
-    public static float widen(short bits) {
+    static float widen(short bits) {
         return Float.intBitsToFloat((bits & 0xffff) << 16);
-    }
-
-    /** Widens {@code count} elements of {@code from} into {@code into} from {@code at}. */
-    static void widen(short[] from, int count, float[] into, int at) {
-        for (int i = 0; i < count; i++) {
-            into[at + i] = widen(from[i]);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.sharpness.trainer.exchange.codec;
+package dev.sharpness.trainer.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
