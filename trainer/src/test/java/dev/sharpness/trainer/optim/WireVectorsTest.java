@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A gradient into the wire's bytes and back: float32 exactly and without copies on the way in;
@@ -110,13 +112,16 @@ class WireVectorsTest {
         }
     }
 
-    @Test
-    void bfloat16RoundsToNearestWithTiesToEvenAndWidensExactly() {
+    /** Alone, and split over threads in tasks that cut the first tensor anywhere but at its end. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void bfloat16RoundsToNearestWithTiesToEvenAndWidensExactly(int threads) {
+        assertThat(ROWS * COLUMNS % WireVectors.TASK).isNotZero();
         float[] values = randomFinite(ELEMENTS, 3);
         for (int i = 0; i < CORNER_BITS.length; i++) {
             values[i * 7919] = Float.intBitsToFloat(CORNER_BITS[i]);
         }
-        WireVectors wire = new WireVectors(DataType.BFLOAT16);
+        WireVectors wire = new WireVectors(DataType.BFLOAT16, threads);
         try (NDManager scope = manager.newSubManager()) {
             WireVectors.Outgoing sent = wire.write(vector(values, scope), scope);
             byte[] bytes = sent.bytes();
