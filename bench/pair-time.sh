@@ -4,6 +4,8 @@
 # pinned to one core; and the pair's exchange against a raw TCP loopback swap of the same bytes.
 # Same synthetic job for all; the step time excludes start-up, pairing, evaluation and checkpoints.
 # Writes docs/benchmarks/pair-time.md. Usage: bench/pair-time.sh [STEPS]
+# The MLP's rows run at least 1000 steps whatever STEPS says: its step is short (about 20 ms here),
+# and a few tens of steps measure the JIT warming up, not the pair.
 # SAM_BENCH_MODELS="mlp ..." runs only those models' rows (a quick check; the table then has only them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,14 +33,16 @@ YAML
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-run() { # name, model, image, channels, method [cpu]
-  local name=$1 model=$2 image=$3 channels=$4 method=$5
-  local pin=(taskset -c "${6:-0}") env=()
+run() { # name, model, image, channels, method, steps [cpu]
+  local name=$1 model=$2 image=$3 channels=$4 method=$5 n=$6
+  local pin=(taskset -c "${7:-0}") env=()
   # The launcher itself only waits; each worker it starts gets its own core.
   [ "$method" = SAMPa ] && pin=(taskset -c 0,1) && env=(SAM_RANK_CPUS="0 1")
   env "${env[@]}" "${pin[@]}" java -jar "$jar" run "$work/job.yaml" --out "$work/$name" --threads 1 \
       --set spec.model.architecture="$model" --set spec.dataset.synthetic.imageSize="$image" \
       --set spec.dataset.synthetic.channels="$channels" --set spec.optimizer.method="$method" \
+      --set spec.training.maxSteps="$n" \
+      --set spec.dataset.synthetic.trainSamples=$(( n * 128 > 6400 ? n * 128 : 6400 )) \
       > "$work/$name.log" 2>&1
 }
 
@@ -51,7 +55,7 @@ swap() { # benchmark (socket-swap, exchange-swap), bytes, swaps, warmup, out: on
   wait
 }
 
-models=("resnet20 28 1" "resnet56 28 1" "mlp 24 3")
+models=("resnet20 28 1 0" "resnet56 28 1 0" "mlp 24 3 1000") # name, image, channels, least steps
 if [ -n "${SAM_BENCH_MODELS:-}" ]; then # e.g. SAM_BENCH_MODELS=mlp: only those rows (a quick check)
   kept=()
   for spec in "${models[@]}"; do
@@ -60,15 +64,16 @@ if [ -n "${SAM_BENCH_MODELS:-}" ]; then # e.g. SAM_BENCH_MODELS=mlp: only those 
   models=("${kept[@]}")
 fi
 for spec in "${models[@]}"; do
-  read -r model image channels <<<"$spec"
+  read -r model image channels least <<<"$spec"
+  n=$(( steps > least ? steps : least ))
   load > "$work/$model.load-before"
   for method in SGD SAM SAMPa; do
-    run "$model-$method" "$model" "$image" "$channels" "$method"
+    run "$model-$method" "$model" "$image" "$channels" "$method" "$n"
   done
   # Two SGD processes at once, one per core: what a pass costs when both cores compute, as the
   # pair's ranks do (shared caches and memory, the VM's scheduling), with no exchange at all.
-  run "$model-SGD0" "$model" "$image" "$channels" SGD 0 &
-  run "$model-SGD1" "$model" "$image" "$channels" SGD 1
+  run "$model-SGD0" "$model" "$image" "$channels" SGD "$n" 0 &
+  run "$model-SGD1" "$model" "$image" "$channels" SGD "$n" 1
   wait
   bytes=$(python3 -c "import json,sys; print(4 * json.load(open(sys.argv[1]))['parameters'])" \
       "$work/$model-SGD/summary.json")
@@ -101,7 +106,7 @@ for model in models:
     twin = max(json.load(open(f"{work}/{model}-SGD{c}/summary.json"))["medianStepMillis"] for c in (0, 1))
     mb = 4 * s["SGD"]["parameters"] / 1e6
     main.append(
-        f"| {model} ({s['SGD']['parameters']:,} parameters, {mb:.2f} MB) | {sgd:.1f} | {sam:.1f} | {pair:.1f} | "
+        f"| {model} ({s['SGD']['parameters']:,} parameters, {mb:.2f} MB; {s['SGD']['steps']} steps) | {sgd:.1f} | {sam:.1f} | {pair:.1f} | "
         f"**{pair/sam:.2f}** | **{pair/sgd:.2f}** | {twin:.1f} | {pair/twin:.2f} | {ex['p50Millis']:.1f} | {ex['p50TransferMillis']:.1f} | "
         f"{raw['p50Millis']:.2f} | **{ex['p50TransferMillis']/raw['p50Millis']:.1f}** | "
         f"{alone['p50Millis']:.2f} | **{alone['p50Millis']/raw['p50Millis']:.1f}** |")
@@ -122,8 +127,9 @@ for model in models:
         f"| {model} | CPU ms per swap: raw / exchange alone | | | | {raw['cpuMillisPerSwap']:.2f} / "
         f"{alone['cpuMillisPerSwap']:.2f} | | | | | |")
     met = lambda ok: "met" if ok else "not met"
+    mlp = f"; issue 16's target for this row, below 1.0: {met(pair/sam < 1.0)}" if model == "mlp" else ""
     verdicts.append(
-        f"- {model}: SAMPa/SAM {pair/sam:.2f} ({met(pair/sam <= 0.55)}), SAMPa/SGD {pair/sgd:.2f} "
+        f"- {model}: SAMPa/SAM {pair/sam:.2f} ({met(pair/sam <= 0.55)}{mlp}), SAMPa/SGD {pair/sgd:.2f} "
         f"({met(pair/sgd <= 1.10)}), exchange transfer / raw socket {ex['p50TransferMillis']/raw['p50Millis']:.1f} "
         f"({met(ex['p50TransferMillis']/raw['p50Millis'] <= 1.5)}).")
     before = open(f"{work}/{model}.load-before").read().split()
@@ -134,7 +140,7 @@ lines = [
     "# SAMPa pair vs SAM and SGD: per-step time",
     "",
     f"Measured {datetime.date.today()} with `bench/pair-time.sh {steps}` on a 2-core machine: the same synthetic",
-    f"job ({steps} steps, batch 128) per model. SGD and SAM: one process, one PyTorch thread, pinned to",
+    f"job ({steps} steps, batch 128; the MLP at least 1000, as its step is short) per model. SGD and SAM: one process, one PyTorch thread, pinned to",
     "core 0. SAMPa: as `sam-trainer run` starts it, two worker processes with one PyTorch thread each,",
     "rank 0 pinned to core 0 and rank 1 to core 1 (`SAM_RANK_CPUS=\"0 1\"`), swapping gradients over",
     "gRPC on loopback every step (fp32). Step time is the optimizer step alone (no start-up, pairing,",
