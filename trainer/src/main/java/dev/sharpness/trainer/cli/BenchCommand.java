@@ -7,6 +7,7 @@ import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.trainer.bench.ExchangeSwap;
 import dev.sharpness.trainer.bench.SocketSwap;
 import dev.sharpness.trainer.bench.StepBenchmark;
+import dev.sharpness.trainer.bench.WireConvert;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,16 +20,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sam-trainer bench}: per-step time of methods side by side, as ratios to the first; its
- * subcommands are the pair exchange's benchmarks ({@code exchange-swap}, {@code socket-swap}).
+ * subcommands are the pair exchange's benchmarks ({@code exchange-swap}, {@code socket-swap}) and
+ * the cost of a bf16 wire outside it ({@code wire-convert}).
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
             "Measure the per-step time of training methods side by side (synthetic batch).",
-            "The subcommands measure the pair exchange between two processes."
+            "The subcommands measure the pair exchange between two processes, and what a bf16"
+                    + " wire costs a rank outside it."
         },
-        subcommands = {ExchangeSwap.class, SocketSwap.class})
+        subcommands = {ExchangeSwap.class, SocketSwap.class, WireConvert.class})
 final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--model",

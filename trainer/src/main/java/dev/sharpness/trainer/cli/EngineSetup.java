@@ -5,7 +5,7 @@ package dev.sharpness.trainer.cli;
  * downloaded; the PyTorch natives come from the class path), PyTorch as the engine, thread counts,
  * and headless AWT for the charts.
  */
-final class EngineSetup {
+public final class EngineSetup {
     private static final String THREADS = "ai.djl.pytorch.num_threads";
 
     private EngineSetup() {}
@@ -14,7 +14,7 @@ final class EngineSetup {
      * @throws InvalidJobException when {@code --threads} is below 1 (PyTorch would fail later with
      *     a stack trace instead of a message)
      */
-    static void configure(Integer intraOpThreads) {
+    public static void configure(Integer intraOpThreads) {
         if (intraOpThreads != null && intraOpThreads < 1) {
             throw new InvalidJobException(
                     "--threads: expected at least 1, got " + intraOpThreads, null);

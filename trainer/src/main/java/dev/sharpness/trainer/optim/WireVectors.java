@@ -25,13 +25,14 @@ import java.util.concurrent.ForkJoinTask;
  * that stay in the cache, into native buffers reused every step that the tensors then view; the
  * rank's own gradient is rounded and widened in the same pass, since its peer steps along the
  * rounded one. A large vector's conversion is split over the cores the process may use (nothing
- * else runs on the rank's critical path meanwhile): WRN-28-10's 36 million elements took 33 ms to
- * round and 16 ms to widen on one core of the 2-core machine this was written on, 18 and 9 on two.
+ * else runs on the rank's critical path meanwhile): WRN-28-10's 36 million elements took about 35
+ * ms to round and 18 ms to widen on one core of a 2-core machine, 21 and 10 on two ({@code
+ * bench/wire-convert.sh}).
  *
  * <p>The tensors of one step stay valid until the next step's call: the caller must be done with
  * them by then (a SAMPa step uses the swapped gradients within the step and keeps only copies).
  */
-final class WireVectors {
+public final class WireVectors {
     /** Elements converted at a time: small enough for the scratch arrays to stay in the cache. */
     private static final int PIECE = 4096;
 
@@ -48,7 +49,7 @@ final class WireVectors {
     private ByteBuffer peerWidened; // bf16: the peer's vector in float32
 
     /** Our vector's bytes to send, and the vector as the peer will have it. */
-    record Outgoing(byte[] bytes, ParamVector asSent) {}
+    public record Outgoing(byte[] bytes, ParamVector asSent) {}
 
     /**
      * Converts over as many cores as this process may use ({@link Runtime#availableProcessors}).
@@ -58,7 +59,7 @@ final class WireVectors {
     }
 
     /** Converts over at most {@code threads} threads. */
-    WireVectors(DataType wire, int threads) {
+    public WireVectors(DataType wire, int threads) {
         if (wire != DataType.FLOAT32 && wire != DataType.BFLOAT16) {
             throw new IllegalArgumentException(
                     "gradients cross as float32 or bfloat16, not " + wire);
@@ -77,7 +78,7 @@ final class WireVectors {
      * as sent: {@code mine} itself on a float32 wire, else its rounded values as tensors owned by
      * {@code scope}.
      */
-    Outgoing write(ParamVector mine, NDManager scope) {
+    public Outgoing write(ParamVector mine, NDManager scope) {
         long elements = mine.elementCount();
         int size = Math.toIntExact(elements * wire.getNumOfBytes());
         if (outgoing == null || outgoing.length != size) {
@@ -121,7 +122,7 @@ final class WireVectors {
      *
      * @throws IllegalArgumentException if the size does not fit the model
      */
-    ParamVector read(ByteBuffer received, ParamVector like, NDManager scope) {
+    public ParamVector read(ByteBuffer received, ParamVector like, NDManager scope) {
         long elements = like.elementCount();
         long expected = elements * wire.getNumOfBytes();
         if (received.remaining() != expected) {
