@@ -46,7 +46,7 @@ final class Rank1Channels implements AutoCloseable {
                             .eventLoopGroup(loop)
                             .channelType(NioSocketChannel.class)
                             // No transparent retries: a retriable call keeps each sent message to
-                            // replay it, and a gradient frame is encoded from the live vector
+                            // replay it, and a gradient frame is copied from the caller's array
                             // when it is written. Rank 1 retries the handshake itself.
                             .disableRetry()
                             .executor(callback)
