@@ -3,6 +3,7 @@ package dev.sharpness.trainer.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -24,9 +25,9 @@ import java.util.concurrent.ForkJoinTask;
  * landed, with no copy. Bfloat16: both directions convert in one pass each, through small arrays
  * that stay in the cache, into native buffers reused every step that the tensors then view; the
  * rank's own gradient is rounded and widened in the same pass, since its peer steps along the
- * rounded one. A large vector's conversion is split over the cores the process may use (nothing
- * else runs on the rank's critical path meanwhile): WRN-28-10's 36 million elements took about 35
- * ms to round and 18 ms to widen on one core of a 2-core machine, 21 and 10 on two ({@code
+ * rounded one. A large vector's conversion is split over the threads the rank computes on (nothing
+ * else runs on its critical path meanwhile): WRN-28-10's 36 million elements took about 35 ms to
+ * round and 18 ms to widen on one core of a 2-core machine, 21 and 10 on two ({@code
  * bench/wire-convert.sh}).
  *
  * <p>The tensors of one step stay valid until the next step's call: the caller must be done with
@@ -52,10 +53,11 @@ public final class WireVectors {
     public record Outgoing(byte[] bytes, ParamVector asSent) {}
 
     /**
-     * Converts over as many cores as this process may use ({@link Runtime#availableProcessors}).
+     * Converts on as many threads as PyTorch computes on (its intra-op threads: {@code --threads},
+     * by default the cores the rank may use), which are idle while the gradient is converted.
      */
     WireVectors(DataType wire) {
-        this(wire, Runtime.getRuntime().availableProcessors());
+        this(wire, JniUtils.getNumThreads());
     }
 
     /** Converts over at most {@code threads} threads. */
