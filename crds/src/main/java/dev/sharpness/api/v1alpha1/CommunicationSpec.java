@@ -13,7 +13,10 @@ public class CommunicationSpec {
         /** Bit-exact: both workers keep identical parameters. */
         @JsonProperty("fp32")
         FP32,
-        /** Half the bytes, rounded to bfloat16: not bit-exact, replicas may drift apart. */
+        /**
+         * Half the bytes, rounded to bfloat16: not bit-exact against fp32, but both workers step
+         * along the same rounded gradients, so the replicas stay identical.
+         */
         @JsonProperty("bf16")
         BF16
     }

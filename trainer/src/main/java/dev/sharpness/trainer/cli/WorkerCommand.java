@@ -306,6 +306,11 @@ final class WorkerCommand implements Callable<Integer> {
         return new PairRole(
                 rank,
                 (layout, resumeState) -> {
+                    PairExchange.tooLarge(layout.elementCount(), precision)
+                            .ifPresent(
+                                    why -> {
+                                        throw new InvalidJobException("spec.model: " + why, null);
+                                    });
                     Identity identity = new Identity(uid, attempt, specHash, layout);
                     if (rank == 0) {
                         return PairExchange.serve(

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * swap fail at once.
  */
 public final class PairExchange implements AutoCloseable {
+    /**
+     * The most bytes one gradient may take on the wire: a vector is one Java array on the way out
+     * and one buffer on the way in (2 GiB: 536 million parameters in fp32, twice that in bf16).
+     */
+    public static final long MAX_VECTOR_BYTES = Integer.MAX_VALUE - 8;
+
     /** How many bytes may wait in the transport before a sender waits: a few chunks in flight. */
     static final int ON_READY_THRESHOLD = 4 * ExchangeStream.CHUNK_BYTES;
 
@@ -109,6 +117,7 @@ public final class PairExchange implements AutoCloseable {
             WirePrecision precision,
             Duration timeout,
             int streams) {
+        requireFits(identity, precision);
         return Rank0Server.serve(
                 port,
                 token,
@@ -140,6 +149,7 @@ public final class PairExchange implements AutoCloseable {
             WirePrecision precision,
             Duration timeout,
             int streams) {
+        requireFits(identity, precision);
         return Rank1Client.connect(
                 host, port, token, identity, new ExchangeSettings(precision, timeout, streams));
     }
@@ -150,6 +160,38 @@ public final class PairExchange implements AutoCloseable {
      */
     public static int defaultStreams() {
         return ExchangeSettings.defaultStreams(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Why a gradient of {@code elements} values cannot cross in {@code precision} (it would take
+     * more than {@link #MAX_VECTOR_BYTES}), or empty if it can.
+     */
+    public static Optional<String> tooLarge(long elements, WirePrecision precision) {
+        long bytes = elements * precision.bytesPerElement();
+        if (bytes <= MAX_VECTOR_BYTES) {
+            return Optional.empty();
+        }
+        boolean halfFits =
+                precision == WirePrecision.FP32
+                        && elements * WirePrecision.BF16.bytesPerElement() <= MAX_VECTOR_BYTES;
+        return Optional.of(
+                String.format(
+                        Locale.ROOT,
+                        "a SAMPa pair swaps the whole gradient as one vector of at most %,d bytes;"
+                                + " this model's %,d parameters take %,d in %s%s",
+                        MAX_VECTOR_BYTES,
+                        elements,
+                        bytes,
+                        precision,
+                        halfFits ? " (spec.communication.precision: bf16 would halve it)" : ""));
+    }
+
+    private static void requireFits(Identity identity, WirePrecision precision) {
+        tooLarge(identity.layout().elementCount(), precision)
+                .ifPresent(
+                        why -> {
+                            throw new IllegalArgumentException(why);
+                        });
     }
 
     /** The most exchange streams a rank may use. */

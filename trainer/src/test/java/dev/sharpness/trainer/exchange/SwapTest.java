@@ -102,4 +102,38 @@ class SwapTest {
             assertThat(stats.swaps()).isEqualTo(50);
         }
     }
+
+    @Test
+    void aGradientOverTwoGibibytesIsRefusedBeforePairingWithWhatWouldFit() {
+        long elements = 600_000_000L; // 2.4 GB in fp32, 1.2 GB in bf16
+        Identity huge =
+                Loopback.identity(
+                        "spec-abc",
+                        new Layout(
+                                java.util.List.of("weights"),
+                                java.util.List.of(new long[] {elements})));
+
+        assertThat(PairExchange.tooLarge(elements, WirePrecision.BF16)).isEmpty();
+        assertThat(PairExchange.tooLarge(elements, WirePrecision.FP32))
+                .hasValueSatisfying(
+                        why ->
+                                assertThat(why)
+                                        .contains(
+                                                "600,000,000 parameters take 2,400,000,000 in FP32")
+                                        .contains("spec.communication.precision: bf16"));
+        // Refused before anything listens or connects: no port, no peer needed.
+        assertThatThrownBy(
+                        () ->
+                                PairExchange.connect(
+                                        "127.0.0.1",
+                                        1,
+                                        Loopback.TOKEN.getBytes(
+                                                java.nio.charset.StandardCharsets.US_ASCII),
+                                        huge,
+                                        WirePrecision.FP32,
+                                        Loopback.TIMEOUT,
+                                        1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most 2,147,483,639 bytes");
+    }
 }
