@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.sharpness.trainer.exchange.Vectors;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -74,7 +75,7 @@ class WireVectorsTest {
             assertThat(sent.asSent()).isSameAs(mine);
 
             byte[] bytes = sent.bytes();
-            assertThat(bytes).isEqualTo(littleEndian(values));
+            assertThat(bytes).isEqualTo(Vectors.bytes(values));
 
             ParamVector theirs = wire.read(direct(bytes), like, scope);
             assertThat(theirs.get(0).getShape()).isEqualTo(new Shape(ROWS, COLUMNS));
@@ -201,12 +202,6 @@ class WireVectorsTest {
             values[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(-20, 20)));
         }
         return values;
-    }
-
-    private static byte[] littleEndian(float[] values) {
-        ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.asFloatBuffer().put(values);
-        return bytes.array();
     }
 
     private static ByteBuffer direct(byte[] bytes) {
