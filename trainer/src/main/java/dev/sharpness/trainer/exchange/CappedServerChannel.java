@@ -32,6 +32,7 @@ final class CappedServerChannel extends NioServerSocketChannel {
         }
         Channel child = (Channel) accepted.get(before);
         if (open.incrementAndGet() <= cap) {
+            ChainedReads.install(child);
             child.closeFuture().addListener(closed -> open.decrementAndGet());
             return count;
         }

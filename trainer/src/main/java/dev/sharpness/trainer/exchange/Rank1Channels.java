@@ -44,7 +44,7 @@ final class Rank1Channels implements AutoCloseable {
                     NettyChannelBuilder.forAddress(host, port)
                             .usePlaintext()
                             .eventLoopGroup(loop)
-                            .channelType(NioSocketChannel.class)
+                            .channelFactory(Rank1Channels::connection)
                             // No transparent retries: a retriable call keeps each sent message to
                             // replay it, and a gradient frame is copied from the caller's array
                             // when it is written. Rank 1 retries the handshake itself.
@@ -53,6 +53,12 @@ final class Rank1Channels implements AutoCloseable {
                             .build());
         }
         return channels.get(index);
+    }
+
+    private static NioSocketChannel connection() {
+        NioSocketChannel connection = new NioSocketChannel();
+        ChainedReads.install(connection);
+        return connection;
     }
 
     /** Cuts every connection and stops the threads; waits a little for them. */
