@@ -19,10 +19,12 @@ trap 'rm -rf "$work"' EXIT
 jar="$root/trainer/target/sam-trainer.jar"
 cpus=$(nproc)
 
-# name, fp32 bytes (4 x parameters), swaps, exchange warm-up swaps. The exchange needs thousands of
-# swaps of a few MB, or some tens of the 146 MB one, before the JIT has compiled it (see the notes).
+# name, fp32 bytes (4 x parameters), swaps, exchange warm-up swaps at fp32. The exchange needs
+# thousands of swaps of a few MB, or some 150 of the 146 MB one, before the JIT has compiled it
+# (see the notes); what warms it up is the number of 1 MiB messages, so a bf16 row, with half the
+# bytes per swap, warms up for twice the swaps.
 sizes=("resnet56 3421928 300 2000" "mlp 4076584 300 2000" "wrn-28-2 5870440 200 1500"
-    "wrn-28-10 145916776 30 60")
+    "wrn-28-10 145916776 30 150")
 if [ -n "${SAM_BENCH_SIZES:-}" ]; then IFS=';' read -r -a sizes <<<"$SAM_BENCH_SIZES"; fi
 # cores of each side: one each, or both sides on the same two (all this machine has)
 if [ "$cpus" -ge 4 ]; then layouts=("0 1" "0,1 2,3"); else layouts=("0 1" "0,1 0,1"); fi
@@ -53,11 +55,12 @@ for rep in $(seq "$repeats"); do
       read -r name bytes swaps warmup <<<"$spec"
       for precision in fp32 bf16; do
         wire=$([ "$precision" = fp32 ] && echo "$bytes" || echo $((bytes / 2)))
+        warm=$([ "$precision" = fp32 ] && echo "$warmup" || echo $((warmup * 2)))
         for streams in "${streams_list[@]}"; do
           tag="$name.$precision.${c0}_$c1.$streams.$rep"
           cut -d' ' -f1 /proc/loadavg > "$work/$tag.load"
           swap socket-swap "$c0" "$c1" "$work/$tag.socket" "$wire" "$swaps" 10
-          swap exchange-swap "$c0" "$c1" "$work/$tag.exchange" "$bytes" "$swaps" "$warmup" \
+          swap exchange-swap "$c0" "$c1" "$work/$tag.exchange" "$bytes" "$swaps" "$warm" \
               "$precision" "$streams"
           echo "$tag: $(tail -1 "$work/$tag.socket.serve")" >&2
           echo "$tag: $(tail -1 "$work/$tag.exchange.serve")" >&2
@@ -114,8 +117,8 @@ lines = [
     f"Measured {datetime.date.today()} with `bench/exchange-swap.sh {' '.join(sys.argv[5:])}` on a {cpus}-core shared machine.",
     "Each row: `SocketSwap` (two processes, one plain TCP loopback connection, both directions at once,",
     "10 swaps of warm-up) and right after it `ExchangeSwap` (the pair exchange between two processes,",
-    "no training in between, warmed up until the JIT has compiled it: 1500-2000 swaps of a few MB, 60",
-    "of 146 MB). Figures are the mean of the two sides' p50 and CPU (the whole process, all threads)",
+    "no training in between, warmed up until the JIT has compiled it: 1500-2000 swaps of a few MB, 150",
+    "of 146 MB, twice as many at bf16). Figures are the mean of the two sides' p50 and CPU (the whole process, all threads)",
     "per swap; a range is the spread over the repeats. The exchange moves the vector's bytes as the",
     "trainer wrote them: under bf16 the rounding to bf16 and the widening back are the trainer's",
     "(`WireVectors`, in the step's flatten and unflatten phases) and not part of the swap, and the",
