@@ -4,8 +4,9 @@
 # pinned to one core; and the pair's exchange against a raw TCP loopback swap of the same bytes.
 # Same synthetic job for all; the step time excludes start-up, pairing, evaluation and checkpoints.
 # Writes docs/benchmarks/pair-time.md. Usage: bench/pair-time.sh [STEPS]
-# The MLP's rows run at least 1000 steps whatever STEPS says: its step is short (about 20 ms here),
-# and a few tens of steps measure the JIT warming up, not the pair.
+# The MLP's rows run at least 4000 steps whatever STEPS says: its step is short (about 16 ms here),
+# and a pair's rank, whose one core also runs the JIT compiling gRPC and Netty, takes about 1000
+# steps to reach its steady step time (see the notes), so a shorter run measures the warm-up.
 # SAM_BENCH_MODELS="mlp ..." runs only those models' rows (a quick check; the table then has only them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +34,10 @@ YAML
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
+# A long run goes over the same 1000 batches several times rather than holding them all in memory.
+train_samples() { local n=$(( $1 < 1000 ? $1 : 1000 )); echo $(( n * 128 > 6400 ? n * 128 : 6400 )); }
+epochs() { local per=$(( $(train_samples "$1") / 128 )); echo $(( ($1 + per - 1) / per )); }
+
 run() { # name, model, image, channels, method, steps [cpu]
   local name=$1 model=$2 image=$3 channels=$4 method=$5 n=$6
   local pin=(taskset -c "${7:-0}") env=()
@@ -41,8 +46,8 @@ run() { # name, model, image, channels, method, steps [cpu]
   env "${env[@]}" "${pin[@]}" java -jar "$jar" run "$work/job.yaml" --out "$work/$name" --threads 1 \
       --set spec.model.architecture="$model" --set spec.dataset.synthetic.imageSize="$image" \
       --set spec.dataset.synthetic.channels="$channels" --set spec.optimizer.method="$method" \
-      --set spec.training.maxSteps="$n" \
-      --set spec.dataset.synthetic.trainSamples=$(( n * 128 > 6400 ? n * 128 : 6400 )) \
+      --set spec.training.maxSteps="$n" --set spec.training.epochs="$(epochs "$n")" \
+      --set spec.dataset.synthetic.trainSamples="$(train_samples "$n")" \
       > "$work/$name.log" 2>&1
 }
 
@@ -55,7 +60,7 @@ swap() { # benchmark (socket-swap, exchange-swap), bytes, swaps, warmup, out: on
   wait
 }
 
-models=("resnet20 28 1 0" "resnet56 28 1 0" "mlp 24 3 1000") # name, image, channels, least steps
+models=("resnet20 28 1 0" "resnet56 28 1 0" "mlp 24 3 4000") # name, image, channels, least steps
 if [ -n "${SAM_BENCH_MODELS:-}" ]; then # e.g. SAM_BENCH_MODELS=mlp: only those rows (a quick check)
   kept=()
   for spec in "${models[@]}"; do
@@ -140,7 +145,7 @@ lines = [
     "# SAMPa pair vs SAM and SGD: per-step time",
     "",
     f"Measured {datetime.date.today()} with `bench/pair-time.sh {steps}` on a 2-core machine: the same synthetic",
-    f"job ({steps} steps, batch 128; the MLP at least 1000, as its step is short) per model. SGD and SAM: one process, one PyTorch thread, pinned to",
+    f"job ({steps} steps, batch 128; the MLP at least 4000, over 1000 batches again and again, as its step is short and a rank's JIT takes about 1000 steps to settle) per model. SGD and SAM: one process, one PyTorch thread, pinned to",
     "core 0. SAMPa: as `sam-trainer run` starts it, two worker processes with one PyTorch thread each,",
     "rank 0 pinned to core 0 and rank 1 to core 1 (`SAM_RANK_CPUS=\"0 1\"`), swapping gradients over",
     "gRPC on loopback every step (fp32). Step time is the optimizer step alone (no start-up, pairing,",
