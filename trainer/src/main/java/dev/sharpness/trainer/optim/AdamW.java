@@ -4,9 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,22 +59,16 @@ public final class AdamW implements BaseOptimizer {
     }
 
     @Override
-    public ParamVector tentativeStep(
-            ParamVector x, ParamVector direction, double lr, NDManager into) {
+    public void tentativeStep(ParamVector x, ParamVector direction, double lr) {
         long t = steps.getLong() + 1;
-        List<NDArray> y = new ArrayList<>(x.size());
         try (NDManager scope = ParamVector.scopeOver(x, direction, first, second)) {
             for (int i = 0; i < x.size(); i++) {
                 NDArray m = first.get(i).mul(beta1).addi(direction.get(i).mul(1 - beta1));
                 NDArray v =
                         second.get(i).mul(beta2).addi(direction.get(i).square().muli(1 - beta2));
-                NDArray yi = x.get(i).duplicate();
-                apply(yi, m, v, t, lr);
-                yi.attach(into);
-                y.add(yi);
+                apply(x.get(i), m, v, t, lr);
             }
         }
-        return new ParamVector(y);
     }
 
     /** The update of update count t given the new moments, in place on {@code x}. */

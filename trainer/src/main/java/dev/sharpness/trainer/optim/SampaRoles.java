@@ -72,7 +72,7 @@ final class SampaRoles<B> {
         ParamVector x = objective.parameters();
         ParamVector origin = x.copy(scope);
         if (step > 0) {
-            x.assign(base.tentativeStep(x, carried, lr, scope));
+            base.tentativeStep(x, carried, lr);
         }
         Gradient g = objective.gradient(batches.at(step, scope), BatchNormMode.UPDATE, scope);
         x.assign(origin);

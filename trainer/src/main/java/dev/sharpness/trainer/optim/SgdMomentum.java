@@ -2,9 +2,7 @@ package dev.sharpness.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,9 +51,7 @@ public final class SgdMomentum implements BaseOptimizer {
     }
 
     @Override
-    public ParamVector tentativeStep(
-            ParamVector x, ParamVector direction, double lr, NDManager into) {
-        List<NDArray> y = new ArrayList<>(x.size());
+    public void tentativeStep(ParamVector x, ParamVector direction, double lr) {
         try (NDManager scope = scope(x, direction)) {
             for (int i = 0; i < x.size(); i++) {
                 NDArray g = withDecay(x.get(i), direction.get(i));
@@ -64,12 +60,9 @@ public final class SgdMomentum implements BaseOptimizer {
                     NDArray buf = buffers.get(i).mul(momentum).addi(g);
                     update = nesterov ? g.add(buf.mul(momentum)) : buf;
                 }
-                NDArray yi = x.get(i).sub(update.mul(lr));
-                yi.attach(into);
-                y.add(yi);
+                x.get(i).subi(update.mul(lr));
             }
         }
-        return new ParamVector(y);
     }
 
     private NDArray withDecay(NDArray x, NDArray d) {

@@ -3,13 +3,22 @@ package dev.sharpness.trainer.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.sharpness.api.v1alpha1.ScheduleSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** ALGORITHMS.md property 9 and AdamW, against plain-Java references on f(x) = ||x||^2. */
+/**
+ * ALGORITHMS.md property 9 and AdamW, against plain-Java references on f(x) = ||x||^2; and SAMPa's
+ * tentative step against the step itself.
+ */
 class BaseOptimizerTest {
     private NDManager manager;
 
@@ -81,6 +90,53 @@ class BaseOptimizerTest {
             }
             assertThat((double) f.values()[0]).isCloseTo(w, within(1e-6));
         }
+    }
+
+    /**
+     * SAMPa's y step moves x in place to exactly what the step would give, and leaves the
+     * optimizer's state (momentum buffers, AdamW's moments and count) as it was.
+     */
+    @Test
+    void theTentativeStepIsTheStepWithoutTouchingTheState() {
+        ParamVector like = vector(3);
+        for (BaseOptimizer base :
+                new BaseOptimizer[] {
+                    new SgdMomentum(like, manager, 0.9, 5e-4, true),
+                    new AdamW(like, manager, 0.9, 0.999, 1e-8, 0.01)
+                }) {
+            ParamVector x = vector(1);
+            for (int t = 0; t < 3; t++) {
+                base.step(x, vector(10 + t), 0.1);
+            }
+            Map<String, float[]> state = values(base.stateTensors());
+            ParamVector direction = vector(20);
+            ParamVector y = x.copy(manager);
+
+            base.tentativeStep(y, direction, 0.1);
+
+            assertThat(values(base.stateTensors()))
+                    .as("state")
+                    .usingRecursiveComparison()
+                    .isEqualTo(state);
+            base.step(x, direction, 0.1);
+            for (int i = 0; i < x.size(); i++) {
+                assertThat(y.get(i).toFloatArray()).isEqualTo(x.get(i).toFloatArray());
+            }
+        }
+    }
+
+    /** Two tensors of random values, the same for the same seed. */
+    private ParamVector vector(int seed) {
+        manager.getEngine().setRandomSeed(seed);
+        return new ParamVector(
+                List.of(manager.randomNormal(new Shape(4, 3)), manager.randomNormal(new Shape(5))));
+    }
+
+    private static Map<String, float[]> values(Map<String, NDArray> tensors) {
+        Map<String, float[]> values = new TreeMap<>();
+        tensors.forEach(
+                (name, t) -> values.put(name, t.toType(DataType.FLOAT32, true).toFloatArray()));
+        return values;
     }
 
     @Test

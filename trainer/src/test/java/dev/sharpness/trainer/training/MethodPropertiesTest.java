@@ -329,9 +329,8 @@ class MethodPropertiesTest {
         }
 
         @Override
-        public ParamVector tentativeStep(
-                ParamVector x, ParamVector direction, double lr, NDManager into) {
-            return inner.tentativeStep(x, direction, lr, into);
+        public void tentativeStep(ParamVector x, ParamVector direction, double lr) {
+            inner.tentativeStep(x, direction, lr);
         }
 
         @Override
