@@ -46,26 +46,30 @@ public final class AdamW implements BaseOptimizer {
 
     @Override
     public void step(ParamVector x, ParamVector direction, double lr) {
-        long t = steps.getLong() + 1;
-        steps.addi(1);
-        try (NDManager scope = ParamVector.scopeOver(x, direction, first, second)) {
-            for (int i = 0; i < x.size(); i++) {
-                NDArray m = first.get(i).muli(beta1).addi(direction.get(i).mul(1 - beta1));
-                NDArray v =
-                        second.get(i).muli(beta2).addi(direction.get(i).square().muli(1 - beta2));
-                apply(x.get(i), m, v, t, lr);
-            }
-        }
+        move(x, direction, lr, true);
     }
 
     @Override
     public void tentativeStep(ParamVector x, ParamVector direction, double lr) {
+        move(x, direction, lr, false);
+    }
+
+    /** One update of x in place; the moments and the count keep the new values if {@code keep}. */
+    private void move(ParamVector x, ParamVector direction, double lr, boolean keep) {
         long t = steps.getLong() + 1;
+        if (keep) {
+            steps.addi(1);
+        }
         try (NDManager scope = ParamVector.scopeOver(x, direction, first, second)) {
             for (int i = 0; i < x.size(); i++) {
-                NDArray m = first.get(i).mul(beta1).addi(direction.get(i).mul(1 - beta1));
+                NDArray m1 = first.get(i);
+                NDArray m2 = second.get(i);
+                NDArray m =
+                        (keep ? m1.muli(beta1) : m1.mul(beta1))
+                                .addi(direction.get(i).mul(1 - beta1));
                 NDArray v =
-                        second.get(i).mul(beta2).addi(direction.get(i).square().muli(1 - beta2));
+                        (keep ? m2.muli(beta2) : m2.mul(beta2))
+                                .addi(direction.get(i).square().muli(1 - beta2));
                 apply(x.get(i), m, v, t, lr);
             }
         }

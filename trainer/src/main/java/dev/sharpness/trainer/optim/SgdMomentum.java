@@ -37,27 +37,23 @@ public final class SgdMomentum implements BaseOptimizer {
 
     @Override
     public void step(ParamVector x, ParamVector direction, double lr) {
-        try (NDManager scope = scope(x, direction)) {
-            for (int i = 0; i < x.size(); i++) {
-                NDArray g = withDecay(x.get(i), direction.get(i));
-                NDArray update = g;
-                if (buffers != null) {
-                    NDArray buf = buffers.get(i).muli(momentum).addi(g);
-                    update = nesterov ? g.add(buf.mul(momentum)) : buf;
-                }
-                x.get(i).subi(update.mul(lr));
-            }
-        }
+        move(x, direction, lr, true);
     }
 
     @Override
     public void tentativeStep(ParamVector x, ParamVector direction, double lr) {
+        move(x, direction, lr, false);
+    }
+
+    /** x = x - lr * update, in place; the momentum buffers keep the new values if {@code keep}. */
+    private void move(ParamVector x, ParamVector direction, double lr, boolean keep) {
         try (NDManager scope = scope(x, direction)) {
             for (int i = 0; i < x.size(); i++) {
                 NDArray g = withDecay(x.get(i), direction.get(i));
                 NDArray update = g;
                 if (buffers != null) {
-                    NDArray buf = buffers.get(i).mul(momentum).addi(g);
+                    NDArray old = buffers.get(i);
+                    NDArray buf = (keep ? old.muli(momentum) : old.mul(momentum)).addi(g);
                     update = nesterov ? g.add(buf.mul(momentum)) : buf;
                 }
                 x.get(i).subi(update.mul(lr));
