@@ -62,13 +62,13 @@ public final class AdamW implements BaseOptimizer {
         }
         try (NDManager scope = ParamVector.scopeOver(x, direction, first, second)) {
             for (int i = 0; i < x.size(); i++) {
-                NDArray m1 = first.get(i);
-                NDArray m2 = second.get(i);
+                NDArray oldM = first.get(i);
+                NDArray oldV = second.get(i);
                 NDArray m =
-                        (keep ? m1.muli(beta1) : m1.mul(beta1))
+                        (keep ? oldM.muli(beta1) : oldM.mul(beta1))
                                 .addi(direction.get(i).mul(1 - beta1));
                 NDArray v =
-                        (keep ? m2.muli(beta2) : m2.mul(beta2))
+                        (keep ? oldV.muli(beta2) : oldV.mul(beta2))
                                 .addi(direction.get(i).square().muli(1 - beta2));
                 apply(x.get(i), m, v, t, lr);
             }
