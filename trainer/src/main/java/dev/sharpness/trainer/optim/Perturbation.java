@@ -56,9 +56,26 @@ public final class Perturbation {
         };
     }
 
+    /**
+     * Adds eps for gradient {@code g} at {@code x} to {@code x}, in place: {@code x + of(g, x)},
+     * the same bits. Under plain SAM's rule eps is never made: x takes {@code g} scaled on the way
+     * in, one parameter-sized pass and allocation less.
+     */
+    public void addTo(ParamVector x, ParamVector g, NDManager scope) {
+        if (rule == Rule.GLOBAL) {
+            x.addScaled(g, globalFactor(g));
+        } else {
+            x.addScaled(of(g, x, scope), 1);
+        }
+    }
+
+    private double globalFactor(ParamVector g) {
+        return rho / (g.norm() + NORM_EPSILON);
+    }
+
     private ParamVector global(ParamVector g, NDManager into) {
         ParamVector eps = g.copy(into);
-        eps.scale(rho / (g.norm() + NORM_EPSILON));
+        eps.scale(globalFactor(g));
         return eps;
     }
 

@@ -45,9 +45,8 @@ public final class Sam<B> implements TrainingMethod<B> {
             Gradient g,
             NDManager scope) {
         ParamVector x = objective.parameters();
-        ParamVector eps = perturbation.of(g.vector(), x, scope);
         ParamVector origin = x.copy(scope);
-        x.addScaled(eps, 1);
+        perturbation.addTo(x, g.vector(), scope);
         Gradient perturbed = objective.gradient(batch, BatchNormMode.FREEZE, scope);
         x.assign(origin);
         return perturbed;

@@ -56,7 +56,7 @@ final class SampaRoles<B> {
     Gradient perturbed(long step, Batches<B> batches, NDManager scope) {
         ParamVector x = objective.parameters();
         ParamVector origin = x.copy(scope);
-        x.addScaled(perturbation.of(carried, x, scope), 1);
+        perturbation.addTo(x, carried, scope);
         Gradient g =
                 objective.gradient(
                         batches.at(Math.max(step - 1, 0), scope), BatchNormMode.UPDATE, scope);
