@@ -3,6 +3,8 @@ package dev.sharpness.trainer.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -108,10 +110,7 @@ class SwapTest {
         long elements = 600_000_000L; // 2.4 GB in fp32, 1.2 GB in bf16
         Identity huge =
                 Loopback.identity(
-                        "spec-abc",
-                        new Layout(
-                                java.util.List.of("weights"),
-                                java.util.List.of(new long[] {elements})));
+                        "spec-abc", new Layout(List.of("weights"), List.of(new long[] {elements})));
 
         assertThat(PairExchange.tooLarge(elements, WirePrecision.BF16)).isEmpty();
         assertThat(PairExchange.tooLarge(elements, WirePrecision.FP32))
@@ -127,8 +126,7 @@ class SwapTest {
                                 PairExchange.connect(
                                         "127.0.0.1",
                                         1,
-                                        Loopback.TOKEN.getBytes(
-                                                java.nio.charset.StandardCharsets.US_ASCII),
+                                        Loopback.TOKEN.getBytes(StandardCharsets.US_ASCII),
                                         huge,
                                         WirePrecision.FP32,
                                         Loopback.TIMEOUT,
