@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
 # The pair exchange alone (`sam-trainer bench exchange-swap`) against a raw TCP loopback swap of
 # the same bytes (`sam-trainer bench socket-swap`), at the gradient sizes of the models users train with SAM, fp32 and bf16 on the
-# wire, with one core per side and with two cores per side, over one exchange stream and over two
+# wire, with one core per side, two, and on 8+ cores four, over one exchange stream and over two
 # (each its own connection, event loop and threads, carrying half of every vector). Both
 # benchmarks of a row run right after each other, so their ratio is what to read on a shared
 # machine; each row is repeated. Writes docs/benchmarks/exchange-swap.md.
 # Usage: bench/exchange-swap.sh [REPEATS [STREAMS...]]  (default: 2 repeats, streams 1 and 2)
 # SAM_BENCH_SIZES="name bytes swaps warmup;..." replaces the sizes (a quick check).
+# SAM_BENCH_LAYOUTS="cores0 cores1;..." replaces the core layouts (taskset lists, "0-3 4-7");
+# SAM_BENCH_PRECISIONS="fp32" the wire formats; SAM_BENCH_WORK=DIR keeps each row's raw output
+# there; SAM_BENCH_OUT=FILE writes the table there instead of docs/benchmarks/exchange-swap.md;
+# SAM_BENCH_MACHINE names the machine in its heading.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 repeats=${1:-2}
 shift || true
 streams_list=("${@:-1 2}")
 read -r -a streams_list <<<"${streams_list[*]}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [ -n "${SAM_BENCH_WORK:-}" ]; then
+  work=$SAM_BENCH_WORK
+  mkdir -p "$work"
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
+out=${SAM_BENCH_OUT:-$root/docs/benchmarks/exchange-swap.md}
+read -r -a precisions <<<"${SAM_BENCH_PRECISIONS:-fp32 bf16}"
 "$root/sam-trainer" --version > /dev/null
 jar="$root/trainer/target/sam-trainer.jar"
 cpus=$(nproc)
@@ -26,8 +37,12 @@ cpus=$(nproc)
 sizes=("resnet56 3421928 300 2000" "mlp 4076584 300 2000" "wrn-28-2 5870440 200 1500"
     "wrn-28-10 145916776 30 150")
 if [ -n "${SAM_BENCH_SIZES:-}" ]; then IFS=';' read -r -a sizes <<<"$SAM_BENCH_SIZES"; fi
-# cores of each side: one each, or both sides on the same two (all this machine has)
-if [ "$cpus" -ge 4 ]; then layouts=("0 1" "0,1 2,3"); else layouts=("0 1" "0,1 0,1"); fi
+# cores of each side: one each, two each, and on a node with 8 or more, four each; on a 2-core
+# machine "two each" is both sides on the same two (all it has)
+if [ "$cpus" -ge 8 ]; then layouts=("0 1" "0,1 2,3" "0-3 4-7")
+elif [ "$cpus" -ge 4 ]; then layouts=("0 1" "0,1 2,3")
+else layouts=("0 1" "0,1 0,1"); fi
+if [ -n "${SAM_BENCH_LAYOUTS:-}" ]; then IFS=';' read -r -a layouts <<<"$SAM_BENCH_LAYOUTS"; fi
 
 swap() { # benchmark (socket-swap, exchange-swap), cores0, cores1, out, args...
   local bench=$1 c0=$2 c1=$3 out=$4 try
@@ -53,7 +68,7 @@ for rep in $(seq "$repeats"); do
     read -r c0 c1 <<<"$layout"
     for spec in "${sizes[@]}"; do
       read -r name bytes swaps warmup <<<"$spec"
-      for precision in fp32 bf16; do
+      for precision in "${precisions[@]}"; do
         wire=$([ "$precision" = fp32 ] && echo "$bytes" || echo $((bytes / 2)))
         warm=$([ "$precision" = fp32 ] && echo "$warmup" || echo $((warmup * 2)))
         for streams in "${streams_list[@]}"; do
@@ -70,10 +85,11 @@ for rep in $(seq "$repeats"); do
   done
 done
 
-/usr/bin/python3 - "$work" "$root/docs/benchmarks/exchange-swap.md" "$repeats" "$cpus" \
+/usr/bin/python3 - "$work" "$out" "$repeats" "$cpus" \
     "$repeats" "${streams_list[@]}" <<'PY'
 import collections, datetime, glob, json, os, sys
 work, out, repeats, cpus = sys.argv[1:5]
+machine = os.environ.get("SAM_BENCH_MACHINE") or f"{cpus}-core shared machine"
 
 def side(path):
     return json.loads(open(path).read().strip().splitlines()[-1])
@@ -96,10 +112,14 @@ def span(values, fmt):
 order = ["resnet56", "mlp", "wrn-28-2", "wrn-28-10"]
 table = []
 rank = lambda name: order.index(name) if name in order else len(order)  # SAM_BENCH_SIZES: last
-for key in sorted(rows, key=lambda k: ("," in k[0], rank(k[1]), k[2] == "bf16", k[3])):
+def count(cores):  # "0-3,8" -> 5, for the first side of "0-3_4-7"
+    spans = [c.split("-") for c in cores.split("_")[0].split(",")]
+    return sum(int(s[-1]) - int(s[0]) + 1 for s in spans)
+
+for key in sorted(rows, key=lambda k: (count(k[0]), rank(k[1]), k[2] == "bf16", k[3])):
     cores, name, precision, streams = key
     rs = rows[key]
-    per_side = "1" if "," not in cores else "2 (" + cores.replace("_", " / ") + ")"
+    per_side = "1" if count(cores) == 1 else f"{count(cores)} ({cores.replace('_', ' / ')})"
     s = lambda kind, f: [r[kind][f] for r in rs]
     # A tiny swap can cost the raw socket less CPU than the clock resolves: no ratio then.
     ratio = lambda f: [r["exchange"][f] / r["socket"][f] if r["socket"][f] else float("inf")
@@ -114,7 +134,7 @@ for key in sorted(rows, key=lambda k: ("," in k[0], rank(k[1]), k[2] == "bf16", 
 lines = [
     "# The pair exchange against a raw socket, by gradient size",
     "",
-    f"Measured {datetime.date.today()} with `bench/exchange-swap.sh {' '.join(sys.argv[5:])}` on a {cpus}-core shared machine.",
+    f"Measured {datetime.date.today()} with `bench/exchange-swap.sh {' '.join(sys.argv[5:])}` on a {machine}.",
     "Each row: `SocketSwap` (two processes, one plain TCP loopback connection, both directions at once,",
     "10 swaps of warm-up) and right after it `ExchangeSwap` (the pair exchange between two processes,",
     "no training in between, warmed up until the JIT has compiled it: 1500-2000 swaps of a few MB, 150",

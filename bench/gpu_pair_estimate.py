@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""What a SAMPa rank's step costs on a GPU besides the swap, beside SAM's and SGD's steps.
+
+The trainer's engine (DJL 0.35) has no CUDA build on the machines this was measured on, so the
+GPU picture in docs/benchmarks is put together from two measurements on the same GPU node: this
+script times the steps in PyTorch (eager, the models of the picture at batch 128 on 32x32x3
+images), and `bench/exchange-swap.sh` times the pair exchange on the node's cores. A SAMPa rank's
+step is one gradient pass, the gradient's copy to the host (the exchange sends from host memory),
+the swap, the peer's gradient's copy back and the update; this script times all of it but the
+swap ("rank, no swap"), with the host buffers pinned and pageable. SAM is two passes with the
+perturbation between them (ALGORITHMS.md); SGD one pass. Each figure is the median over the timed
+steps, each step bounded by a device synchronisation.
+
+Usage: gpu_pair_estimate.py [--models resnet56,wrn-28-2,wrn-28-10] [--json FILE]
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from pytorch_step_reference import CifarResNet
+
+
+class WideBlock(nn.Module):
+    """Pre-activation block of a wide ResNet (Zagoruyko and Komodakis), no dropout."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.bn1 = nn.BatchNorm2d(cin)
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.shortcut = None if stride == 1 and cin == cout else nn.Conv2d(cin, cout, 1, stride, bias=False)
+
+    def forward(self, x):
+        o = F.relu(self.bn1(x))
+        y = self.conv1(o)
+        y = self.conv2(F.relu(self.bn2(y)))
+        return y + (x if self.shortcut is None else self.shortcut(o))
+
+
+class WideResNet(nn.Module):
+    def __init__(self, depth, width, classes=10):
+        super().__init__()
+        n = (depth - 4) // 6
+        self.conv = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        layers, cin = [], 16
+        for channels, stride in ((16 * width, 1), (32 * width, 2), (64 * width, 2)):
+            for i in range(n):
+                layers.append(WideBlock(cin, channels, stride if i == 0 else 1))
+                cin = channels
+        self.layers = nn.Sequential(*layers)
+        self.bn = nn.BatchNorm2d(cin)
+        self.fc = nn.Linear(cin, classes)
+
+    def forward(self, x):
+        out = F.relu(self.bn(self.layers(self.conv(x))))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(out, 1), 1))
+
+
+MODELS = {
+    "resnet56": lambda: CifarResNet(56, 3, 10),
+    "wrn-28-2": lambda: WideResNet(28, 2),
+    "wrn-28-10": lambda: WideResNet(28, 10),
+}
+
+
+def median_ms(step, warmup, steps, sync):
+    for _ in range(warmup):
+        step()
+    sync()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        sync()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def measure(name, precision, device, batch, warmup, steps, rho=0.05):
+    torch.manual_seed(1)
+    model = MODELS[name]().to(device).train()
+    fmt = torch.channels_last if precision == "bf16" else torch.contiguous_format
+    model = model.to(memory_format=fmt)
+    params = [p for p in model.parameters()]
+    count = sum(p.numel() for p in params)
+    opt = torch.optim.SGD(params, lr=0.01, momentum=0.9, weight_decay=5e-4)
+    x = torch.randn(batch, 3, 32, 32, device=device).to(memory_format=fmt)
+    y = torch.randint(0, 10, (batch,), device=device)
+    cuda = device.type == "cuda"
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
+
+    def grad_pass():
+        for p in params:
+            p.grad = None
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
+            loss = F.cross_entropy(model(x), y)
+        loss.backward()
+
+    def sgd():
+        grad_pass()
+        opt.step()
+
+    def sam():
+        grad_pass()
+        with torch.no_grad():
+            grads = [p.grad for p in params]
+            norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+            eps = torch._foreach_mul(grads, rho / (norm + 1e-12))
+            torch._foreach_add_(params, eps)
+        grad_pass()
+        with torch.no_grad():
+            torch._foreach_sub_(params, eps)
+        opt.step()
+
+    flat = torch.empty(count, device=device)
+    pinned = {k: torch.zeros(count, pin_memory=cuda) for k in ("own", "peer")}
+    pageable_peer = torch.zeros(count)
+    views = [v.view_as(p) for v, p in zip(flat.split([p.numel() for p in params]), params)]
+
+    def rank(pin):
+        def step():
+            grad_pass()
+            torch.cat([p.grad.reshape(-1) for p in params], out=flat)
+            if pin:
+                pinned["own"].copy_(flat, non_blocking=True)
+                sync()  # the exchange reads the host copy
+                flat.copy_(pinned["peer"], non_blocking=True)  # the swap would fill "peer"
+            else:
+                flat.cpu()
+                flat.copy_(pageable_peer.to(device))
+            # unflatten, and the update with both gradients (the pair's step, ALGORITHMS.md)
+            grads = [p.grad for p in params]  # no autograd here: gradients are not leaves
+            torch._foreach_add_(grads, views)
+            torch._foreach_mul_(grads, 0.5)
+            opt.step()
+
+        return step
+
+    def copies(pin):
+        def step():
+            if pin:
+                pinned["own"].copy_(flat, non_blocking=True)
+                flat.copy_(pinned["peer"], non_blocking=True)
+            else:
+                flat.cpu()
+                flat.copy_(pageable_peer.to(device))
+
+        return step
+
+    row = {"model": name, "parameters": count, "precision": precision, "batch": batch}
+    row["passMs"] = median_ms(grad_pass, warmup, steps, sync)
+    row["sgdMs"] = median_ms(sgd, warmup, steps, sync)
+    row["samMs"] = median_ms(sam, warmup, steps, sync)
+    row["rankPinnedMs"] = median_ms(rank(True), warmup, steps, sync)
+    row["rankPageableMs"] = median_ms(rank(False), warmup, steps, sync)
+    row["copiesPinnedMs"] = median_ms(copies(True), warmup, steps, sync)
+    row["copiesPageableMs"] = median_ms(copies(False), warmup, steps, sync)
+    return row
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--models", default="resnet56,wrn-28-2,wrn-28-10")
+    p.add_argument("--precisions", default="fp32,bf16")
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--steps", type=int, default=30)
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--json")
+    a = p.parse_args()
+    device = torch.device(a.device)
+    torch.backends.cudnn.benchmark = True
+    report = {
+        "torch": torch.__version__,
+        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu",
+        "cudnnAllowTf32": torch.backends.cudnn.allow_tf32,
+        "rows": [],
+    }
+    print(f"torch {report['torch']} on {report['device']}, batch {a.batch}, 32x32x3", flush=True)
+    print("model | parameters | precision | pass | SGD | SAM | rank, no swap (pinned / pageable) | copies (pinned / pageable) ms")
+    for name in a.models.split(","):
+        for precision in a.precisions.split(","):
+            r = measure(name, precision, device, a.batch, a.warmup, a.steps)
+            report["rows"].append(r)
+            print(
+                f"{name} | {r['parameters']:,} | {precision} | {r['passMs']:.2f} | {r['sgdMs']:.2f} | {r['samMs']:.2f} | "
+                f"{r['rankPinnedMs']:.2f} / {r['rankPageableMs']:.2f} | {r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f}",
+                flush=True,
+            )
+            if a.json:
+                with open(a.json, "w") as f:
+                    json.dump(report, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Puts bench/gpu-picture.sh's measurements together in docs/benchmarks/gpu-picture.md.
+
+  gpu_picture_report.py collect DATA_DIR RAW_DIR...   keep what the runs measured, in DATA_DIR
+  gpu_picture_report.py report DATA_DIR OUT.md        write the tables
+
+`collect` reads each RAW_DIR that bench/gpu-picture.sh (or bench/exchange-swap.sh with
+SAM_BENCH_WORK) left: gpu-steps.json, machine.txt, and one swap row per tag (the raw socket and the
+exchange, both sides, the load). A row cut short (a run stopped at its time limit) is left out.
+Each RAW_DIR counts as one repeat. `report` estimates a SAMPa pair step on the GPU as a rank's
+step without the swap (measured on the GPU) plus the swap (measured on the node's cores) and sets
+it beside SAM's and SGD's steps.
+"""
+import datetime
+import glob
+import json
+import os
+import statistics
+import sys
+
+MODELS = ["resnet56", "wrn-28-2", "wrn-28-10"]
+TITLES = {"resnet56": "ResNet-56", "wrn-28-2": "WRN-28-2", "wrn-28-10": "WRN-28-10", "mlp": "MLP"}
+
+
+def last_json(path):
+    with open(path) as f:
+        return json.loads(f.read().strip().splitlines()[-1])
+
+
+def collect(data, raws):
+    os.makedirs(data, exist_ok=True)
+    swaps = []
+    for run, raw in enumerate(raws, 1):
+        for name in ("gpu-steps.json", "machine.txt"):
+            if os.path.exists(os.path.join(raw, name)):
+                with open(os.path.join(raw, name)) as src, open(os.path.join(data, name), "w") as dst:
+                    dst.write(src.read())
+        folder = os.path.join(raw, "exchange") if os.path.isdir(os.path.join(raw, "exchange")) else raw
+        for load in sorted(glob.glob(os.path.join(folder, "*.load"))):
+            tag = os.path.basename(load)[: -len(".load")]
+            name, precision, cores, streams, _ = tag.split(".")
+            try:
+                sides = {k: [last_json(f"{folder}/{tag}.{k}.{s}") for s in ("serve", "connect")]
+                         for k in ("socket", "exchange")}
+            except (OSError, ValueError, IndexError):
+                continue  # cut short
+            with open(load) as f:
+                row = {"run": run, "size": name, "precision": precision, "cores": cores.replace("_", " / "),
+                       "streams": int(streams), "load": float(f.read())}
+            row["bytes"] = sides["socket"][0]["bytes"]
+            for kind, pair in sides.items():
+                row[kind] = {k: statistics.mean(s[k] for s in pair) for k in ("p50Millis", "cpuMillisPerSwap")}
+            swaps.append(row)
+    with open(os.path.join(data, "swaps.json"), "w") as f:
+        json.dump(swaps, f, indent=1)
+    with open(os.path.join(data, "date.txt"), "w") as f:
+        f.write(f"{datetime.date.today()}\n")
+
+
+def cores_per_side(cores):
+    return sum(int(s.split("-")[-1]) - int(s.split("-")[0]) + 1 for s in cores.split(" / ")[0].split(","))
+
+
+def span(values, fmt="%.1f"):
+    lo, hi = fmt % min(values), fmt % max(values)
+    return lo if lo == hi else f"{lo}-{hi}"
+
+
+def report(data, out):
+    with open(os.path.join(data, "gpu-steps.json")) as f:
+        gpu = json.load(f)
+    with open(os.path.join(data, "swaps.json")) as f:
+        swaps = json.load(f)
+    with open(os.path.join(data, "machine.txt")) as f:
+        machine = [line.strip() for line in f if line.strip()]
+    fields = dict(line.split(":", 1) for line in machine[1:] if ":" in line)
+    with open(os.path.join(data, "date.txt")) as f:
+        date = f.read().strip()
+    cpu = f"{fields.get('CPU(s)', '?').strip()} cores of {fields.get('Model name', '?').strip()}"
+
+    def rows(size, precision="fp32", cores=None, streams=None):
+        return [s for s in swaps if s["size"] == size and s["precision"] == precision
+                and (cores is None or cores_per_side(s["cores"]) == cores)
+                and (streams is None or s["streams"] == streams)]
+
+    lines = [
+        "# The GPU picture, measured on one GPU node",
+        "",
+        f"Measured {date} with `bench/gpu-picture.sh` on {machine[0].split(',')[0]} ({cpu}); the data are in",
+        f"`{os.path.relpath(data, os.path.dirname(out))}/`, this page is `bench/gpu_picture_report.py report` of them.",
+        "",
+        "The trainer's engine (DJL 0.35 with PyTorch) has no CUDA build that loads on that node, so the",
+        "pair was not run end to end there. Its step is put together from two measurements on the same",
+        "node: the GPU work in PyTorch (`bench/gpu_pair_estimate.py`: eager mode, batch 128 of 32x32x3",
+        f"images, torch {gpu['torch']}, cuDNN benchmark mode, TF32 convolutions as PyTorch does by default)",
+        "and the pair exchange between two processes on the node's own cores (`bench/exchange-swap.sh`),",
+        "each side pinned to its own cores.",
+        "",
+        "## Steps on the GPU",
+        "",
+        "Median ms per step. *rank, no swap*: one gradient pass, the gradient flattened and copied to the",
+        "host, the peer's copied back, and the pair's update; everything a SAMPa rank does but the swap.",
+        "*copies*: the two 4-byte-per-parameter copies alone, through pinned and through pageable host",
+        "memory. bf16: autocast, channels-last; parameters, gradients and the swap stay fp32.",
+        "",
+        "| model | parameters | compute | pass | SGD step | SAM step | rank, no swap (pinned / pageable) | copies (pinned / pageable) |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in gpu["rows"]:
+        lines.append(
+            f"| {TITLES[r['model']]} | {r['parameters']:,} | {r['precision']} | {r['passMs']:.1f} | {r['sgdMs']:.1f} | "
+            f"{r['samMs']:.1f} | {r['rankPinnedMs']:.1f} / {r['rankPageableMs']:.1f} | "
+            f"{r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f} |")
+
+    lines += [
+        "",
+        "## The swap on the node's cores",
+        "",
+        "p50 ms per swap (both directions at once) and CPU ms per swap of one process (all threads), the",
+        "mean of the two sides; a range is the spread over the runs. Raw socket: `SocketSwap`, one TCP",
+        "loopback connection, right before the exchange row on the same cores.",
+        "",
+        "| gradient of | wire | MB each way | cores per side | streams | raw socket p50 | exchange p50 | p50 ratio (target <= 1.5) "
+        "| raw socket CPU | exchange CPU | CPU ratio (target <= 2) | runs |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    order = ["resnet56", "mlp", "wrn-28-2", "wrn-28-10"]
+    keys = sorted({(cores_per_side(s["cores"]), s["size"], s["precision"], s["streams"]) for s in swaps},
+                  key=lambda k: (k[0], order.index(k[1]) if k[1] in order else 9, k[2] == "bf16", k[3]))
+    for cores, size, precision, streams in keys:
+        rs = rows(size, precision, cores, streams)
+        p50 = [r["exchange"]["p50Millis"] / r["socket"]["p50Millis"] for r in rs]
+        cpu_ratio = [r["exchange"]["cpuMillisPerSwap"] / r["socket"]["cpuMillisPerSwap"] for r in rs]
+        lines.append(
+            f"| {TITLES.get(size, size)} | {precision} | {rs[0]['bytes'] / 1e6:.2f} | {cores} | {streams} | "
+            f"{span([r['socket']['p50Millis'] for r in rs])} | {span([r['exchange']['p50Millis'] for r in rs])} | "
+            f"**{span(p50, '%.2f')}** | {span([r['socket']['cpuMillisPerSwap'] for r in rs])} | "
+            f"{span([r['exchange']['cpuMillisPerSwap'] for r in rs])} | **{span(cpu_ratio, '%.2f')}** | {len(rs)} |")
+
+    lines += [
+        "",
+        "## SAMPa against SAM and SGD on this GPU (an estimate)",
+        "",
+        "A SAMPa pair step is taken as *rank, no swap* (pinned) plus the swap's p50 at this model's size",
+        "with four cores per side; the swap is not overlapped with the pass. SAM's and SGD's steps are",
+        "the measured ones above. The ranks' two GPUs run their passes at once, so the pair's step is one",
+        "rank's. MB: fp32 gradient, each way, every step.",
+        "",
+        "| model | compute | MB each way | SAM step | SGD step | rank, no swap | swap: raw socket / exchange, 1 stream / 2 / 4 "
+        "| SAMPa step with the exchange, best of the streams | SAMPa/SAM | SAMPa/SGD | SAMPa/SAM with a raw socket |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in gpu["rows"]:
+        model = r["model"]
+        by_streams = {n: statistics.mean(x["exchange"]["p50Millis"] for x in rows(model, cores=4, streams=n))
+                      for n in (1, 2, 4) if rows(model, cores=4, streams=n)}
+        if not by_streams:
+            continue
+        socket = statistics.mean(x["socket"]["p50Millis"] for x in rows(model, cores=4))
+        swap = min(by_streams.values())
+        pair = r["rankPinnedMs"] + swap
+        lines.append(
+            f"| {TITLES[model]} | {r['precision']} | {r['parameters'] * 4 / 1e6:.1f} | {r['samMs']:.1f} | {r['sgdMs']:.1f} | "
+            f"{r['rankPinnedMs']:.1f} | {socket:.1f} / {' / '.join(f'{by_streams[n]:.1f}' for n in sorted(by_streams))} | "
+            f"{pair:.1f} | **{pair / r['samMs']:.2f}** | {pair / r['sgdMs']:.2f} | "
+            f"{(r['rankPinnedMs'] + socket) / r['samMs']:.2f} |")
+    notes = os.path.join(os.path.dirname(out), "gpu-picture-notes.md")
+    if os.path.exists(notes):
+        with open(notes) as f:
+            lines += ["", f.read().rstrip()]
+    with open(out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 4 and sys.argv[1] == "collect":
+        collect(sys.argv[2], sys.argv[3:])
+    elif len(sys.argv) == 4 and sys.argv[1] == "report":
+        report(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(__doc__)
