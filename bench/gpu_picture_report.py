@@ -31,7 +31,7 @@ def collect(data, raws):
     os.makedirs(data, exist_ok=True)
     swaps = []
     for run, raw in enumerate(raws, 1):
-        for name in ("gpu-steps.json", "machine.txt"):
+        for name in ("gpu-steps.json", "machine.txt", "cpu-details.txt"):
             if os.path.exists(os.path.join(raw, name)):
                 with open(os.path.join(raw, name)) as src, open(os.path.join(data, name), "w") as dst:
                     dst.write(src.read())
