@@ -5,9 +5,10 @@ The trainer's engine (DJL 0.35) has no CUDA build on the machines this was measu
 GPU picture in docs/benchmarks is put together from two measurements on the same GPU node: this
 script times the steps in PyTorch (eager, the models of the picture at batch 128 on 32x32x3
 images), and `bench/exchange-swap.sh` times the pair exchange on the node's cores. A SAMPa rank's
-step is one gradient pass, the gradient's copy to the host (the exchange sends from host memory),
-the swap, the peer's gradient's copy back and the update; this script times all of it but the
-swap ("rank, no swap"), with the host buffers pinned and pageable. SAM is two passes with the
+step is the perturbation, one gradient pass, the parameters restored by copy, the gradient's copy
+to the host (the exchange sends from host memory), the swap, the peer's gradient's copy back and
+the update; this script times all of it but the swap ("rank, no swap"), with the host buffers
+pinned and pageable. SAM is two passes with the
 perturbation between them (ALGORITHMS.md); SGD one pass. Each figure is the median over the timed
 steps, each step bounded by a device synchronisation.
 
@@ -123,9 +124,27 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
     pageable_peer = torch.zeros(count)
     views = [v.view_as(p) for v, p in zip(flat.split([p.numel() for p in params]), params)]
 
+    saved = [p.detach().clone() for p in params]
+    gy = [torch.zeros_like(p) for p in params]  # the last gradient from the y worker
+
+    def copy_all(dst, src):
+        if hasattr(torch, "_foreach_copy_"):
+            torch._foreach_copy_(dst, src)
+        else:  # PyTorch before 2.1
+            for d, s in zip(dst, src):
+                d.copy_(s)
+
     def rank(pin):
         def step():
+            # worker 0's side (worker 1's tentative step costs the same): x + rho gy / ||gy||,
+            # the pass there, and x restored by copy (ALGORITHMS.md, SAMPa)
+            with torch.no_grad():
+                copy_all(saved, params)
+                norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(gy)))
+                torch._foreach_add_(params, torch._foreach_mul(gy, rho / (norm + 1e-12)))
             grad_pass()
+            with torch.no_grad():
+                copy_all(params, saved)
             torch.cat([p.grad.reshape(-1) for p in params], out=flat)
             if pin:
                 pinned["own"].copy_(flat, non_blocking=True)
@@ -157,6 +176,7 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
     row["passMs"] = median_ms(grad_pass, warmup, steps, sync)
     row["sgdMs"] = median_ms(sgd, warmup, steps, sync)
     row["samMs"] = median_ms(sam, warmup, steps, sync)
+    row["rankIncludesPerturbation"] = True
     row["rankPinnedMs"] = median_ms(rank(True), warmup, steps, sync)
     row["rankPageableMs"] = median_ms(rank(False), warmup, steps, sync)
     row["copiesPinnedMs"] = median_ms(copies(True), warmup, steps, sync)
