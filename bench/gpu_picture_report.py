@@ -18,7 +18,6 @@ import os
 import statistics
 import sys
 
-MODELS = ["resnet56", "wrn-28-2", "wrn-28-10"]
 TITLES = {"resnet56": "ResNet-56", "wrn-28-2": "WRN-28-2", "wrn-28-10": "WRN-28-10", "mlp": "MLP"}
 
 
@@ -27,11 +26,17 @@ def last_json(path):
         return json.loads(f.read().strip().splitlines()[-1])
 
 
+KEPT = ("gpu-steps.json", "machine.txt", "cpu-details.txt")
+
+
 def collect(data, raws):
     os.makedirs(data, exist_ok=True)
+    for name in KEPT:  # nothing of an earlier node's runs stays
+        if os.path.exists(os.path.join(data, name)):
+            os.remove(os.path.join(data, name))
     swaps = []
     for run, raw in enumerate(raws, 1):
-        for name in ("gpu-steps.json", "machine.txt", "cpu-details.txt"):
+        for name in KEPT:
             if os.path.exists(os.path.join(raw, name)):
                 with open(os.path.join(raw, name)) as src, open(os.path.join(data, name), "w") as dst:
                     dst.write(src.read())
