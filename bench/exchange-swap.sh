@@ -9,7 +9,9 @@
 # SAM_BENCH_SIZES="name bytes swaps warmup;..." replaces the sizes (a quick check).
 # SAM_BENCH_LAYOUTS="cores0 cores1;..." replaces the core layouts (taskset lists, "0-3 4-7");
 # SAM_BENCH_PRECISIONS="fp32" the wire formats; SAM_BENCH_WORK=DIR keeps each row's raw output
-# there; SAM_BENCH_OUT=FILE writes the table there instead of docs/benchmarks/exchange-swap.md;
+# there, and the table covers every row in DIR, earlier runs' too (so several runs with different
+# settings make one table); SAM_BENCH_OUT=FILE writes the table there instead of
+# docs/benchmarks/exchange-swap.md;
 # SAM_BENCH_MACHINE names the machine in its heading.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
