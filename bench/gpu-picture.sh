@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The GPU picture, measured on one GPU node: each model's SGD, SAM and SAMPa-rank steps on the GPU
 # (bench/gpu_pair_estimate.py, PyTorch with CUDA) and the pair exchange on the node's own cores at
-# each model's gradient size, with 4 and 1 cores per side (bench/exchange-swap.sh); then
-# bench/gpu_picture_report.py puts them together in docs/benchmarks/gpu-picture.md: per model, the
-# bytes per step, the swap, and the resulting SAMPa/SAM and SAMPa/SGD. Needs PyTorch with CUDA, a
-# Java 17+ `java` on the PATH, 9+ cores and the built trainer jar; takes about 7 minutes. Its
-# measurements replace docs/benchmarks/gpu-node/ (to pool several runs, give each its RAW_DIR and
-# run `bench/gpu_picture_report.py collect` on all of them). A benchmark: never in CI.
+# each model's gradient size, with four cores per side and one (and eight for WRN-28-10 on 16+
+# cores; bench/exchange-swap.sh); then bench/gpu_picture_report.py puts them together in
+# docs/benchmarks/gpu-picture.md: per model, the bytes per step, the swap, and the resulting
+# SAMPa/SAM and SAMPa/SGD. Needs PyTorch with CUDA, a Java 17+ `java` on the PATH
+# (bench/swap-bundle.sh packs one for a node without a JDK), 9+ cores and the built trainer jar;
+# takes about 7 minutes. Its measurements replace docs/benchmarks/gpu-node/ (to pool several runs,
+# give each its RAW_DIR and run `bench/gpu_picture_report.py collect` on all of them). A
+# benchmark: never in CI.
 # Usage: bench/gpu-picture.sh [RAW_DIR]   (raw results are kept there; default: a temporary folder)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,15 +31,21 @@ python3 "$root/bench/gpu_pair_estimate.py" --json "$raw/gpu-steps.json" | tee "$
 
 # The swap at each model's size, fp32, with four cores per side over one, two and four streams
 # (what a pod of a GPU node gets); then one core per side, one stream, at 4 and 146 MB, to set
-# the node beside the 2-core machine's tables; and bf16 on the wire at 146 MB. Four cores first,
-# so that a run stopped early still has the rows that matter. About 6 minutes in all on an H200
-# node (its first run, with two cores per side as well, took over 7).
+# the node beside the 2-core machine's tables; bf16 on the wire at 146 MB; and 146 MB with eight
+# cores per side. Four cores first, so that a run stopped early still has the rows that matter.
+# About 7 minutes in all on an H200 node (its first run, with two cores per side as well, took
+# over 7).
 export SAM_BENCH_WORK="$raw/exchange" SAM_BENCH_OUT="$raw/exchange-swap.md" SAM_BENCH_MACHINE="$machine"
 SAM_BENCH_LAYOUTS="0-3 4-7" SAM_BENCH_PRECISIONS=fp32 "$root/bench/exchange-swap.sh" 1 1 2 4 > /dev/null
 SAM_BENCH_LAYOUTS="0 1" SAM_BENCH_PRECISIONS=fp32 \
     SAM_BENCH_SIZES="mlp 4076584 300 2000;wrn-28-10 145916776 30 150" "$root/bench/exchange-swap.sh" 1 1 > /dev/null
 SAM_BENCH_LAYOUTS="0-3 4-7" SAM_BENCH_PRECISIONS=bf16 SAM_BENCH_SIZES="wrn-28-10 145916776 30 150" \
     "$root/bench/exchange-swap.sh" 1 1 4 > /dev/null
+# Does WRN-28-10's swap keep shrinking with cores? Eight per side, on a node with 16 or more.
+if [ "$cpus" -ge 16 ]; then
+  SAM_BENCH_LAYOUTS="0-7 8-15" SAM_BENCH_PRECISIONS=fp32 SAM_BENCH_SIZES="wrn-28-10 145916776 30 150" \
+      "$root/bench/exchange-swap.sh" 1 4 8 > /dev/null
+fi
 python3 "$root/bench/gpu_picture_report.py" collect "$root/docs/benchmarks/gpu-node" "$raw"
 python3 "$root/bench/gpu_picture_report.py" report "$root/docs/benchmarks/gpu-node" \
     "$root/docs/benchmarks/gpu-picture.md"
