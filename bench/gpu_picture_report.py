@@ -66,6 +66,10 @@ def cores_per_side(cores):
     return sum(int(s.split("-")[-1]) - int(s.split("-")[0]) + 1 for s in cores.split(" / ")[0].split(","))
 
 
+def forward(row):  # the first run (2026-11-30) did not time it
+    return f"{row['forwardMs']:.1f}" if "forwardMs" in row else "-"
+
+
 def span(values, fmt="%.1f"):
     lo, hi = fmt % min(values), fmt % max(values)
     return lo if lo == hi else f"{lo}-{hi}"
@@ -103,14 +107,16 @@ def report(data, out):
         "",
         "## Steps on the GPU",
         "",
-        "Median ms per step. *rank, no swap*: the perturbation, one gradient pass, the parameters restored",
+        "Median ms per step. *forward*: the forward pass alone (the rest of *pass* is the backward, what a",
+        "swap sent as the backward produces each layer's gradient could hide behind; not timed in the",
+        "first run). *rank, no swap*: the perturbation, one gradient pass, the parameters restored",
         "by copy, the gradient flattened and copied to the host, the peer's copied back, and the pair's",
         "update; everything a SAMPa rank does but the swap.",
         "*copies*: the two 4-byte-per-parameter copies alone, through pinned and through pageable host",
         "memory. bf16: autocast, channels-last; parameters, gradients and the swap stay fp32.",
         "",
-        "| model | parameters | compute | pass | SGD step | SAM step | rank, no swap (pinned / pageable) | copies (pinned / pageable) |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| model | parameters | compute | forward | pass | SGD step | SAM step | rank, no swap (pinned / pageable) | copies (pinned / pageable) |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     if not all(r.get("rankIncludesPerturbation") for r in gpu["rows"]):
         lines[-2:-2] = [
@@ -121,7 +127,7 @@ def report(data, out):
         ]
     for r in gpu["rows"]:
         lines.append(
-            f"| {TITLES[r['model']]} | {r['parameters']:,} | {r['precision']} | {r['passMs']:.1f} | {r['sgdMs']:.1f} | "
+            f"| {TITLES[r['model']]} | {r['parameters']:,} | {r['precision']} | {forward(r)} | {r['passMs']:.1f} | {r['sgdMs']:.1f} | "
             f"{r['samMs']:.1f} | {r['rankPinnedMs']:.1f} / {r['rankPageableMs']:.1f} | "
             f"{r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f} |")
 
