@@ -208,14 +208,16 @@ def main():
         "rows": [],
     }
     print(f"torch {report['torch']} on {report['device']}, batch {a.batch}, 32x32x3", flush=True)
-    print("model | parameters | precision | forward | pass | SGD | SAM | rank, no swap (pinned / pageable) | copies (pinned / pageable) ms")
+    print("model | parameters | precision | forward | pass | SGD | SAM | "
+          "rank, no swap (pinned / pageable) | copies (pinned / pageable) ms")
     for name in a.models.split(","):
         for precision in a.precisions.split(","):
             r = measure(name, precision, device, a.batch, a.warmup, a.steps)
             report["rows"].append(r)
             print(
-                f"{name} | {r['parameters']:,} | {precision} | {r['forwardMs']:.2f} | {r['passMs']:.2f} | {r['sgdMs']:.2f} | {r['samMs']:.2f} | "
-                f"{r['rankPinnedMs']:.2f} / {r['rankPageableMs']:.2f} | {r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f}",
+                f"{name} | {r['parameters']:,} | {precision} | {r['forwardMs']:.2f} | {r['passMs']:.2f} | "
+                f"{r['sgdMs']:.2f} | {r['samMs']:.2f} | {r['rankPinnedMs']:.2f} / {r['rankPageableMs']:.2f} | "
+                f"{r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f}",
                 flush=True,
             )
             if a.json:

@@ -96,7 +96,8 @@ def report(data, out):
         "# The GPU picture, measured on one GPU node",
         "",
         f"Measured {date} with `bench/gpu-picture.sh` on {machine[0].split(',')[0]} ({cpu}); the data are in",
-        f"`{os.path.relpath(data, os.path.dirname(out))}/`, this page is `bench/gpu_picture_report.py report` of them.",
+        f"`{os.path.relpath(data, os.path.dirname(out))}/`, this page is "
+        "`bench/gpu_picture_report.py report` of them.",
         "",
         "The trainer's engine (DJL 0.35 with PyTorch) has no CUDA build that loads on that node, so the",
         "pair was not run end to end there. Its step is put together from two measurements on the same",
@@ -115,7 +116,8 @@ def report(data, out):
         "*copies*: the two 4-byte-per-parameter copies alone, through pinned and through pageable host",
         "memory. bf16: autocast, channels-last; parameters, gradients and the swap stay fp32.",
         "",
-        "| model | parameters | compute | forward | pass | SGD step | SAM step | rank, no swap (pinned / pageable) | copies (pinned / pageable) |",
+        "| model | parameters | compute | forward | pass | SGD step | SAM step "
+        "| rank, no swap (pinned / pageable) | copies (pinned / pageable) |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     if not all(r.get("rankIncludesPerturbation") for r in gpu["rows"]):
@@ -127,7 +129,8 @@ def report(data, out):
         ]
     for r in gpu["rows"]:
         lines.append(
-            f"| {TITLES[r['model']]} | {r['parameters']:,} | {r['precision']} | {forward(r)} | {r['passMs']:.1f} | {r['sgdMs']:.1f} | "
+            f"| {TITLES[r['model']]} | {r['parameters']:,} | {r['precision']} | {forward(r)} | "
+            f"{r['passMs']:.1f} | {r['sgdMs']:.1f} | "
             f"{r['samMs']:.1f} | {r['rankPinnedMs']:.1f} / {r['rankPageableMs']:.1f} | "
             f"{r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f} |")
 
@@ -139,7 +142,8 @@ def report(data, out):
         "mean of the two sides; a range is the spread over the runs. Raw socket: `SocketSwap`, one TCP",
         "loopback connection, right before the exchange row on the same cores.",
         "",
-        "| gradient of | wire | MB each way | cores per side | streams | raw socket p50 | exchange p50 | p50 ratio (target <= 1.5) "
+        "| gradient of | wire | MB each way | cores per side | streams | raw socket p50 | exchange p50 "
+        "| p50 ratio (target <= 1.5) "
         "| raw socket CPU | exchange CPU | CPU ratio (target <= 2) | runs |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -165,7 +169,8 @@ def report(data, out):
         "the measured ones above. The ranks' two GPUs run their passes at once, so the pair's step is one",
         "rank's. MB: fp32 gradient, each way, every step.",
         "",
-        "| model | compute | MB each way | SAM step | SGD step | rank, no swap | swap: raw socket / exchange, 1 stream / 2 / 4 "
+        "| model | compute | MB each way | SAM step | SGD step | rank, no swap "
+        "| swap: raw socket / exchange, 1 stream / 2 / 4 "
         "| SAMPa step with the exchange, best of the streams | SAMPa/SAM | SAMPa/SGD | SAMPa/SAM with a raw socket |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -179,8 +184,9 @@ def report(data, out):
         swap = min(by_streams.values())
         pair = r["rankPinnedMs"] + swap
         lines.append(
-            f"| {TITLES[model]} | {r['precision']} | {r['parameters'] * 4 / 1e6:.1f} | {r['samMs']:.1f} | {r['sgdMs']:.1f} | "
-            f"{r['rankPinnedMs']:.1f} | {socket:.1f} / {' / '.join(f'{by_streams[n]:.1f}' for n in sorted(by_streams))} | "
+            f"| {TITLES[model]} | {r['precision']} | {r['parameters'] * 4 / 1e6:.1f} | "
+            f"{r['samMs']:.1f} | {r['sgdMs']:.1f} | {r['rankPinnedMs']:.1f} | {socket:.1f} / "
+            f"{' / '.join(f'{by_streams[n]:.1f}' for n in sorted(by_streams))} | "
             f"{pair:.1f} | **{pair / r['samMs']:.2f}** | {pair / r['sgdMs']:.2f} | "
             f"{(r['rankPinnedMs'] + socket) / r['samMs']:.2f} |")
     notes = os.path.join(os.path.dirname(out), "gpu-picture-notes.md")
