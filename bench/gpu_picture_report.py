@@ -92,6 +92,10 @@ def report(data, out):
                 and (cores is None or cores_per_side(s["cores"]) == cores)
                 and (streams is None or s["streams"] == streams)]
 
+    def four_core_swaps(model):  # the exchange's mean p50 at fp32, four cores per side, by streams
+        by_streams = {n: rows(model, cores=4, streams=n) for n in (1, 2, 4)}
+        return {n: statistics.mean(x["exchange"]["p50Millis"] for x in rs) for n, rs in by_streams.items() if rs}
+
     lines = [
         "# The GPU picture, measured on one GPU node",
         "",
@@ -176,8 +180,7 @@ def report(data, out):
     ]
     for r in gpu["rows"]:
         model = r["model"]
-        by_streams = {n: statistics.mean(x["exchange"]["p50Millis"] for x in rows(model, cores=4, streams=n))
-                      for n in (1, 2, 4) if rows(model, cores=4, streams=n)}
+        by_streams = four_core_swaps(model)
         if not by_streams:
             continue
         socket = statistics.mean(x["socket"]["p50Millis"] for x in rows(model, cores=4))
@@ -189,7 +192,7 @@ def report(data, out):
             f"{' / '.join(f'{by_streams[n]:.1f}' for n in sorted(by_streams))} | "
             f"{pair:.1f} | **{pair / r['samMs']:.2f}** | {pair / r['sgdMs']:.2f} | "
             f"{(r['rankPinnedMs'] + socket) / r['samMs']:.2f} |")
-    hidden = [r for r in gpu["rows"] if "forwardMs" in r and rows(r["model"], cores=4)]
+    hidden = [r for r in gpu["rows"] if "forwardMs" in r and four_core_swaps(r["model"])]
     if hidden:
         lines += [
             "",
@@ -201,8 +204,7 @@ def report(data, out):
             "| --- | --- | ---: | ---: | ---: | ---: |",
         ]
         for r in hidden:
-            swap = min(statistics.mean(x["exchange"]["p50Millis"] for x in rows(r["model"], cores=4, streams=n))
-                       for n in (1, 2, 4) if rows(r["model"], cores=4, streams=n))
+            swap = min(four_core_swaps(r["model"]).values())
             backward = r["passMs"] - r["forwardMs"]
             lines.append(
                 f"| {TITLES[r['model']]} | {r['precision']} | {backward:.1f} | {swap:.1f} | "
