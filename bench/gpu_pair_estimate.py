@@ -136,6 +136,17 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
             for d, s in zip(dst, src):
                 d.copy_(s)
 
+    def through_host(pin, own_on_host_first):
+        """The rank's gradient out to the host and the peer's (there, as the swap leaves it) back."""
+        if pin:
+            pinned["own"].copy_(flat, non_blocking=True)
+            if own_on_host_first:
+                sync()  # the exchange reads the host copy
+            flat.copy_(pinned["peer"], non_blocking=True)  # the swap would fill "peer"
+        else:
+            flat.cpu()
+            flat.copy_(pageable_peer.to(device))
+
     def rank(pin):
         def step():
             # worker 0's side (worker 1's tentative step costs the same): x + rho gy / ||gy||,
@@ -148,13 +159,7 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
             with torch.no_grad():
                 copy_all(params, saved)
             torch.cat([p.grad.reshape(-1) for p in params], out=flat)
-            if pin:
-                pinned["own"].copy_(flat, non_blocking=True)
-                sync()  # the exchange reads the host copy
-                flat.copy_(pinned["peer"], non_blocking=True)  # the swap would fill "peer"
-            else:
-                flat.cpu()
-                flat.copy_(pageable_peer.to(device))
+            through_host(pin, own_on_host_first=True)
             # unflatten, and the update with both gradients (the pair's step, ALGORITHMS.md)
             grads = [p.grad for p in params]  # no autograd here: gradients are not leaves
             torch._foreach_add_(grads, views)
@@ -164,15 +169,7 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
         return step
 
     def copies(pin):
-        def step():
-            if pin:
-                pinned["own"].copy_(flat, non_blocking=True)
-                flat.copy_(pinned["peer"], non_blocking=True)
-            else:
-                flat.cpu()
-                flat.copy_(pageable_peer.to(device))
-
-        return step
+        return lambda: through_host(pin, own_on_host_first=False)
 
     row = {"model": name, "parameters": count, "precision": precision, "batch": batch}
     # The forward pass alone, graph kept as for a backward: the rest of a pass is the backward,
