@@ -10,7 +10,9 @@ to the host (the exchange sends from host memory), the swap, the peer's gradient
 the update; this script times all of it but the swap ("rank, no swap"), with the host buffers
 pinned and pageable. SAM is two passes with the
 perturbation between them (ALGORITHMS.md); SGD one pass. Each figure is the median over the timed
-steps, each step bounded by a device synchronisation.
+steps, each step bounded by a device synchronisation. It also times when each parameter's gradient
+becomes final during the backward pass (a hook per parameter, timed by CUDA events on a GPU): what a
+swap sent as the backward goes could already send.
 
 Usage: gpu_pair_estimate.py [--models resnet56,wrn-28-2,wrn-28-10] [--json FILE]
 """
@@ -23,6 +25,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from gpu_picture_report import final_by
 from pytorch_step_reference import CifarResNet
 
 
@@ -171,6 +174,52 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
     def copies(pin):
         return lambda: through_host(pin, own_on_host_first=False)
 
+    def readiness():
+        """When each parameter's gradient is final in the backward pass: ms after the backward's start
+        (median over the steps) and its fp32 bytes, in the order they come; and the backward's median.
+        What a swap sent as the backward goes could send, and when."""
+        clock = (lambda: torch.cuda.Event(enable_timing=True)) if cuda else None
+
+        def now():
+            if not cuda:
+                return time.perf_counter()
+            event = clock()
+            event.record()  # on the stream the backward runs on: marks the GPU's progress
+            return event
+
+        def elapsed(start, end):
+            return start.elapsed_time(end) if cuda else (end - start) * 1000
+
+        marks = {}
+
+        def stamp(i):
+            def hook(grad):
+                marks[i] = now()  # the gradient for parameter i is computed; accumulating it is a copy
+            return hook
+
+        handles = [p.register_hook(stamp(i)) for i, p in enumerate(params)]
+        ready, backward = [[] for _ in params], []
+        try:
+            for n in range(warmup + steps):
+                for p in params:
+                    p.grad = None
+                loss = forward()
+                start = now()
+                loss.backward()
+                end = now()
+                sync()
+                if n >= warmup:
+                    backward.append(elapsed(start, end))
+                    for i in range(len(params)):
+                        ready[i].append(elapsed(start, marks[i]))
+        finally:
+            for h in handles:
+                h.remove()
+        order = sorted(range(len(params)), key=lambda i: statistics.median(ready[i]))
+        return {"backwardMs": statistics.median(backward),
+                "readyMs": [round(statistics.median(ready[i]), 3) for i in order],
+                "readyBytes": [4 * params[i].numel() for i in order]}
+
     row = {"model": name, "parameters": count, "precision": precision, "batch": batch}
     # The forward pass alone, graph kept as for a backward: the rest of a pass is the backward,
     # the time a swap sent layer by layer as the backward produces them could hide behind.
@@ -183,6 +232,7 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
     row["rankPageableMs"] = median_ms(rank(False), warmup, steps, sync)
     row["copiesPinnedMs"] = median_ms(copies(True), warmup, steps, sync)
     row["copiesPageableMs"] = median_ms(copies(False), warmup, steps, sync)
+    row["readiness"] = readiness()
     return row
 
 
@@ -217,6 +267,10 @@ def main():
                 f"{r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f}",
                 flush=True,
             )
+            ready = r["readiness"]
+            print("  the gradient's bytes final in the backward: " + ", ".join(
+                f"{share:.0%} at {final_by(ready, share):.2f} ms" for share in (0.5, 0.8, 0.95, 1.0))
+                + f" of {ready['backwardMs']:.2f} ms", flush=True)
             if a.json:
                 with open(a.json, "w") as f:
                     json.dump(report, f, indent=2)

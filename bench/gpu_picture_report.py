@@ -70,6 +70,28 @@ def forward(row):  # the first run (2026-11-30) did not time it
     return f"{row['forwardMs']:.1f}" if "forwardMs" in row else "-"
 
 
+def final_by(readiness, share):
+    """ms after the backward's start by which `share` of the gradient's bytes are final."""
+    total, done = sum(readiness["readyBytes"]), 0
+    for ms, size in zip(readiness["readyMs"], readiness["readyBytes"]):
+        done += size
+        if done >= share * total:
+            return ms
+    return readiness["readyMs"][-1]
+
+
+def overlapped_finish(readiness, swap_ms):
+    """ms after the backward's start at which a swap ends that sends each gradient as soon as it is
+    final (`readiness`, from gpu_pair_estimate.py), at the whole swap's rate, both directions alike:
+    the latest of, for each gradient, its time plus the time to send it and all that comes after."""
+    total = sum(readiness["readyBytes"])
+    left, finish = total, 0.0
+    for ms, size in zip(readiness["readyMs"], readiness["readyBytes"]):
+        finish = max(finish, ms + left / total * swap_ms)
+        left -= size
+    return finish
+
+
 def span(values, fmt="%.1f"):
     lo, hi = fmt % min(values), fmt % max(values)
     return lo if lo == hi else f"{lo}-{hi}"
@@ -192,24 +214,32 @@ def report(data, out):
             f"{' / '.join(f'{by_streams[n]:.1f}' for n in sorted(by_streams))} | "
             f"{pair:.1f} | **{pair / r['samMs']:.2f}** | {pair / r['sgdMs']:.2f} | "
             f"{(r['rankPinnedMs'] + socket) / r['samMs']:.2f} |")
-    hidden = [r for r in gpu["rows"] if "forwardMs" in r and four_core_swaps(r["model"])]
+    hidden = [r for r in gpu["rows"] if "readiness" in r and four_core_swaps(r["model"])]
     if hidden:
         lines += [
             "",
-            "If the swap were sent as the backward pass produces the gradient (not built; see the notes),",
-            "it could hide behind the backward (*pass* minus *forward*); what stays is what it outlasts:",
+            "If the swap were sent as the backward pass makes each gradient final (not built; see the",
+            "notes), it could overlap the backward. *final by*: when half, 80% and all of the gradient's",
+            "bytes are final, in ms after the backward's start (a hook per parameter). *swap ends*: when",
+            "a swap at the best rate above, sending each gradient once it is final, would end; what it",
+            "outlasts the backward by is added to *rank, no swap*. The last column is the bound if the",
+            "whole gradient were final at the backward's start.",
             "",
-            "| model | compute | backward | best swap | SAMPa/SAM, swap not hidden "
-            "| SAMPa/SAM, hidden behind the backward |",
-            "| --- | --- | ---: | ---: | ---: | ---: |",
+            "| model | compute | backward | final by (50% / 80% / 100%) | best swap | swap ends "
+            "| SAMPa/SAM, swap not hidden | SAMPa/SAM, swap sent as the gradient is final "
+            "| SAMPa/SAM, all final at the start |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for r in hidden:
-            swap = min(four_core_swaps(r["model"]).values())
-            backward = r["passMs"] - r["forwardMs"]
+            ready, swap = r["readiness"], min(four_core_swaps(r["model"]).values())
+            backward, rank = ready["backwardMs"], r["rankPinnedMs"]
+            ends = overlapped_finish(ready, swap)
+            shares = " / ".join(f"{final_by(ready, share):.1f}" for share in (0.5, 0.8, 1.0))
             lines.append(
-                f"| {TITLES[r['model']]} | {r['precision']} | {backward:.1f} | {swap:.1f} | "
-                f"{(r['rankPinnedMs'] + swap) / r['samMs']:.2f} | "
-                f"**{(r['rankPinnedMs'] + max(0.0, swap - backward)) / r['samMs']:.2f}** |")
+                f"| {TITLES[r['model']]} | {r['precision']} | {backward:.1f} | {shares} | {swap:.1f} | "
+                f"{ends:.1f} | {(rank + swap) / r['samMs']:.2f} | "
+                f"**{(rank + max(0.0, ends - backward)) / r['samMs']:.2f}** | "
+                f"{(rank + max(0.0, swap - backward)) / r['samMs']:.2f} |")
     notes = os.path.join(os.path.dirname(out), "gpu-picture-notes.md")
     if os.path.exists(notes):
         with open(notes) as f:
