@@ -64,5 +64,8 @@ public final class Constants {
     public static final String REASON_TRAINING_FINISHED = "TrainingFinished";
     public static final String REASON_PROGRESSING = "Progressing";
 
+    /** Event: a SAMPa pair's swap takes as long as its gradient pass (see {@code SwapPace}). */
+    public static final String REASON_SWAP_OUTLASTS_PASS = "SwapOutlastsGradientPass";
+
     private Constants() {}
 }

@@ -46,6 +46,17 @@ public class ProgressStatus {
     @JsonPropertyDescription("Mean milliseconds per step spent exchanging gradients (SAMPa).")
     private Double exchangeMillis;
 
+    @JsonPropertyDescription(
+            "SAMPa: median milliseconds of rank 0's gradient pass over the recent steps (its"
+                    + " perturbation and the restore of the parameters included).")
+    private Double gradientPassMillis;
+
+    @JsonPropertyDescription(
+            "SAMPa: median milliseconds of a gradient swap's transfer over the recent steps (the"
+                    + " swap less the wait for the peer's pass). At gradientPassMillis or above,"
+                    + " SAM on one worker would be about as fast as the pair.")
+    private Double swapTransferMillis;
+
     @JsonPropertyDescription("When the operator last read progress (RFC 3339).")
     private String updateTime;
 
@@ -172,6 +183,22 @@ public class ProgressStatus {
 
     public void setExchangeMillis(Double exchangeMillis) {
         this.exchangeMillis = exchangeMillis;
+    }
+
+    public Double getGradientPassMillis() {
+        return gradientPassMillis;
+    }
+
+    public void setGradientPassMillis(Double gradientPassMillis) {
+        this.gradientPassMillis = gradientPassMillis;
+    }
+
+    public Double getSwapTransferMillis() {
+        return swapTransferMillis;
+    }
+
+    public void setSwapTransferMillis(Double swapTransferMillis) {
+        this.swapTransferMillis = swapTransferMillis;
     }
 
     public String getUpdateTime() {

@@ -14,6 +14,8 @@ import java.time.temporal.ChronoUnit;
  * @param trainAccuracy null before the first step
  * @param validationAccuracy null before the first evaluation, or without a validation split
  * @param testAccuracy null before the first evaluation
+ * @param pace SAMPa's pass against its swap; null for a single worker and before rank 0 has
+ *     measured it
  * @param lastCheckpointStep 0 before the first checkpoint
  * @param lastCheckpointPath the newest checkpoint's file, as the worker sees it ("" if none)
  * @param lastCheckpointTime when it was written, or null
@@ -30,6 +32,7 @@ public record ProgressReport(
         Double testAccuracy,
         double stepsPerSecond,
         double exchangeMillis,
+        SwapPace pace,
         long lastCheckpointStep,
         String lastCheckpointPath,
         Instant lastCheckpointTime,
@@ -68,6 +71,10 @@ public record ProgressReport(
         p.setTestAccuracy(testAccuracy);
         p.setStepsPerSecond(stepsPerSecond);
         p.setExchangeMillis(exchangeMillis);
+        if (pace != null) {
+            p.setGradientPassMillis(pace.gradientPassMillis());
+            p.setSwapTransferMillis(pace.swapTransferMillis());
+        }
         String at = readAt.truncatedTo(ChronoUnit.SECONDS).toString();
         p.setUpdateTime(at);
         boolean moved = previous == null || !Long.valueOf(step).equals(previous.getStep());

@@ -36,6 +36,10 @@ public final class ProgressWire {
         if (r.testAccuracy() != null) {
             p.setTestAccuracy(r.testAccuracy());
         }
+        if (r.pace() != null) {
+            p.setGradientPassMillis(r.pace().gradientPassMillis());
+            p.setSwapTransferMillis(r.pace().swapTransferMillis());
+        }
         if (r.lastCheckpointTime() != null) {
             p.setLastCheckpointUnixMillis(r.lastCheckpointTime().toEpochMilli());
         }
@@ -54,6 +58,9 @@ public final class ProgressWire {
                 p.hasTestAccuracy() ? p.getTestAccuracy() : null,
                 p.getStepsPerSecond(),
                 p.getExchangeMillis(),
+                p.hasGradientPassMillis() && p.hasSwapTransferMillis()
+                        ? new SwapPace(p.getGradientPassMillis(), p.getSwapTransferMillis())
+                        : null,
                 p.getLastCheckpointStep(),
                 p.getLastCheckpointPath(),
                 p.getLastCheckpointUnixMillis() > 0

@@ -54,6 +54,7 @@ class ProgressReportTest {
                 null,
                 stepsPerSecond,
                 0,
+                null,
                 0,
                 "",
                 null,

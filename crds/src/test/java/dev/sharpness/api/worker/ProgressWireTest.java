@@ -22,6 +22,7 @@ class ProgressWireTest {
                         0.79,
                         3.5,
                         12.0,
+                        new SwapPace(30.5, 12.25),
                         80,
                         "/checkpoints/ckpt-000000080.bin",
                         Instant.ofEpochMilli(1_700_000_000_000L),
@@ -44,6 +45,7 @@ class ProgressWireTest {
                         null,
                         0,
                         0,
+                        null,
                         0,
                         "",
                         null,
@@ -57,6 +59,8 @@ class ProgressWireTest {
         assertThat(wire.hasValidationAccuracy()).isFalse();
         assertThat(wire.hasTestAccuracy()).isFalse();
         assertThat(wire.getLastCheckpointUnixMillis()).isZero();
+        assertThat(wire.hasGradientPassMillis()).isFalse();
+        assertThat(wire.hasSwapTransferMillis()).isFalse();
         assertThat(ProgressWire.read(wire)).isEqualTo(starting);
     }
 
@@ -73,6 +77,7 @@ class ProgressWireTest {
                         0.0,
                         1.0,
                         0,
+                        null,
                         0,
                         "",
                         null,

@@ -296,8 +296,14 @@ public final class Lifecycle {
                 Constants.REASON_ALL_RUNNING,
                 "all workers running",
                 "attempt " + status.getExecutionAttempt() + " running");
+        ProgressStatus before = status.getProgress();
         progress.filter(p -> p.attempt() == status.getExecutionAttempt())
                 .ifPresent(reading -> WorkerReports.record(job, status, reading));
+        WorkerReports.turnedSwapBound(before, status.getProgress())
+                .ifPresent(
+                        pace ->
+                                decision.event(
+                                        true, Constants.REASON_SWAP_OUTLASTS_PASS, pace.warning()));
 
         ProgressStatus recorded = status.getProgress();
         Instant lastMove = recorded == null ? null : Times.parse(recorded.getLastStepChangeTime());

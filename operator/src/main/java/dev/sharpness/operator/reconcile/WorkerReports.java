@@ -8,6 +8,7 @@ import dev.sharpness.api.v1alpha1.SamTrainingJobStatus;
 import dev.sharpness.api.v1alpha1.WorkerStatus;
 import dev.sharpness.api.worker.MalformedTerminationMessageException;
 import dev.sharpness.api.worker.ProgressReport;
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.api.worker.TerminationMessage;
 import dev.sharpness.operator.children.JobNames;
 import dev.sharpness.operator.children.TrainerPaths;
@@ -64,6 +65,16 @@ final class WorkerReports {
                                     : reading.readAt()));
             status.setLastCheckpoint(checkpoint);
         }
+    }
+
+    /**
+     * The pace of {@code now} if it says the pair's swap outlasts its gradient pass and {@code
+     * before} did not (no pace yet, or one that was not swap-bound): the moment to tell the user,
+     * once per such turn rather than at every reading.
+     */
+    static Optional<SwapPace> turnedSwapBound(ProgressStatus before, ProgressStatus now) {
+        boolean was = SwapPace.of(before).map(SwapPace::swapOutlastsPass).orElse(false);
+        return SwapPace.of(now).filter(pace -> pace.swapOutlastsPass() && !was);
     }
 
     /**

@@ -84,6 +84,7 @@ class ProgressReadingTest {
                                         0.79,
                                         3.5,
                                         12.0,
+                                        null,
                                         80,
                                         "/checkpoints/ckpt-000000080.bin",
                                         Instant.ofEpochMilli(1_700_000_000_000L),

@@ -9,6 +9,7 @@ import dev.sharpness.api.v1alpha1.Constants;
 import dev.sharpness.api.v1alpha1.Phase;
 import dev.sharpness.api.v1alpha1.SamTrainingJob;
 import dev.sharpness.api.worker.ProgressReport;
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.api.worker.TerminationMessage;
 import dev.sharpness.operator.pods.ObservedWorker;
 import dev.sharpness.operator.pods.WorkerPods;
@@ -550,6 +551,30 @@ class LifecycleTest {
         return step(List.of(running(0), terminated(exitCode, "killed", now)));
     }
 
+    @Test
+    void aPairWhoseSwapOutlastsItsPassIsToldOnceAsAWarningEvent() {
+        runBothRanks();
+        now = T0.plusSeconds(60);
+        Plan computing = step(List.of(running(0), running(1)), paced(200, new SwapPace(23.6, 1.8)));
+        now = T0.plusSeconds(75);
+        Plan turned = step(List.of(running(0), running(1)), paced(300, new SwapPace(32.4, 55.1)));
+        now = T0.plusSeconds(90);
+        Plan still = step(List.of(running(0), running(1)), paced(400, new SwapPace(32.0, 54.0)));
+
+        assertThat(computing.events()).isEmpty();
+        assertThat(turned.events())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.warning()).isTrue();
+                            assertThat(e.reason()).isEqualTo("SwapOutlastsGradientPass");
+                            assertThat(e.message()).contains("transfer 55.1 ms, pass 32.4 ms");
+                        });
+        assertThat(still.events()).isEmpty();
+        assertThat(job.getStatus().getProgress().getGradientPassMillis()).isEqualTo(32.0);
+        assertThat(job.getStatus().getProgress().getSwapTransferMillis()).isEqualTo(54.0);
+    }
+
     private void runBothRanks() {
         step(List.of());
         step(List.of(running(0), running(1)));
@@ -615,9 +640,33 @@ class LifecycleTest {
                         testAccuracy,
                         1.0,
                         4.0,
+                        null,
                         20,
                         "/checkpoints/pair-33c9b363/checkpoints-18adf43c4f87/ckpt-000000020.bin",
                         T0.plusSeconds(50),
+                        3,
+                        ProgressReport.TRAINING),
+                now);
+    }
+
+    /** A reading of a pair that has measured its pace. */
+    private ProgressReading paced(long step, SwapPace pace) {
+        return new ProgressReading(
+                0,
+                new ProgressReport(
+                        1,
+                        step,
+                        1000,
+                        0.9,
+                        0.7,
+                        null,
+                        null,
+                        10.0,
+                        pace.swapTransferMillis(),
+                        pace,
+                        0,
+                        "",
+                        null,
                         3,
                         ProgressReport.TRAINING),
                 now);
@@ -637,6 +686,7 @@ class LifecycleTest {
                         null,
                         0,
                         0,
+                        null,
                         0,
                         "",
                         null,

@@ -24,7 +24,9 @@ import java.util.Optional;
  * before each checkpoint ({@link #ownState}, {@link #keepPeerState}).
  */
 public final class SampaWorker<B> implements TrainingMethod<B> {
-    private static final String GRADIENT = "gradient";
+    /** The phase of {@link #phaseMillis} that is this rank's gradient pass. */
+    public static final String GRADIENT_PHASE = "gradient";
+
     private static final String FLATTEN = "flatten";
     private static final String SWAP = "swap";
     private static final String UNFLATTEN = "unflatten";
@@ -75,7 +77,7 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
                 rank == 0
                         ? roles.perturbed(step, batches, scope)
                         : roles.auxiliary(step, batches, lr, scope);
-        phases.lap(GRADIENT);
+        phases.lap(GRADIENT_PHASE);
         ParamVector[] gradients = swapped(peer, step, mine, scope);
         roles.update(gradients[0], gradients[1], lr);
         phases.lap(UPDATE);
@@ -107,7 +109,7 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
                                 selection.select(batch, SplitBatch.rows(rank, size), scope),
                                 BatchNormMode.UPDATE,
                                 scope);
-                phases.lap(GRADIENT);
+                phases.lap(GRADIENT_PHASE);
                 ParamVector[] halves = swapped(peer, step, mine, scope);
                 int first = SplitBatch.rows(0, size).length;
                 roles.baseStep(

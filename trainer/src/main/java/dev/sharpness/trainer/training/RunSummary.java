@@ -1,6 +1,7 @@
 package dev.sharpness.trainer.training;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.exchange.SwapStats;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,11 @@ import java.util.Map;
  * partial last epoch included. {@code earlyStop} is null unless early stopping ended the run.
  * {@code stepPhaseMillis}, for a rank of a SAMPa pair (null otherwise), is where its steps go: the
  * median milliseconds of its gradient pass, flattening, the swap, unflattening and the update over
- * the same recent steps as {@code medianStepMillis}.
+ * the same recent steps as {@code medianStepMillis}. {@code swapPace}, for rank 0 of a SAMPa pair
+ * (null otherwise, and in a session of fewer than a hundred swaps), is its gradient pass against
+ * its swap's transfer as it last told them (every hundred steps and at the last step): the pair's
+ * swap outlasts its pass when the transfer is at least the pass, and SAM would then be about as
+ * fast.
  */
 public record RunSummary(
         String job,
@@ -46,4 +51,5 @@ public record RunSummary(
         String trainableChecksum,
         SwapStats exchange,
         Map<String, Double> stepPhaseMillis,
+        SwapPace swapPace,
         @JsonIgnore List<EpochMetrics> history) {}

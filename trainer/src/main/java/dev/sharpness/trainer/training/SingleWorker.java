@@ -2,12 +2,14 @@ package dev.sharpness.trainer.training;
 
 import ai.djl.ndarray.NDManager;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.data.Batch;
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.optim.Objective;
 import dev.sharpness.trainer.optim.Optimizers;
 import dev.sharpness.trainer.optim.TrainingMethod;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Training alone: any method, serial SAMPa included; nothing to agree on with anyone. */
@@ -59,6 +61,11 @@ final class SingleWorker implements WorkerGroup {
     @Override
     public Map<String, Double> stepPhaseMillis() {
         return null;
+    }
+
+    @Override
+    public Optional<SwapPace> pace() {
+        return Optional.empty();
     }
 
     @Override

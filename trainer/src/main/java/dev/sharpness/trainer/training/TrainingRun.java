@@ -297,6 +297,7 @@ public final class TrainingRun {
                 HexFormat.of().formatHex(network.trainableChecksum()),
                 workers.exchangeStats(),
                 workers.stepPhaseMillis(),
+                workers.pace().orElse(null),
                 history);
     }
 }

@@ -2,11 +2,13 @@ package dev.sharpness.trainer.training;
 
 import ai.djl.ndarray.NDManager;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.data.Batch;
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.optim.Objective;
 import dev.sharpness.trainer.optim.TrainingMethod;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -85,6 +87,13 @@ sealed interface WorkerGroup extends AutoCloseable permits SingleWorker, WorkerP
      * dev.sharpness.trainer.optim.SampaWorker#phaseMillis}); null alone.
      */
     Map<String, Double> stepPhaseMillis();
+
+    /**
+     * The gradient pass against the swap as this worker last told its listeners ({@link
+     * dev.sharpness.trainer.training.listener.ProgressListener#paced}): rank 0 of a pair only;
+     * empty alone, on rank 1, and before.
+     */
+    Optional<SwapPace> pace();
 
     @Override
     void close();

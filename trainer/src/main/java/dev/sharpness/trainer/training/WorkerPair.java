@@ -2,6 +2,7 @@ package dev.sharpness.trainer.training;
 
 import ai.djl.ndarray.NDManager;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.data.Batch;
 import dev.sharpness.trainer.exchange.Layout;
 import dev.sharpness.trainer.exchange.StepIntent;
@@ -13,6 +14,7 @@ import dev.sharpness.trainer.optim.TrainingMethod;
 import dev.sharpness.trainer.training.listener.ProgressListener;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -23,12 +25,21 @@ import java.util.function.Supplier;
  * together at a step whose swap carried a request (a stop, or rank 0's early end).
  */
 final class WorkerPair implements WorkerGroup {
+    /**
+     * How often rank 0 tells its listeners its pace ({@link ProgressListener#paced}), also at the
+     * run's last step, and how many swaps it waits for first: a hundred steps put the medians past
+     * the first steps' warm-up (a JIT compiling the exchange, a GPU tuning its kernels), so a short
+     * run is not judged at all.
+     */
+    static final int PACE_EVERY_STEPS = 100;
+
     private final PairRole role;
     private final long lastStep;
     private final ProgressListener progress;
     private final PairLink link;
     private Network network;
     private SampaWorker<Batch> worker;
+    private SwapPace toldPace; // rank 0: the pace it last told its listeners
 
     WorkerPair(PairRole role, long lastStep, ProgressListener progress) {
         this.role = role;
@@ -87,6 +98,14 @@ final class WorkerPair implements WorkerGroup {
         if (stepsDone % role.checksumEverySteps() == 0 || last) {
             link.exchange().verifyReplicas(stepsDone, network.trainableChecksum());
         }
+        if (role.rank() == 0 && (stepsDone % PACE_EVERY_STEPS == 0 || last)) {
+            measuredPace()
+                    .ifPresent(
+                            pace -> {
+                                toldPace = pace;
+                                progress.paced(pace);
+                            });
+        }
         if (!link.stateFollows()) {
             return;
         }
@@ -117,6 +136,24 @@ final class WorkerPair implements WorkerGroup {
     @Override
     public void diverged(long step, String message) {
         link.exchange().reportDiverged(step, message);
+    }
+
+    /**
+     * This rank's gradient pass against its swap's transfer, medians over the recent steps of this
+     * process; empty before its {@link #PACE_EVERY_STEPS}th swap (a resumed run counts again).
+     */
+    private Optional<SwapPace> measuredPace() {
+        SwapStats swaps = link.exchange().stats();
+        Double pass = worker.phaseMillis().get(SampaWorker.GRADIENT_PHASE);
+        if (swaps.swaps() < PACE_EVERY_STEPS || pass == null || !(pass > 0)) {
+            return Optional.empty();
+        }
+        return Optional.of(new SwapPace(pass, swaps.p50TransferMillis()));
+    }
+
+    @Override
+    public Optional<SwapPace> pace() {
+        return Optional.ofNullable(toldPace);
     }
 
     @Override

@@ -158,6 +158,10 @@ class PairRunTest {
             assertThat(phases.get("gradient").asDouble()).isPositive();
         }
         assertThat(serial.get("stepPhaseMillis").isNull()).isTrue();
+        // Twelve swaps are too few to judge the pair's pace by (aPairOfAHundredStepsTellsItsPace).
+        assertThat(pair.get("swapPace").isNull()).isTrue();
+        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("warning:");
+        assertThat(serial.get("swapPace").isNull()).isTrue();
 
         // Over three exchange streams, each carrying a third of every gradient on its own
         // connection: the same parameters, and an ending that no stream's close cuts short.
@@ -170,6 +174,41 @@ class PairRunTest {
         assertThat(rankOne.resolve("termination-message.json")).exists();
         assertThat(dir.resolve("pair").resolve("checkpoints")).isNotEmptyDirectory();
         assertThat(rankOne.resolve("checkpoints")).doesNotExist();
+    }
+
+    @Test
+    @Timeout(300)
+    void aPairOfAHundredStepsTellsItsPace() throws IOException {
+        // Rank 0 weighs its gradient pass against its swap's transfer once it has swapped a
+        // hundred times, and warns on its console exactly when the swap outlasts the pass.
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        JsonNode pair;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            pair =
+                    runIn(
+                            "paced",
+                            "1",
+                            "--set=spec.training.epochs=17",
+                            "--set=spec.training.maxSteps=100",
+                            "--set=spec.communication.checksumEverySteps=50");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(pair.get("steps").asInt()).isEqualTo(100);
+        JsonNode pace = pair.get("swapPace");
+        double pass = pace.get("gradientPassMillis").asDouble();
+        double transfer = pace.get("swapTransferMillis").asDouble();
+        // The medians of the same recent steps as the summary's own phases.
+        assertThat(pass).isEqualTo(pair.get("stepPhaseMillis").get("gradient").asDouble());
+        assertThat(transfer).isEqualTo(pair.get("exchange").get("p50TransferMillis").asDouble());
+        assertThat(captured.toString(StandardCharsets.UTF_8).contains("warning: the SAMPa pair's"))
+                .as("pass %.3f ms, transfer %.3f ms", pass, transfer)
+                .isEqualTo(transfer >= pass);
+        JsonNode rankOne =
+                new ObjectMapper().readTree(dir.resolve("paced/rank-1/summary.json").toFile());
+        assertThat(rankOne.get("swapPace").isNull()).isTrue();
     }
 
     @Test

@@ -149,6 +149,7 @@ class LearningCurvesTest {
                 "0".repeat(64),
                 new SwapStats(0, 0, 0, 0, 0, 0),
                 null,
+                null,
                 history);
     }
 

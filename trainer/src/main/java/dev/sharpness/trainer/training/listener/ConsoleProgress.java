@@ -1,5 +1,6 @@
 package dev.sharpness.trainer.training.listener;
 
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.training.EpochMetrics;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -26,6 +27,7 @@ public final class ConsoleProgress implements ProgressListener {
     private long startStep;
     private long startNanos;
     private long lastLineNanos;
+    private boolean swapBoundSaid;
 
     public ConsoleProgress(String name, PrintStream out, boolean interactive) {
         this(name, out, interactive, 0);
@@ -106,11 +108,25 @@ public final class ConsoleProgress implements ProgressListener {
     @Override
     public void epochEnded(EpochMetrics m) {
         String text = epochLine(m);
+        aboveTheBar(bar != null ? text : name + ": " + text);
+    }
+
+    /** Says once, the first time it is so, that the pair's swap outlasts its gradient pass. */
+    @Override
+    public void paced(SwapPace pace) {
+        if (swapBoundSaid || !pace.swapOutlastsPass()) {
+            return;
+        }
+        swapBoundSaid = true;
+        aboveTheBar(name + ": warning: " + pace.warning());
+    }
+
+    /** A line above the bar (which redraws below it), or a line of its own without one. */
+    private void aboveTheBar(String text) {
         if (bar != null) {
-            // Printed above the bar, which redraws below it.
             out.print("\r\033[K");
         }
-        out.println(bar != null ? text : name + ": " + text);
+        out.println(text);
     }
 
     /** An epoch's line, under 80 columns: its training loss and the three accuracies. */

@@ -1,5 +1,6 @@
 package dev.sharpness.trainer.training.listener;
 
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.training.EpochMetrics;
 import java.nio.file.Path;
@@ -31,6 +32,12 @@ public interface ProgressListener {
 
     /** Called once the pair has formed; {@code exchange} tells how the swaps went so far. */
     default void paired(Supplier<SwapStats> exchange) {}
+
+    /**
+     * SAMPa's rank 0, every hundred steps and at the last, once it has swapped a hundred times: its
+     * gradient pass against its swap, as measured over the recent steps.
+     */
+    default void paced(SwapPace pace) {}
 
     /** Called once when training stops, before the outputs are written. */
     default void finished() {}
@@ -67,6 +74,11 @@ public interface ProgressListener {
             @Override
             public void paired(Supplier<SwapStats> exchange) {
                 each.forEach(l -> l.paired(exchange));
+            }
+
+            @Override
+            public void paced(SwapPace pace) {
+                each.forEach(l -> l.paced(pace));
             }
 
             @Override

@@ -3,6 +3,7 @@ package dev.sharpness.trainer.training.listener;
 import dev.sharpness.api.exchange.v1.Progress;
 import dev.sharpness.api.worker.ProgressReport;
 import dev.sharpness.api.worker.ProgressWire;
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.training.EpochMetrics;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ public final class ProgressSnapshot implements ProgressListener {
     private long lastCheckpointStep;
     private String lastCheckpointPath = "";
     private Instant lastCheckpointTime;
+    private SwapPace pace;
 
     /** {@code epochs}: the spec's epoch count, reported from the start. */
     public ProgressSnapshot(int epochs) {
@@ -77,6 +79,11 @@ public final class ProgressSnapshot implements ProgressListener {
     }
 
     @Override
+    public synchronized void paced(SwapPace pace) {
+        this.pace = pace;
+    }
+
+    @Override
     public synchronized void finished() {
         state = ProgressReport.FINISHED;
     }
@@ -101,6 +108,7 @@ public final class ProgressSnapshot implements ProgressListener {
                     testAccuracy,
                     stepsPerSecond,
                     exchangeMillis,
+                    pace,
                     lastCheckpointStep,
                     lastCheckpointPath,
                     lastCheckpointTime,

@@ -1,5 +1,6 @@
 package dev.sharpness.trainer.training.listener;
 
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.training.EpochMetrics;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -39,6 +40,8 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
     private final Gauge testAccuracy;
     private final Gauge checkpointStep;
     private final Gauge checkpointTime;
+    private final Gauge gradientPass;
+    private final Gauge swapTransfer;
     private volatile Supplier<SwapStats> exchange = () -> new SwapStats(0, 0, 0, 0, 0, 0);
 
     private WorkerMetrics(int port, int rank) throws IOException {
@@ -85,6 +88,18 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
                         registry,
                         "sam_checkpoint_timestamp_seconds",
                         "Unix time the last checkpoint was written.");
+        gradientPass =
+                gauge(
+                        registry,
+                        "sam_gradient_pass_seconds",
+                        "SAMPa's rank 0: median of its gradient pass over the recent steps.");
+        swapTransfer =
+                gauge(
+                        registry,
+                        "sam_swap_transfer_seconds",
+                        "SAMPa's rank 0: median of a swap's transfer (less the wait for the peer)"
+                                + " over the recent steps; at sam_gradient_pass_seconds or above,"
+                                + " SAM would be about as fast.");
         registerExchange(registry);
         gauge(
                         registry,
@@ -180,6 +195,12 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
     @Override
     public void paired(Supplier<SwapStats> exchange) {
         this.exchange = exchange;
+    }
+
+    @Override
+    public void paced(SwapPace pace) {
+        gradientPass.set(pace.gradientPassMillis() / 1e3);
+        swapTransfer.set(pace.swapTransferMillis() / 1e3);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sharpness.trainer.training.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.training.EpochMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -15,6 +16,28 @@ class ConsoleProgressTest {
     private static final String LONG_NAME = "cifar10-resnet56-sampa-rho-0.05-lambda-0.2-seed-7";
     private static final StepReport STEP =
             new StepReport(1_234_567, 199, 0.0123, 0.9971, 1e-4, 0.2);
+
+    @Test
+    void aPairWhoseSwapOutlastsItsPassIsWarnedOnceInLogs() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ConsoleProgress console =
+                new ConsoleProgress(
+                        "wrn", new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+        console.started(1000, 0);
+
+        console.paced(new SwapPace(23.6, 1.8)); // computing: nothing to say
+        console.paced(new SwapPace(32.4, 55.1));
+        console.paced(new SwapPace(32.0, 54.0)); // still so: said once is enough
+
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines)
+                .singleElement()
+                .satisfies(
+                        line ->
+                                assertThat(line)
+                                        .startsWith("wrn: warning: the SAMPa pair's gradient swap")
+                                        .contains("transfer 55.1 ms, pass 32.4 ms"));
+    }
 
     @Test
     void theLineFitsEightyColumnsForLongNamesAndBigStepCounts() {

@@ -3,6 +3,7 @@ package dev.sharpness.trainer.training.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sharpness.api.exchange.v1.Progress;
+import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.training.EpochMetrics;
 import java.nio.file.Path;
@@ -37,6 +38,11 @@ class ProgressSnapshotTest {
         assertThat(p.getLastCheckpointStep()).isEqualTo(10);
         assertThat(p.getLastCheckpointPath()).isEqualTo("/ckpt/step-000000000010.ckpt");
         assertThat(p.getLastCheckpointUnixMillis()).isEqualTo(1_700_000_000_000L);
+        assertThat(p.hasGradientPassMillis()).isFalse();
+
+        snapshot.paced(new SwapPace(32.4, 55.1));
+        assertThat(snapshot.get().getGradientPassMillis()).isEqualTo(32.4);
+        assertThat(snapshot.get().getSwapTransferMillis()).isEqualTo(55.1);
 
         snapshot.finished();
         assertThat(snapshot.get().getState()).isEqualTo("Finished");
