@@ -46,7 +46,7 @@ public final class ProgressWire {
         return p.build();
     }
 
-    /** What a GetProgress answer says. */
+    /** What a GetProgress answer says; a pace that makes no sense (a pass of 0, a NaN) is none. */
     public static ProgressReport read(Progress p) {
         return new ProgressReport(
                 p.getEpoch(),
@@ -59,7 +59,8 @@ public final class ProgressWire {
                 p.getStepsPerSecond(),
                 p.getExchangeMillis(),
                 p.hasGradientPassMillis() && p.hasSwapTransferMillis()
-                        ? new SwapPace(p.getGradientPassMillis(), p.getSwapTransferMillis())
+                        ? SwapPace.ofMillis(p.getGradientPassMillis(), p.getSwapTransferMillis())
+                                .orElse(null)
                         : null,
                 p.getLastCheckpointStep(),
                 p.getLastCheckpointPath(),

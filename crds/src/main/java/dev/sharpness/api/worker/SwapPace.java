@@ -20,22 +20,42 @@ import java.util.Optional;
 public record SwapPace(double gradientPassMillis, double swapTransferMillis) {
 
     public SwapPace {
-        if (!(gradientPassMillis > 0) || !(swapTransferMillis >= 0)) {
+        if (!(gradientPassMillis > 0)
+                || !(swapTransferMillis >= 0)
+                || !Double.isFinite(gradientPassMillis)
+                || !Double.isFinite(swapTransferMillis)) {
             throw new IllegalArgumentException(
                     "a pace needs a measured pass and transfer, not %s and %s ms"
                             .formatted(gradientPassMillis, swapTransferMillis));
         }
     }
 
-    /** The pace in a job's status, if rank 0 reported one. */
+    /**
+     * The pace in a job's status, if it holds one that makes sense: a status is written by whoever
+     * may patch it, so anything else reads as no pace rather than as an error.
+     */
     public static Optional<SwapPace> of(ProgressStatus progress) {
         if (progress == null
                 || progress.getGradientPassMillis() == null
                 || progress.getSwapTransferMillis() == null) {
             return Optional.empty();
         }
-        return Optional.of(
-                new SwapPace(progress.getGradientPassMillis(), progress.getSwapTransferMillis()));
+        return ofMillis(progress.getGradientPassMillis(), progress.getSwapTransferMillis());
+    }
+
+    /**
+     * A pace of these medians if they make sense (a positive pass, a transfer of zero or more, both
+     * finite), else empty: for what another process reported.
+     */
+    public static Optional<SwapPace> ofMillis(
+            double gradientPassMillis, double swapTransferMillis) {
+        if (gradientPassMillis > 0
+                && swapTransferMillis >= 0
+                && Double.isFinite(gradientPassMillis)
+                && Double.isFinite(swapTransferMillis)) {
+            return Optional.of(new SwapPace(gradientPassMillis, swapTransferMillis));
+        }
+        return Optional.empty();
     }
 
     /** The swap's transfer takes at least as long as the gradient pass it follows. */

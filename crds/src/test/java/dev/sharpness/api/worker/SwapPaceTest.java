@@ -3,6 +3,7 @@ package dev.sharpness.api.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sharpness.api.exchange.v1.Progress;
 import dev.sharpness.api.v1alpha1.ProgressStatus;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,42 @@ class SwapPaceTest {
         assertThat(SwapPace.of(status)).contains(new SwapPace(32.4, 55.1));
         assertThat(SwapPace.of(new ProgressStatus())).isEmpty();
         assertThat(SwapPace.of(null)).isEmpty();
+    }
+
+    @Test
+    void aPaceThatMakesNoSenseReadsAsNone() {
+        // A status anyone with patch rights may have edited, or a worker that is not this trainer.
+        ProgressStatus edited = new ProgressStatus();
+        edited.setGradientPassMillis(-1.0);
+        edited.setSwapTransferMillis(5.0);
+        Progress wire =
+                ProgressWire.write(
+                                new ProgressReport(
+                                        1,
+                                        300,
+                                        1000,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        10,
+                                        60,
+                                        null,
+                                        0,
+                                        "",
+                                        null,
+                                        3,
+                                        ProgressReport.TRAINING))
+                        .toBuilder()
+                        .setGradientPassMillis(Double.NaN)
+                        .setSwapTransferMillis(5.0)
+                        .build();
+
+        assertThat(SwapPace.of(edited)).isEmpty();
+        assertThat(ProgressWire.read(wire).pace()).isNull();
+        assertThat(SwapPace.ofMillis(0, 1)).isEmpty();
+        assertThat(SwapPace.ofMillis(1, Double.POSITIVE_INFINITY)).isEmpty();
+        assertThat(SwapPace.ofMillis(1, 0)).contains(new SwapPace(1, 0));
     }
 
     @Test
