@@ -107,6 +107,24 @@ class PairRunTest {
                 .start();
     }
 
+    /** A run that returns its summary. */
+    private interface Run {
+        JsonNode run() throws IOException;
+    }
+
+    /**
+     * {@code run}'s summary, with what it prints on {@code System.out} captured into {@code out}.
+     */
+    private static JsonNode printingTo(ByteArrayOutputStream out, Run run) throws IOException {
+        PrintStream stdout = System.out;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            return run.run();
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
     private String log(String name) throws IOException {
         return Files.readString(dir.resolve(name + ".log"));
     }
@@ -123,15 +141,8 @@ class PairRunTest {
         // No --threads: by default the serial emulation takes one worker's share of the cores.
         // Rank 0's progress reaches run's own System.out (here not a terminal), not the
         // descriptor underneath it.
-        PrintStream stdout = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        JsonNode pair;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            pair = runIn("pair", (String) null);
-        } finally {
-            System.setOut(stdout);
-        }
+        JsonNode pair = printingTo(captured, () -> runIn("pair", (String) null));
         assertThat(captured.toString(StandardCharsets.UTF_8)).contains("pair-job: epoch 2 step 12");
         JsonNode serial = runIn("serial", null, "--serial");
         assertThat(pair.get("workers").asInt()).isEqualTo(2);
@@ -181,21 +192,17 @@ class PairRunTest {
     void aPairOfAHundredStepsTellsItsPace() throws IOException {
         // Rank 0 weighs its gradient pass against its swap's transfer once it has swapped a
         // hundred times, and warns on its console exactly when the swap outlasts the pass.
-        PrintStream stdout = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        JsonNode pair;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            pair =
-                    runIn(
-                            "paced",
-                            "1",
-                            "--set=spec.training.epochs=17",
-                            "--set=spec.training.maxSteps=100",
-                            "--set=spec.communication.checksumEverySteps=50");
-        } finally {
-            System.setOut(stdout);
-        }
+        JsonNode pair =
+                printingTo(
+                        captured,
+                        () ->
+                                runIn(
+                                        "paced",
+                                        "1",
+                                        "--set=spec.training.epochs=17",
+                                        "--set=spec.training.maxSteps=100",
+                                        "--set=spec.communication.checksumEverySteps=50"));
         assertThat(pair.get("steps").asInt()).isEqualTo(100);
         JsonNode pace = pair.get("swapPace");
         double pass = pace.get("gradientPassMillis").asDouble();
