@@ -57,7 +57,9 @@ import java.util.regex.Pattern;
  * values, and in the string values of YAML files on ConfigMap volumes (the job manifest names its
  * checkpoint folder). Cluster DNS names ({@code *.svc}) resolve to 127.0.0.1. A port nothing else
  * reaches (the trainer's {@code --metrics-port}) becomes a free port of this host; the exchange
- * port is the job's, so each job of a test needs its own.
+ * port is the job's, so each job of a test needs its own. A pod's servers listen on every interface
+ * of its own network namespace; here, where the host's is shared, they listen on its loopback only
+ * ({@code --listen-address}).
  *
  * <p>The mock API server deletes a pod at once; a real one keeps it, marked for deletion, until its
  * kubelet has stopped the container (SIGTERM, then SIGKILL after the grace period, here at most
@@ -426,7 +428,10 @@ public final class ProcessKubelet implements AutoCloseable {
         return view;
     }
 
-    /** The pod's arguments on this host: paths mapped, the metrics port moved to a free one. */
+    /**
+     * The pod's arguments on this host: paths mapped, the metrics port moved to a free one, and the
+     * worker's servers kept on loopback.
+     */
     private static List<String> arguments(List<String> args, FileSystemView view) {
         List<String> mapped = new ArrayList<>();
         for (Iterator<String> it = args.iterator(); it.hasNext(); ) {
@@ -443,6 +448,9 @@ public final class ProcessKubelet implements AutoCloseable {
             } else {
                 mapped.add(view.host(arg));
             }
+        }
+        if (!mapped.isEmpty() && mapped.get(0).equals("worker")) {
+            mapped.add("--listen-address=" + LOOPBACK);
         }
         return mapped;
     }

@@ -6,6 +6,7 @@ import dev.sharpness.trainer.exchange.Layout;
 import dev.sharpness.trainer.exchange.PairExchange;
 import dev.sharpness.trainer.exchange.SwapStats;
 import dev.sharpness.trainer.exchange.WirePrecision;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -68,7 +69,7 @@ public final class ExchangeSwap extends SwapSide implements Callable<Integer> {
         try (PairExchange exchange =
                 serve
                         ? PairExchange.serve(
-                                port,
+                                new InetSocketAddress(host, port),
                                 TOKEN,
                                 identity,
                                 () -> new byte[0],
@@ -77,7 +78,7 @@ public final class ExchangeSwap extends SwapSide implements Callable<Integer> {
                                 timeout,
                                 offered)
                         : PairExchange.connect(
-                                "127.0.0.1", port, TOKEN, identity, wire, timeout, offered)) {
+                                host, port, TOKEN, identity, wire, timeout, offered)) {
             byte[] mine = new byte[wire.bytesPerElement() * elements];
             Arrays.fill(mine, (byte) (exchange.rank() + 1));
             SwapReport report = new SwapReport(side, mine.length, swaps);

@@ -30,7 +30,7 @@ public final class SocketSwap extends SwapSide implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (SocketChannel channel = serve() ? accept(port) : connect(port)) {
+        try (SocketChannel channel = serve() ? accept(host, port) : connect(host, port)) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             SwapReport report = new SwapReport(side, bytes, swaps);
             run(channel, bytes, warmup, report);
@@ -93,18 +93,18 @@ public final class SocketSwap extends SwapSide implements Callable<Integer> {
         }
     }
 
-    private static SocketChannel accept(int port) throws IOException {
+    private static SocketChannel accept(String host, int port) throws IOException {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
-            server.bind(new InetSocketAddress("127.0.0.1", port));
+            server.bind(new InetSocketAddress(host, port));
             return server.accept();
         }
     }
 
-    private static SocketChannel connect(int port) throws IOException {
+    private static SocketChannel connect(String host, int port) throws IOException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
             try {
-                return SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+                return SocketChannel.open(new InetSocketAddress(host, port));
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw e;

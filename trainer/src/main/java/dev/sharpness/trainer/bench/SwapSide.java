@@ -2,6 +2,7 @@ package dev.sharpness.trainer.bench;
 
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -15,8 +16,18 @@ abstract class SwapSide {
     @Parameters(index = "0", paramLabel = "serve|connect", description = "Which side this is.")
     String side;
 
-    @Parameters(index = "1", paramLabel = "PORT", description = "Loopback port the sides meet on.")
+    @Parameters(index = "1", paramLabel = "PORT", description = "Port the sides meet on.")
     int port;
+
+    @Option(
+            names = "--host",
+            paramLabel = "ADDRESS",
+            defaultValue = "127.0.0.1",
+            description =
+                    "Address serve listens on and connect connects to (default: ${DEFAULT-VALUE};"
+                            + " another one, e.g. across two network namespaces, as two pods"
+                            + " of one node talk).")
+    String host;
 
     @Parameters(index = "2", paramLabel = "BYTES", description = "fp32 size of what is swapped.")
     int bytes;

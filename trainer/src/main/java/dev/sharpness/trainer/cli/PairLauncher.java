@@ -175,6 +175,8 @@ final class PairLauncher {
                                 "--threads=" + threads,
                                 "--termination-log=" + out.resolve(TERMINATION_MESSAGE),
                                 "--port=" + port,
+                                // A local pair talks over loopback: nothing else may reach it.
+                                "--listen-address=127.0.0.1",
                                 NO_METRICS));
         for (String override : overrides) {
             command.add("--set=" + override);

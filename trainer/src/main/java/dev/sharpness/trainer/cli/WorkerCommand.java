@@ -25,6 +25,7 @@ import dev.sharpness.trainer.training.listener.ProgressListener;
 import dev.sharpness.trainer.training.listener.ProgressSnapshot;
 import dev.sharpness.trainer.training.listener.WorkerMetrics;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +88,14 @@ final class WorkerCommand implements Callable<Integer> {
                             + " each time.")
     Integer port;
 
+    @Option(
+            names = "--listen-address",
+            paramLabel = "ADDRESS",
+            description =
+                    "Address the exchange, GetProgress and /metrics listen on (default: every"
+                            + " interface, as a pod needs; run starts its workers on 127.0.0.1).")
+    String listenAddress;
+
     /** The option `run` starts its workers with; see {@link #stopWithInput}. */
     static final String STOP_WITH_INPUT = "--stop-with-input";
 
@@ -132,12 +141,12 @@ final class WorkerCommand implements Callable<Integer> {
         ProgressSnapshot snapshot = new ProgressSnapshot(job.getSpec().getTraining().getEpochs());
         List<ProgressListener> listeners = listeners(snapshot, rank, name);
         try (WorkerMetrics metrics =
-                        metricsPort == 0 ? null : WorkerMetrics.serve(metricsPort, rank);
+                        metricsPort == 0 ? null : WorkerMetrics.serve(listen(metricsPort), rank);
                 ProgressServer progressServer =
                         sampa
                                 ? null
                                 : ProgressServer.start(
-                                        servingPort(job), pod.token(), snapshot::get)) {
+                                        listen(servingPort(job)), pod.token(), snapshot::get)) {
             if (metrics != null) {
                 listeners.add(metrics);
             }
@@ -203,7 +212,7 @@ final class WorkerCommand implements Callable<Integer> {
             run.asPair(
                     pairRole(
                             job,
-                            servingPort(job),
+                            listen(servingPort(job)),
                             pod.rank(),
                             pod.peer(),
                             pod.attempt(),
@@ -260,6 +269,27 @@ final class WorkerCommand implements Callable<Integer> {
         return port != null ? port : job.getSpec().getCommunication().getPort();
     }
 
+    /**
+     * Where a server of this worker listens: {@code port} on {@code --listen-address}, or on every
+     * interface without one.
+     *
+     * @throws InvalidJobException if the address does not resolve
+     */
+    private InetSocketAddress listen(int port) {
+        if (listenAddress == null) {
+            return new InetSocketAddress(port);
+        }
+        InetSocketAddress listen = new InetSocketAddress(listenAddress, port);
+        if (listen.isUnresolved()) {
+            throw new InvalidJobException(
+                    "--listen-address: expected an address of this machine, got '"
+                            + listenAddress
+                            + "', which does not resolve",
+                    null);
+        }
+        return listen;
+    }
+
     /** The rank: 0 or 1 for SAMPa, 0 for a single worker. */
     private int rank(boolean sampa) {
         String value = required(WorkerEnv.RANK);
@@ -287,7 +317,7 @@ final class WorkerCommand implements Callable<Integer> {
     /** How this rank forms the pair: rank 0 serves, rank 1 connects to SAM_PEER. */
     private static PairRole pairRole(
             SamTrainingJob job,
-            int port,
+            InetSocketAddress listen,
             int rank,
             String peer,
             int attempt,
@@ -314,7 +344,7 @@ final class WorkerCommand implements Callable<Integer> {
                     Identity identity = new Identity(uid, attempt, specHash, layout);
                     if (rank == 0) {
                         return PairExchange.serve(
-                                port,
+                                listen,
                                 token,
                                 identity,
                                 () -> resumeState,

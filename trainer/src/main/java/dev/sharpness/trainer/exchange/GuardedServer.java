@@ -7,6 +7,7 @@ import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -44,12 +45,12 @@ final class GuardedServer {
     }
 
     /**
-     * Listens on {@code port} (0 picks a free one) and serves {@code service}, with an event loop
-     * and a call thread for each of up to {@code streams} exchange streams besides the threads for
-     * everyone else.
+     * Listens on {@code listen} (port 0 picks a free one; the wildcard address: every interface)
+     * and serves {@code service}, with an event loop and a call thread for each of up to {@code
+     * streams} exchange streams besides the threads for everyone else.
      */
     static GuardedServer start(
-            int port,
+            InetSocketAddress listen,
             String role,
             ConnectionLimits limits,
             RefusalLog refusals,
@@ -65,7 +66,7 @@ final class GuardedServer {
         AtomicInteger open = new AtomicInteger();
         try {
             Server server =
-                    NettyServerBuilder.forPort(port)
+                    NettyServerBuilder.forAddress(listen)
                             .channelFactory(
                                     () ->
                                             new CappedServerChannel(

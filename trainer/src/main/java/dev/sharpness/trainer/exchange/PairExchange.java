@@ -5,6 +5,7 @@ import dev.sharpness.api.exchange.v1.Frame;
 import dev.sharpness.api.exchange.v1.FrameKind;
 import dev.sharpness.api.exchange.v1.Progress;
 import dev.sharpness.trainer.exchange.codec.WireFrame;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -94,10 +95,11 @@ public final class PairExchange implements AutoCloseable {
     }
 
     /**
-     * Rank 0: listens on {@code port} (0 picks a free one, see {@link #port}) and waits until rank
-     * 1 has handshaken and opened its exchange streams. Calls without the token are refused and the
-     * wait goes on; a caller with the token whose handshake does not match is taken for rank 1: it
-     * is told what differs and this method fails.
+     * Rank 0: listens on {@code listen} (port 0 picks a free one, see {@link #port}; the wildcard
+     * address listens on every interface, as a pod must, a loopback address only on this machine)
+     * and waits until rank 1 has handshaken and opened its exchange streams. Calls without the
+     * token are refused and the wait goes on; a caller with the token whose handshake does not
+     * match is taken for rank 1: it is told what differs and this method fails.
      *
      * @param token the job's token, printable ASCII without spaces
      * @param resumeState asked once, when rank 1 fetches it; null or empty when starting fresh
@@ -109,7 +111,7 @@ public final class PairExchange implements AutoCloseable {
      * @throws PeerLostException if rank 1 has not paired within {@code timeout}
      */
     public static PairExchange serve(
-            int port,
+            InetSocketAddress listen,
             byte[] token,
             Identity identity,
             Supplier<byte[]> resumeState,
@@ -119,7 +121,7 @@ public final class PairExchange implements AutoCloseable {
             int streams) {
         requireFits(identity, precision);
         return Rank0Server.serve(
-                port,
+                listen,
                 token,
                 identity,
                 resumeState,

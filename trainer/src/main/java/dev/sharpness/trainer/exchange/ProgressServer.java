@@ -7,6 +7,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +27,13 @@ public final class ProgressServer implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code port} (0 picks a free one) until {@link #close}.
+     * Listens on {@code listen} (port 0 picks a free one; the wildcard address: every interface)
+     * until {@link #close}.
      *
      * @param token the job's token, printable ASCII without spaces
      */
-    public static ProgressServer start(int port, byte[] token, Supplier<Progress> progress) {
+    public static ProgressServer start(
+            InetSocketAddress listen, byte[] token, Supplier<Progress> progress) {
         PairExchangeGrpc.PairExchangeImplBase service =
                 new PairExchangeGrpc.PairExchangeImplBase() {
                     @Override
@@ -43,17 +46,22 @@ public final class ProgressServer implements AutoCloseable {
         try {
             GuardedServer server =
                     GuardedServer.start(
-                            port,
+                            listen,
                             "progress",
                             ConnectionLimits.DEFAULT,
                             refusals,
                             ServerInterceptors.intercept(
                                     service, new BearerToken(token).check(refusals)),
                             1); // no exchange streams: threads as for one
-            LOG.info("Serving progress on port {}", server.port());
+            LOG.info("Serving progress on {} port {}", Rank0Server.where(listen), server.port());
             return new ProgressServer(server);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve progress on port " + port, e);
+            throw new UncheckedIOException(
+                    "cannot serve progress on "
+                            + Rank0Server.where(listen)
+                            + " port "
+                            + listen.getPort(),
+                    e);
         }
     }
 

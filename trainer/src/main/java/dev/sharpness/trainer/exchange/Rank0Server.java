@@ -4,6 +4,7 @@ import dev.sharpness.api.exchange.v1.Progress;
 import io.grpc.ServerInterceptors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,7 @@ final class Rank0Server {
      * refusals}, and {@code listening} learns the port as soon as the server is up.
      */
     static PairExchange serve(
-            int port,
+            InetSocketAddress listen,
             byte[] token,
             Identity identity,
             Supplier<byte[]> resumeState,
@@ -49,9 +50,10 @@ final class Rank0Server {
                         progress,
                         PairExchange.ON_READY_THRESHOLD,
                         refusals);
-        GuardedServer server = start(port, bearer, service, settings, limits, refusals);
+        GuardedServer server = start(listen, bearer, service, settings, limits, refusals);
         LOG.info(
-                "Rank 0 listening on port {}; waiting {} for rank 1",
+                "Rank 0 listening on {} port {}; waiting {} for rank 1",
+                where(listen),
                 server.port(),
                 PairExchange.seconds(settings.timeout()));
         listening.accept(server.port());
@@ -61,7 +63,7 @@ final class Rank0Server {
     }
 
     private static GuardedServer start(
-            int port,
+            InetSocketAddress listen,
             BearerToken bearer,
             PairExchangeService service,
             ExchangeSettings settings,
@@ -69,7 +71,7 @@ final class Rank0Server {
             RefusalLog refusals) {
         try {
             return GuardedServer.start(
-                    port,
+                    listen,
                     "rank0",
                     limits,
                     refusals,
@@ -79,7 +81,8 @@ final class Rank0Server {
                             bearer.check(refusals)), // the last one runs first
                     settings.streams());
         } catch (IOException e) {
-            throw new UncheckedIOException("rank 0 cannot listen on port " + port, e);
+            throw new UncheckedIOException(
+                    "rank 0 cannot listen on " + where(listen) + " port " + listen.getPort(), e);
         }
     }
 
@@ -125,5 +128,12 @@ final class Rank0Server {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The address a server listens on, as a log line says it. */
+    static String where(InetSocketAddress listen) {
+        return listen.getAddress().isAnyLocalAddress()
+                ? "every interface"
+                : listen.getAddress().getHostAddress();
     }
 }

@@ -9,6 +9,8 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,7 +68,8 @@ final class Loopback {
                     thread.submit(
                             () ->
                                     Rank0Server.serve(
-                                            port,
+                                            new InetSocketAddress(
+                                                    InetAddress.getLoopbackAddress(), port),
                                             TOKEN.getBytes(StandardCharsets.US_ASCII),
                                             identity,
                                             state,

@@ -11,6 +11,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -44,7 +45,7 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
     private final Gauge swapTransfer;
     private volatile Supplier<SwapStats> exchange = () -> new SwapStats(0, 0, 0, 0, 0, 0);
 
-    private WorkerMetrics(int port, int rank) throws IOException {
+    private WorkerMetrics(InetSocketAddress listen, int rank) throws IOException {
         PrometheusRegistry registry = new PrometheusRegistry();
         step = gauge(registry, "sam_step", "Optimizer steps done in the whole run.");
         totalSteps = gauge(registry, "sam_total_steps", "Steps the run will take in all.");
@@ -106,7 +107,12 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
                         "sam_worker_rank",
                         "This worker's rank: 0 (alone, or the x~ rank of a pair) or 1 (the y rank).")
                 .set(rank);
-        server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+        server =
+                HTTPServer.builder()
+                        .inetAddress(listen.getAddress())
+                        .port(listen.getPort())
+                        .registry(registry)
+                        .buildAndStart();
         LOG.info("Serving /metrics on port {}", server.getPort());
     }
 
@@ -139,15 +145,21 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
     }
 
     /**
-     * Serves {@code /metrics} on {@code port} (0 picks a free one).
+     * Serves {@code /metrics} on {@code listen} (port 0 picks a free one; the wildcard address:
+     * every interface, as Prometheus scrapes a pod).
      *
      * @throws UncheckedIOException if the port cannot be bound
      */
-    public static WorkerMetrics serve(int port, int rank) {
+    public static WorkerMetrics serve(InetSocketAddress listen, int rank) {
         try {
-            return new WorkerMetrics(port, rank);
+            return new WorkerMetrics(listen, rank);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve /metrics on port " + port, e);
+            throw new UncheckedIOException(
+                    "cannot serve /metrics on "
+                            + listen.getAddress().getHostAddress()
+                            + " port "
+                            + listen.getPort(),
+                    e);
         }
     }
 

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.cli.Workers;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
 /** /metrics has what a dashboard draws per logged step, as steps.csv has it. */
 class WorkerMetricsTest {
     @Test
     void loggedStepsTheLearningRateAndThePairsPaceAreScraped() throws Exception {
-        try (WorkerMetrics metrics = WorkerMetrics.serve(0, 0)) {
+        try (WorkerMetrics metrics =
+                WorkerMetrics.serve(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0)) {
             metrics.started(100, 0);
             StepReport twentieth = new StepReport(20, 1, 0.75, 0.625, 0.05, 0.01);
             metrics.stepped(twentieth);
