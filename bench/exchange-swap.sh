@@ -13,6 +13,9 @@
 # settings make one table); SAM_BENCH_OUT=FILE writes the table there instead of
 # docs/benchmarks/exchange-swap.md;
 # SAM_BENCH_MACHINE names the machine in its heading.
+# SAM_BENCH_NETNS="ns0 ns1 address" runs the serving side in network namespace ns0 and the
+# connecting side in ns1, meeting on address (bench/netns-swap.sh sets them up; root only);
+# SAM_BENCH_LINK then names the link in the table's text (default: loopback).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 repeats=${1:-2}
@@ -46,6 +49,12 @@ elif [ "$cpus" -ge 4 ]; then layouts=("0 1" "0,1 2,3")
 else layouts=("0 1" "0,1 0,1"); fi
 if [ -n "${SAM_BENCH_LAYOUTS:-}" ]; then IFS=';' read -r -a layouts <<<"$SAM_BENCH_LAYOUTS"; fi
 
+in0=() in1=() host=()
+if [ -n "${SAM_BENCH_NETNS:-}" ]; then
+  read -r ns0 ns1 address <<<"$SAM_BENCH_NETNS"
+  in0=(ip netns exec "$ns0") in1=(ip netns exec "$ns1") host=(--host "$address")
+fi
+
 swap() { # benchmark (socket-swap, exchange-swap), cores0, cores1, out, args...
   local bench=$1 c0=$2 c1=$3 out=$4 try
   shift 4
@@ -53,9 +62,9 @@ swap() { # benchmark (socket-swap, exchange-swap), cores0, cores1, out, args...
   # failure does not end a run of half an hour.
   for try in 1 2; do
     local port=$((20000 + RANDOM % 20000)) serve=0 connect=0
-    taskset -c "$c0" java -jar "$jar" bench "$bench" serve "$port" "$@" \
+    "${in0[@]}" taskset -c "$c0" java -jar "$jar" bench "$bench" serve "$port" "$@" "${host[@]}" \
         > "$out.serve" 2> "$out.serve.log" &
-    taskset -c "$c1" java -jar "$jar" bench "$bench" connect "$port" "$@" \
+    "${in1[@]}" taskset -c "$c1" java -jar "$jar" bench "$bench" connect "$port" "$@" "${host[@]}" \
         > "$out.connect" 2> "$out.connect.log" || connect=$?
     wait $! || serve=$?
     if [ "$serve" = 0 ] && [ "$connect" = 0 ]; then return 0; fi
@@ -92,6 +101,7 @@ done
 import collections, datetime, glob, json, os, sys
 work, out, repeats, cpus = sys.argv[1:5]
 machine = os.environ.get("SAM_BENCH_MACHINE") or f"{cpus}-core shared machine"
+link = os.environ.get("SAM_BENCH_LINK") or "loopback"
 
 def side(path):
     return json.loads(open(path).read().strip().splitlines()[-1])
@@ -137,7 +147,7 @@ lines = [
     "# The pair exchange against a raw socket, by gradient size",
     "",
     f"Measured {datetime.date.today()} with `bench/exchange-swap.sh {' '.join(sys.argv[5:])}` on a {machine}.",
-    "Each row: `SocketSwap` (two processes, one plain TCP loopback connection, both directions at once,",
+    f"Each row: `SocketSwap` (two processes, one plain TCP {link} connection, both directions at once,",
     "10 swaps of warm-up) and right after it `ExchangeSwap` (the pair exchange between two processes,",
     "no training in between, warmed up until the JIT has compiled it: 1500-2000 swaps of a few MB, 150",
     "of 146 MB, twice as many at bf16). Figures are the mean of the two sides' p50 and CPU (the whole process, all threads)",
@@ -155,7 +165,7 @@ lines = [
     "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     *table,
 ]
-notes = os.path.join(os.path.dirname(out), "exchange-swap-notes.md")
+notes = out[: -len(".md")] + "-notes.md"  # exchange-swap.md: exchange-swap-notes.md
 if os.path.exists(notes):
     lines += ["", open(notes).read().rstrip()]
 open(out, "w").write("\n".join(lines) + "\n")
