@@ -54,6 +54,19 @@ public final class SummaryTable {
                                 "%.1f s (%.2f steps/s)",
                                 s.wallSeconds(),
                                 s.stepsPerSecond())));
+        if (s.swapPace() != null) {
+            rows.add(
+                    row(
+                            "swap / gradient pass",
+                            String.format(
+                                    Locale.ROOT,
+                                    "%.1f / %.1f ms (medians)%s",
+                                    s.swapPace().swapTransferMillis(),
+                                    s.swapPace().gradientPassMillis(),
+                                    s.swapPace().swapOutlastsPass()
+                                            ? ": the swap outlasts the pass, SAM would be as fast"
+                                            : "")));
+        }
         rows.add(row("parameter checksum", s.parameterChecksum().substring(0, 16) + "..."));
         rows.add(row("run folder", runFolder.toString()));
         int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -210,9 +211,18 @@ class PairRunTest {
         // The medians of the same recent steps as the summary's own phases.
         assertThat(pass).isEqualTo(pair.get("stepPhaseMillis").get("gradient").asDouble());
         assertThat(transfer).isEqualTo(pair.get("exchange").get("p50TransferMillis").asDouble());
-        assertThat(captured.toString(StandardCharsets.UTF_8).contains("warning: the SAMPa pair's"))
+        String printed = captured.toString(StandardCharsets.UTF_8);
+        assertThat(printed.contains("warning: the SAMPa pair's"))
                 .as("pass %.3f ms, transfer %.3f ms", pass, transfer)
                 .isEqualTo(transfer >= pass);
+        // And run's closing table says it too.
+        assertThat(printed)
+                .containsPattern(
+                        String.format(
+                                Locale.ROOT,
+                                "swap / gradient pass +%.1f / %.1f ms \\(medians\\)",
+                                transfer,
+                                pass));
         JsonNode rankOne =
                 new ObjectMapper().readTree(dir.resolve("paced/rank-1/summary.json").toFile());
         assertThat(rankOne.get("swapPace").isNull()).isTrue();
