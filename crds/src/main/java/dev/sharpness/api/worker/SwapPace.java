@@ -20,10 +20,7 @@ import java.util.Optional;
 public record SwapPace(double gradientPassMillis, double swapTransferMillis) {
 
     public SwapPace {
-        if (!(gradientPassMillis > 0)
-                || !(swapTransferMillis >= 0)
-                || !Double.isFinite(gradientPassMillis)
-                || !Double.isFinite(swapTransferMillis)) {
+        if (!sensible(gradientPassMillis, swapTransferMillis)) {
             throw new IllegalArgumentException(
                     "a pace needs a measured pass and transfer, not %s and %s ms"
                             .formatted(gradientPassMillis, swapTransferMillis));
@@ -49,13 +46,16 @@ public record SwapPace(double gradientPassMillis, double swapTransferMillis) {
      */
     public static Optional<SwapPace> ofMillis(
             double gradientPassMillis, double swapTransferMillis) {
-        if (gradientPassMillis > 0
+        return sensible(gradientPassMillis, swapTransferMillis)
+                ? Optional.of(new SwapPace(gradientPassMillis, swapTransferMillis))
+                : Optional.empty();
+    }
+
+    private static boolean sensible(double gradientPassMillis, double swapTransferMillis) {
+        return gradientPassMillis > 0
                 && swapTransferMillis >= 0
                 && Double.isFinite(gradientPassMillis)
-                && Double.isFinite(swapTransferMillis)) {
-            return Optional.of(new SwapPace(gradientPassMillis, swapTransferMillis));
-        }
-        return Optional.empty();
+                && Double.isFinite(swapTransferMillis);
     }
 
     /** The swap's transfer takes at least as long as the gradient pass it follows. */
