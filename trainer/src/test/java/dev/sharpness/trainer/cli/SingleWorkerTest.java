@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -143,6 +144,25 @@ class SingleWorkerTest {
         JsonNode message = terminationMessage(dir.resolve("out"));
         assertThat(message.get("steps").asInt()).isEqualTo(48);
         assertThat(message.get("workers").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    @Timeout(120)
+    void aListenAddressThatDoesNotResolveExitsTwoNamingTheOption() throws Exception {
+        Workers workers = new Workers(dir, JOB);
+        ProcessBuilder builder = Workers.alone(workers.worker(0, 0, "out", "worker"));
+        List<String> command = builder.command();
+        command.set(
+                command.indexOf("--listen-address=127.0.0.1"),
+                "--listen-address=no-such-host.invalid");
+
+        Process worker = builder.start();
+
+        assertThat(Workers.exitCode(worker)).as(workers.log("worker")).isEqualTo(2);
+        assertThat(terminationMessage(dir.resolve("out")).get("error").asText())
+                .isEqualTo(
+                        "--listen-address: expected an address of this machine, got"
+                                + " 'no-such-host.invalid', which does not resolve");
     }
 
     @Test
