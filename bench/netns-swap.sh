@@ -1,42 +1,25 @@
 #!/usr/bin/env bash
 # The pair exchange against a raw TCP socket between two network namespaces joined by a veth pair,
 # as two pods of one node talk (the pod network's MTU, no loopback shortcut), and the same rows on
-# loopback right after, one core per side. Both sides' namespaces exist only while this runs; the
-# servers listen on the veth's private address inside them. Needs root and iproute2 (ip netns).
+# loopback right after, one core per side. Both sides' namespaces exist only while this runs
+# (bench/netns.bash); the servers listen on the veth's private address inside them. Needs root and
+# iproute2 (ip netns).
 # Writes docs/benchmarks/netns-swap.md (its reading: netns-swap-notes.md, written by hand).
 # Usage: bench/netns-swap.sh [MTU [REPEATS]]   (default: MTU 1500, as most pod networks; 2 repeats)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mtu=${1:-1500}
 repeats=${2:-2}
-if [ "$(id -u)" != 0 ] || ! command -v ip > /dev/null; then
-  echo "netns-swap.sh: needs root and iproute2 (ip netns) to make two network namespaces" >&2
-  exit 2
-fi
-ns0=sam-bench-$$-0 ns1=sam-bench-$$-1 veth0=sam$$a veth1=sam$$b address=10.77.0.1
+source "$root/bench/netns.bash"
+netns_require
 work=$(mktemp -d)
-cleanup() {
-  ip netns del "$ns0" 2> /dev/null || true # takes its end of the veth pair, and so both, along
-  ip netns del "$ns1" 2> /dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$ns0"
-ip netns add "$ns1"
-ip link add "$veth0" type veth peer name "$veth1"
-ip link set "$veth0" netns "$ns0"
-ip link set "$veth1" netns "$ns1"
-ip -n "$ns0" addr add "$address/24" dev "$veth0"
-ip -n "$ns1" addr add 10.77.0.2/24 dev "$veth1"
-for end in "$ns0 $veth0" "$ns1 $veth1"; do
-  read -r ns dev <<<"$end"
-  ip -n "$ns" link set "$dev" mtu "$mtu" up
-  ip -n "$ns" link set lo up
-done
+trap 'netns_down; rm -rf "$work"' EXIT
+netns_up "$mtu"
 
-export SAM_BENCH_LAYOUTS="0 1" SAM_BENCH_PRECISIONS=fp32
-export SAM_BENCH_SIZES="mlp 4076584 300 2000;wrn-28-10 145916776 30 150"
-SAM_BENCH_WORK="$work/veth" SAM_BENCH_OUT="$work/veth.md" SAM_BENCH_NETNS="$ns0 $ns1 $address" \
+# exchange-swap.sh's SAM_BENCH_LAYOUTS and SAM_BENCH_SIZES may replace these (a quick check, a node).
+export SAM_BENCH_LAYOUTS=${SAM_BENCH_LAYOUTS:-"0 1"} SAM_BENCH_PRECISIONS=fp32
+export SAM_BENCH_SIZES=${SAM_BENCH_SIZES:-"mlp 4076584 300 2000;wrn-28-10 145916776 30 150"}
+SAM_BENCH_WORK="$work/veth" SAM_BENCH_OUT="$work/veth.md" SAM_BENCH_NETNS="$ns0 $ns1 $address0" \
     SAM_BENCH_LINK="veth (MTU $mtu, two network namespaces)" \
     "$root/bench/exchange-swap.sh" "$repeats" 1 > /dev/null
 SAM_BENCH_WORK="$work/loopback" SAM_BENCH_OUT="$work/loopback.md" \
