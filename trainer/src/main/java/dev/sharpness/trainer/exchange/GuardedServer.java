@@ -95,6 +95,13 @@ final class GuardedServer {
         }
     }
 
+    /** The address a server listens on, as a log line says it. */
+    static String where(InetSocketAddress listen) {
+        return listen.getAddress().isAnyLocalAddress()
+                ? "every interface"
+                : listen.getAddress().getHostAddress();
+    }
+
     int port() {
         return server.getPort();
     }

@@ -53,12 +53,12 @@ public final class ProgressServer implements AutoCloseable {
                             ServerInterceptors.intercept(
                                     service, new BearerToken(token).check(refusals)),
                             1); // no exchange streams: threads as for one
-            LOG.info("Serving progress on {} port {}", Rank0Server.where(listen), server.port());
+            LOG.info("Serving progress on {} port {}", GuardedServer.where(listen), server.port());
             return new ProgressServer(server);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot serve progress on "
-                            + Rank0Server.where(listen)
+                            + GuardedServer.where(listen)
                             + " port "
                             + listen.getPort(),
                     e);

@@ -53,7 +53,7 @@ final class Rank0Server {
         GuardedServer server = start(listen, bearer, service, settings, limits, refusals);
         LOG.info(
                 "Rank 0 listening on {} port {}; waiting {} for rank 1",
-                where(listen),
+                GuardedServer.where(listen),
                 server.port(),
                 PairExchange.seconds(settings.timeout()));
         listening.accept(server.port());
@@ -82,7 +82,11 @@ final class Rank0Server {
                     settings.streams());
         } catch (IOException e) {
             throw new UncheckedIOException(
-                    "rank 0 cannot listen on " + where(listen) + " port " + listen.getPort(), e);
+                    "rank 0 cannot listen on "
+                            + GuardedServer.where(listen)
+                            + " port "
+                            + listen.getPort(),
+                    e);
         }
     }
 
@@ -128,12 +132,5 @@ final class Rank0Server {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** The address a server listens on, as a log line says it. */
-    static String where(InetSocketAddress listen) {
-        return listen.getAddress().isAnyLocalAddress()
-                ? "every interface"
-                : listen.getAddress().getHostAddress();
     }
 }

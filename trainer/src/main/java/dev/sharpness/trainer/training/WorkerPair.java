@@ -145,10 +145,10 @@ final class WorkerPair implements WorkerGroup {
     private Optional<SwapPace> measuredPace() {
         SwapStats swaps = link.exchange().stats();
         Double pass = worker.phaseMillis().get(SampaWorker.GRADIENT_PHASE);
-        if (swaps.swaps() < PACE_EVERY_STEPS || pass == null || !(pass > 0)) {
+        if (swaps.swaps() < PACE_EVERY_STEPS || pass == null) {
             return Optional.empty();
         }
-        return Optional.of(new SwapPace(pass, swaps.p50TransferMillis()));
+        return SwapPace.ofMillis(pass, swaps.p50TransferMillis());
     }
 
     @Override
