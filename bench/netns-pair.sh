@@ -5,7 +5,7 @@
 # the parameters of `run --serial`, the one-process emulation, bit for bit: prints both checksums
 # and exits 1 if they differ. A check to repeat on a real network stack, not a benchmark; needs
 # root and iproute2 (ip netns), never in CI.
-# Usage: bench/netns-pair.sh [MANIFEST [MTU]]   (default: a 60-step synthetic SAMPa job; MTU 1500)
+# Usage: bench/netns-pair.sh [MANIFEST [MTU]]   (default: the quickstart as 60 SAMPa steps; MTU 1500)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mtu=${2:-1500}
@@ -16,22 +16,11 @@ rank0=
 trap '[ -n "$rank0" ] && kill "$rank0" 2> /dev/null; netns_down; rm -rf "$work"' EXIT
 "$root/sam-trainer" --version > /dev/null
 jar="$root/trainer/target/sam-trainer.jar"
-manifest=${1:-$work/job.yaml}
+# By default the README's quickstart job (shipped data), as a SAMPa pair of 60 steps.
+manifest=${1:-$root/examples/quickstart.yaml}
+sets=()
 if [ -z "${1:-}" ]; then
-  cat > "$manifest" <<'YAML'
-apiVersion: sharpness.dev/v1alpha1
-kind: SamTrainingJob
-metadata: {name: netns-pair}
-spec:
-  model: {architecture: cnn}
-  dataset:
-    format: synthetic
-    validationFraction: 0.25
-    synthetic: {trainSamples: 1280, testSamples: 128, classes: 4, imageSize: 8}
-  optimizer: {method: SAMPa, rho: 0.05, sampa: {lambda: 0.2}, base: {learningRate: 0.05}}
-  training: {epochs: 2, batchSize: 32, seed: 7}
-  communication: {exchangeTimeoutSeconds: 60, checksumEverySteps: 10}
-YAML
+  sets=(--set=spec.optimizer.method=SAMPa --set=spec.training.maxSteps=60)
 fi
 netns_up "$mtu"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/token"
@@ -43,7 +32,7 @@ worker() { # rank, namespace, SAM_PEER (may be empty), worker options...
   ip netns exec "$ns" env SAM_RANK="$rank" SAM_ATTEMPT=0 SAM_TOKEN_FILE="$work/token" \
       ${peer:+SAM_PEER="$peer"} timeout 600 java -jar "$jar" worker --manifest="$manifest" \
       --out="$work/rank$rank" --termination-log="$work/rank$rank.term" --metrics-port=0 \
-      --port="$port" --threads=1 "$@" > "$work/rank$rank.log" 2>&1
+      --port="$port" --threads=1 "${sets[@]}" "$@" > "$work/rank$rank.log" 2>&1
 }
 worker 0 "$ns0" "" --listen-address="$address0" &
 rank0=$!
@@ -58,7 +47,7 @@ if [ "$code0" != 0 ] || [ "$code1" != 0 ]; then
   exit 1
 fi
 grep -h "listening\|Paired with" "$work/rank0.log"
-java -jar "$jar" run "$manifest" --out "$work/serial" --serial --threads 1 > /dev/null
+java -jar "$jar" run "$manifest" --out "$work/serial" --serial --threads 1 "${sets[@]}" > /dev/null
 /usr/bin/python3 - "$work" <<'PY'
 import json, sys
 work = sys.argv[1]
