@@ -1,0 +1,120 @@
+package dev.sharpness.trainer.exchange;
+
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.WriteBufferWaterMark;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2CodecUtil;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Settings;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * HTTP/2 DATA frames of up to 256 KiB on a paired exchange connection, instead of the protocol's
+ * default 16 KiB: a 4 MB gradient then crosses in 16 frames each way instead of 250, a 146 MB one
+ * in about 560 instead of 9000, and each frame costs the event loop the same bookkeeping whatever
+ * its size. Not larger: a receiver can process (and so return flow-control credit for) a frame only
+ * once all of it has arrived, and gRPC's flow-control window starts at 1 MiB, so frames of 1 MiB
+ * made each one wait for the one before; in training that cost the MLP pair 1-2 ms a step (see
+ * bench/pair-time-notes.md).
+ *
+ * <p>gRPC-Java has no setting for the frame size, so {@link #allow} sends one more SETTINGS frame
+ * through gRPC's own HTTP/2 handler on the connection. Its encoder applies the new limit to what
+ * this side reads once the peer acknowledges it, as it does for gRPC's first SETTINGS; the peer
+ * then writes frames up to the limit, as far as flow control and its write buffer ({@link
+ * #WATER_MARK}) let it. Only a connection that carries an accepted exchange stream gets it: any
+ * other connection (a stranger's, one that never authenticated) keeps the 16 KiB limit, so it
+ * cannot make this side buffer a large frame.
+ */
+final class LargeFrames {
+    /** The largest DATA frame the peer may send once {@link #allow allowed}. */
+    static final int MAX_FRAME_BYTES = 256 << 10;
+
+    /**
+     * A connection's write buffer: Netty writes a stream's data in pieces of at most what the
+     * buffer takes before it reports the channel unwritable (64 KiB by default), so that limit, not
+     * the frame size, would cap the frames we send; room for two frames keeps one queued while the
+     * kernel takes the other.
+     */
+    static final WriteBufferWaterMark WATER_MARK =
+            new WriteBufferWaterMark(MAX_FRAME_BYTES, 2 * MAX_FRAME_BYTES);
+
+    private static final Logger LOG = LoggerFactory.getLogger(LargeFrames.class);
+
+    private LargeFrames() {}
+
+    /**
+     * Tells the peer on {@code connection} that it may send frames of up to {@link
+     * #MAX_FRAME_BYTES}; a connection without gRPC's HTTP/2 handler (closed already) is left alone.
+     */
+    static void allow(Channel connection) {
+        connection
+                .eventLoop()
+                .execute(
+                        () -> {
+                            ChannelHandlerContext context = http2(connection);
+                            if (context == null) {
+                                LOG.debug("No HTTP/2 handler on {}: frames stay small", connection);
+                                return;
+                            }
+                            Http2ConnectionHandler handler =
+                                    (Http2ConnectionHandler) context.handler();
+                            handler.encoder()
+                                    .writeSettings(
+                                            context,
+                                            new Http2Settings().maxFrameSize(MAX_FRAME_BYTES),
+                                            context.newPromise());
+                            context.flush();
+                        });
+    }
+
+    /**
+     * The largest frames on {@code connection} now: [what this side reads, what it may write]; 0s
+     * for a connection without gRPC's HTTP/2 handler.
+     */
+    static int[] limits(Channel connection) {
+        CompletableFuture<int[]> limits = new CompletableFuture<>();
+        connection
+                .eventLoop()
+                .execute(
+                        () -> {
+                            ChannelHandlerContext context = http2(connection);
+                            if (context == null) {
+                                limits.complete(new int[2]);
+                                return;
+                            }
+                            Http2ConnectionHandler handler =
+                                    (Http2ConnectionHandler) context.handler();
+                            // The reader's limit is the last of our SETTINGS the peer acknowledged.
+                            Integer reads = handler.decoder().localSettings().maxFrameSize();
+                            limits.complete(
+                                    new int[] {
+                                        reads == null
+                                                ? Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE
+                                                : reads,
+                                        handler.encoder()
+                                                .configuration()
+                                                .frameSizePolicy()
+                                                .maxFrameSize()
+                                    });
+                        });
+        try {
+            return limits.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the connection's event loop did not answer", e);
+        }
+    }
+
+    private static ChannelHandlerContext http2(Channel connection) {
+        return connection.isActive()
+                ? connection.pipeline().context(Http2ConnectionHandler.class)
+                : null;
+    }
+}
