@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP/2 DATA frames of up to 256 KiB on a paired exchange connection, instead of the protocol's
- * default 16 KiB: a 4 MB gradient then crosses in 16 frames each way instead of 250, a 146 MB one
- * in about 560 instead of 9000, and each frame costs the event loop the same bookkeeping whatever
- * its size. Not larger: a receiver can process (and so return flow-control credit for) a frame only
- * once all of it has arrived, and gRPC's flow-control window starts at 1 MiB, so frames of 1 MiB
- * made each one wait for the one before; in training that cost the MLP pair 1-2 ms a step (see
- * bench/pair-time-notes.md).
+ * default 16 KiB: a 4 MB gradient then crosses in 16 frames each way instead of 250, with fewer
+ * writes and less of Netty's per-frame bookkeeping. The size is measured, not derived (see
+ * docs/benchmarks/exchange-swap-notes.md): at 4 MB, frames of 64 or 128 KiB saved no CPU and 256 KiB
+ * about 0.3 ms a swap; frames of 1 MiB made the MLP pair 1-2 ms a step slower in training, likely
+ * because a receiver returns flow-control credit only for a frame it has whole, and gRPC's window
+ * starts at 1 MiB.
  *
  * <p>gRPC-Java has no setting for the frame size, so {@link #allow} sends one more SETTINGS frame
  * through gRPC's own HTTP/2 handler on the connection. Its encoder applies the new limit to what
