@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
  * HTTP/2 DATA frames of up to 256 KiB on a paired exchange connection, instead of the protocol's
  * default 16 KiB: a 4 MB gradient then crosses in 16 frames each way instead of 250, with fewer
  * writes and less of Netty's per-frame bookkeeping. The size is measured, not derived (see
- * docs/benchmarks/exchange-swap-notes.md): at 4 MB, frames of 64 or 128 KiB saved no CPU and 256 KiB
- * about 0.3 ms a swap; frames of 1 MiB made the MLP pair 1-2 ms a step slower in training, likely
- * because a receiver returns flow-control credit only for a frame it has whole, and gRPC's window
- * starts at 1 MiB.
+ * docs/benchmarks/exchange-swap-notes.md): at 4 MB, frames of 64 or 128 KiB saved no CPU and 256
+ * KiB about 0.3 ms a swap; frames of 1 MiB made the MLP pair 1-2 ms a step slower in training,
+ * likely because a receiver returns flow-control credit only for a frame it has whole, and gRPC's
+ * window starts at 1 MiB.
  *
  * <p>gRPC-Java has no setting for the frame size, so {@link #allow} sends one more SETTINGS frame
  * through gRPC's own HTTP/2 handler on the connection. Its encoder applies the new limit to what
