@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,24 +53,17 @@ final class LargeFrames {
      * #MAX_FRAME_BYTES}; a connection without gRPC's HTTP/2 handler (closed already) is left alone.
      */
     static void allow(Channel connection) {
-        connection
-                .eventLoop()
-                .execute(
-                        () -> {
-                            ChannelHandlerContext context = http2(connection);
-                            if (context == null) {
-                                LOG.debug("No HTTP/2 handler on {}: frames stay small", connection);
-                                return;
-                            }
-                            Http2ConnectionHandler handler =
-                                    (Http2ConnectionHandler) context.handler();
-                            handler.encoder()
-                                    .writeSettings(
-                                            context,
-                                            new Http2Settings().maxFrameSize(MAX_FRAME_BYTES),
-                                            context.newPromise());
-                            context.flush();
-                        });
+        onHandler(
+                connection,
+                (context, handler) -> {
+                    handler.encoder()
+                            .writeSettings(
+                                    context,
+                                    new Http2Settings().maxFrameSize(MAX_FRAME_BYTES),
+                                    context.newPromise());
+                    context.flush();
+                },
+                () -> LOG.debug("No HTTP/2 handler on {}: frames stay small", connection));
     }
 
     /**
@@ -78,30 +72,18 @@ final class LargeFrames {
      */
     static int[] limits(Channel connection) {
         CompletableFuture<int[]> limits = new CompletableFuture<>();
-        connection
-                .eventLoop()
-                .execute(
-                        () -> {
-                            ChannelHandlerContext context = http2(connection);
-                            if (context == null) {
-                                limits.complete(new int[2]);
-                                return;
-                            }
-                            Http2ConnectionHandler handler =
-                                    (Http2ConnectionHandler) context.handler();
-                            // The reader's limit is the last of our SETTINGS the peer acknowledged.
-                            Integer reads = handler.decoder().localSettings().maxFrameSize();
-                            limits.complete(
-                                    new int[] {
-                                        reads == null
-                                                ? Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE
-                                                : reads,
-                                        handler.encoder()
-                                                .configuration()
-                                                .frameSizePolicy()
-                                                .maxFrameSize()
-                                    });
-                        });
+        onHandler(
+                connection,
+                (context, handler) -> {
+                    // The reader's limit is the last of our SETTINGS the peer acknowledged.
+                    Integer reads = handler.decoder().localSettings().maxFrameSize();
+                    limits.complete(
+                            new int[] {
+                                reads == null ? Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE : reads,
+                                handler.encoder().configuration().frameSizePolicy().maxFrameSize()
+                            });
+                },
+                () -> limits.complete(new int[2]));
         try {
             return limits.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -112,9 +94,29 @@ final class LargeFrames {
         }
     }
 
-    private static ChannelHandlerContext http2(Channel connection) {
-        return connection.isActive()
-                ? connection.pipeline().context(Http2ConnectionHandler.class)
-                : null;
+    /**
+     * Runs {@code action} with gRPC's HTTP/2 handler of {@code connection} on its event loop, or
+     * {@code absent} there if the connection has none (closed already).
+     */
+    private static void onHandler(
+            Channel connection,
+            BiConsumer<ChannelHandlerContext, Http2ConnectionHandler> action,
+            Runnable absent) {
+        connection
+                .eventLoop()
+                .execute(
+                        () -> {
+                            ChannelHandlerContext context =
+                                    connection.isActive()
+                                            ? connection
+                                                    .pipeline()
+                                                    .context(Http2ConnectionHandler.class)
+                                            : null;
+                            if (context == null) {
+                                absent.run();
+                            } else {
+                                action.accept(context, (Http2ConnectionHandler) context.handler());
+                            }
+                        });
     }
 }

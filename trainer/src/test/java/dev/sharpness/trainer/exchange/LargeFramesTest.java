@@ -23,15 +23,7 @@ class LargeFramesTest {
                         Loopback.identity(elements), WirePrecision.FP32, Loopback.TIMEOUT, 2, 2)) {
             // Each side's SETTINGS is acknowledged before the peer's data of the next swap:
             // after two swaps both sides have applied both.
-            for (long step = 0; step < 3; step++) {
-                float[] fromRank0 = Vectors.randomBits(elements, 30 + step);
-                float[] fromRank1 = Vectors.randomBits(elements, 40 + step);
-
-                float[][] received = pair.swap(step, fromRank0, fromRank1);
-
-                Vectors.assertSameBits(received[0], fromRank1);
-                Vectors.assertSameBits(received[1], fromRank0);
-            }
+            pair.swapsBitExactly(elements, 3, 30, 40);
             for (PairExchange rank : new PairExchange[] {pair.rank0, pair.rank1}) {
                 assertThat(rank.frameLimits())
                         .as("rank %d's streams: [read, write] frame limits", rank.rank())

@@ -182,6 +182,23 @@ final class Loopback {
         }
 
         /**
+         * Swaps {@code steps} pairs of random fp32 vectors of {@code elements} (every bit pattern,
+         * NaNs included; rank 0's from seed {@code seed0 + step}, rank 1's from {@code seed1 +
+         * step}) and asserts that each rank received the other's, bit for bit.
+         */
+        void swapsBitExactly(int elements, int steps, long seed0, long seed1) throws Exception {
+            for (long step = 0; step < steps; step++) {
+                float[] fromRank0 = Vectors.randomBits(elements, seed0 + step);
+                float[] fromRank1 = Vectors.randomBits(elements, seed1 + step);
+
+                float[][] received = swap(step, fromRank0, fromRank1);
+
+                Vectors.assertSameBits(received[0], fromRank1);
+                Vectors.assertSameBits(received[1], fromRank0);
+            }
+        }
+
+        /**
          * Rank 0 swaps {@code fromRank0} while rank 1 swaps {@code fromRank1}, vectors in the
          * wire's format: what {rank 0, rank 1} received, as copies (the exchange reuses its
          * buffers).

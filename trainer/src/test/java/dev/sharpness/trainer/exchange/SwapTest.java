@@ -16,15 +16,7 @@ class SwapTest {
         int elements = 3_000_000; // 12 MB: three times gRPC's 4 MiB message limit
         try (Loopback.Pair pair =
                 Loopback.Pair.open(Loopback.identity(elements), WirePrecision.FP32)) {
-            for (long step = 0; step < 3; step++) {
-                float[] fromRank0 = Vectors.randomBits(elements, 10 + step);
-                float[] fromRank1 = Vectors.randomBits(elements, 20 + step);
-
-                float[][] received = pair.swap(step, fromRank0, fromRank1);
-
-                Vectors.assertSameBits(received[0], fromRank1);
-                Vectors.assertSameBits(received[1], fromRank0);
-            }
+            pair.swapsBitExactly(elements, 3, 10, 20);
         }
     }
 
@@ -33,15 +25,7 @@ class SwapTest {
         int elements = 1_000;
         try (Loopback.Pair pair =
                 Loopback.Pair.open(Loopback.identity(elements), WirePrecision.FP32)) {
-            for (long step = 0; step < 200; step++) {
-                float[] fromRank0 = Vectors.randomBits(elements, 1000 + step);
-                float[] fromRank1 = Vectors.randomBits(elements, 2000 + step);
-
-                float[][] received = pair.swap(step, fromRank0, fromRank1);
-
-                Vectors.assertSameBits(received[0], fromRank1);
-                Vectors.assertSameBits(received[1], fromRank0);
-            }
+            pair.swapsBitExactly(elements, 200, 1000, 2000);
             assertThat(pair.rank0.stats().swaps()).isEqualTo(200);
             assertThat(pair.rank1.stats().swaps()).isEqualTo(200);
         }
