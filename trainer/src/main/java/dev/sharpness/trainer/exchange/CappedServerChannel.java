@@ -4,7 +4,6 @@ import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.SocketAddress;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,18 +15,12 @@ final class CappedServerChannel extends NioServerSocketChannel {
     private final int cap;
     private final AtomicInteger open;
     private final RefusalLog refusals;
-    private final Map<SocketAddress, Channel> byPeer;
 
-    /**
-     * {@code open} counts the connections this listener holds, across its lifetime; {@code byPeer}
-     * holds each by its peer's address while it is open.
-     */
-    CappedServerChannel(
-            int cap, AtomicInteger open, RefusalLog refusals, Map<SocketAddress, Channel> byPeer) {
+    /** {@code open} counts the connections this listener holds, across its lifetime. */
+    CappedServerChannel(int cap, AtomicInteger open, RefusalLog refusals) {
         this.cap = cap;
         this.open = open;
         this.refusals = refusals;
-        this.byPeer = byPeer;
     }
 
     @Override
@@ -40,14 +33,7 @@ final class CappedServerChannel extends NioServerSocketChannel {
         Channel child = (Channel) accepted.get(before);
         if (open.incrementAndGet() <= cap) {
             ChainedReads.install(child);
-            SocketAddress peer = child.remoteAddress();
-            byPeer.put(peer, child);
-            child.closeFuture()
-                    .addListener(
-                            closed -> {
-                                open.decrementAndGet();
-                                byPeer.remove(peer, child);
-                            });
+            child.closeFuture().addListener(closed -> open.decrementAndGet());
             return count;
         }
         open.decrementAndGet();

@@ -3,15 +3,11 @@ package dev.sharpness.trainer.exchange;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -51,8 +47,7 @@ final class GuardedServer {
     /**
      * Listens on {@code listen} (port 0 picks a free one; the wildcard address: every interface)
      * and serves {@code service}, with an event loop and a call thread for each of up to {@code
-     * streams} exchange streams besides the threads for everyone else. Each open connection is in
-     * {@code accepted} under its peer's address.
+     * streams} exchange streams besides the threads for everyone else.
      */
     static GuardedServer start(
             InetSocketAddress listen,
@@ -60,8 +55,7 @@ final class GuardedServer {
             ConnectionLimits limits,
             RefusalLog refusals,
             ServerServiceDefinition service,
-            int streams,
-            Map<SocketAddress, Channel> accepted)
+            int streams)
             throws IOException {
         EventLoopGroup boss =
                 new NioEventLoopGroup(1, new DefaultThreadFactory(role + "-accept", true));
@@ -76,15 +70,10 @@ final class GuardedServer {
                             .channelFactory(
                                     () ->
                                             new CappedServerChannel(
-                                                    limits.maxConnections(),
-                                                    open,
-                                                    refusals,
-                                                    accepted))
+                                                    limits.maxConnections(), open, refusals))
                             .bossEventLoopGroup(boss)
                             .workerEventLoopGroup(workers)
                             .executor(calls)
-                            .withChildOption(
-                                    ChannelOption.WRITE_BUFFER_WATER_MARK, LargeFrames.WATER_MARK)
                             // grpc starts this clock when the connection is accepted and stops it
                             // at the client's first HTTP/2 SETTINGS: it is what closes a socket
                             // that sends nothing at all.

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -367,14 +366,6 @@ public final class PairExchange implements AutoCloseable {
     /** How many exchange streams the pair agreed on. */
     public int streams() {
         return streams.count();
-    }
-
-    /**
-     * For each stream, the largest HTTP/2 frames its connection reads and writes now: [read,
-     * write]; see {@link LargeFrames}.
-     */
-    List<int[]> frameLimits() {
-        return streams.frameLimits();
     }
 
     public SwapStats stats() {

@@ -20,7 +20,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -32,7 +31,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +58,6 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
     private final Supplier<Progress> progress;
     private final int onReadyThreshold;
     private final RefusalLog refusals;
-    private final Function<SocketAddress, Channel> connections;
     private final AtomicReference<String> session = new AtomicReference<>();
     private final CompletableFuture<Streams> linked = new CompletableFuture<>();
     private volatile Streams streams; // set before the session is issued
@@ -72,10 +69,8 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
             Supplier<byte[]> resumeState,
             Supplier<Progress> progress,
             int onReadyThreshold,
-            RefusalLog refusals,
-            Function<SocketAddress, Channel> connections) {
+            RefusalLog refusals) {
         this.identity = identity;
-        this.connections = connections;
         this.settings = settings;
         this.refusals = refusals;
         this.resumeState = resumeState;
@@ -249,10 +244,6 @@ final class PairExchangeService extends PairExchangeGrpc.PairExchangeImplBase {
         ServerCallStreamObserver<WireFrame> out = (ServerCallStreamObserver<WireFrame>) response;
         out.setOnReadyThreshold(onReadyThreshold);
         stream.sender().attach(out);
-        Channel connection = connections.apply(REMOTE.get());
-        if (connection != null) {
-            streams.carriedBy(index, connection);
-        }
         streams.started(stream);
         out.setOnCancelHandler(
                 () ->

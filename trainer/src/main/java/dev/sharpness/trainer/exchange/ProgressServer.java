@@ -8,7 +8,6 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +52,7 @@ public final class ProgressServer implements AutoCloseable {
                             refusals,
                             ServerInterceptors.intercept(
                                     service, new BearerToken(token).check(refusals)),
-                            1, // no exchange streams: threads as for one
-                            new ConcurrentHashMap<>());
+                            1); // no exchange streams: threads as for one
             LOG.info("Serving progress on {} port {}", GuardedServer.where(listen), server.port());
             return new ProgressServer(server);
         } catch (IOException e) {

@@ -2,14 +2,10 @@ package dev.sharpness.trainer.exchange;
 
 import dev.sharpness.api.exchange.v1.Progress;
 import io.grpc.ServerInterceptors;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,7 +42,6 @@ final class Rank0Server {
         Objects.requireNonNull(resumeState, "resumeState");
         Objects.requireNonNull(progress, "progress");
         BearerToken bearer = new BearerToken(token);
-        Map<SocketAddress, Channel> accepted = new ConcurrentHashMap<>();
         PairExchangeService service =
                 new PairExchangeService(
                         identity,
@@ -54,9 +49,8 @@ final class Rank0Server {
                         resumeState,
                         progress,
                         PairExchange.ON_READY_THRESHOLD,
-                        refusals,
-                        accepted::get);
-        GuardedServer server = start(listen, bearer, service, settings, limits, refusals, accepted);
+                        refusals);
+        GuardedServer server = start(listen, bearer, service, settings, limits, refusals);
         LOG.info(
                 "Rank 0 listening on {} port {}; waiting {} for rank 1",
                 GuardedServer.where(listen),
@@ -74,8 +68,7 @@ final class Rank0Server {
             PairExchangeService service,
             ExchangeSettings settings,
             ConnectionLimits limits,
-            RefusalLog refusals,
-            Map<SocketAddress, Channel> accepted) {
+            RefusalLog refusals) {
         try {
             return GuardedServer.start(
                     listen,
@@ -86,8 +79,7 @@ final class Rank0Server {
                             service.definition(),
                             PairExchangeService.callerContext(),
                             bearer.check(refusals)), // the last one runs first
-                    settings.streams(),
-                    accepted);
+                    settings.streams());
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "rank 0 cannot listen on "

@@ -2,16 +2,12 @@ package dev.sharpness.trainer.exchange;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
-import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +23,6 @@ final class Rank1Channels implements AutoCloseable {
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<EventLoopGroup> loops = new ArrayList<>();
     private final List<ExecutorService> callbacks = new ArrayList<>();
-    private final Map<Integer, Channel> connections = new ConcurrentHashMap<>(); // the latest each
 
     Rank1Channels(String host, int port) {
         this.host = host;
@@ -49,9 +44,7 @@ final class Rank1Channels implements AutoCloseable {
                     NettyChannelBuilder.forAddress(host, port)
                             .usePlaintext()
                             .eventLoopGroup(loop)
-                            .channelFactory(() -> connected(number, new NioSocketChannel()))
-                            .withOption(
-                                    ChannelOption.WRITE_BUFFER_WATER_MARK, LargeFrames.WATER_MARK)
+                            .channelFactory(Rank1Channels::connection)
                             // No transparent retries: a retriable call keeps each sent message to
                             // replay it, and a gradient frame is copied from the caller's array
                             // when it is written. Rank 1 retries the handshake itself.
@@ -62,14 +55,9 @@ final class Rank1Channels implements AutoCloseable {
         return channels.get(index);
     }
 
-    /** The connection channel {@code index} made last (its only live one); null before any. */
-    Channel connection(int index) {
-        return connections.get(index);
-    }
-
-    private NioSocketChannel connected(int index, NioSocketChannel connection) {
+    private static NioSocketChannel connection() {
+        NioSocketChannel connection = new NioSocketChannel();
         ChainedReads.install(connection);
-        connections.put(index, connection);
         return connection;
     }
 

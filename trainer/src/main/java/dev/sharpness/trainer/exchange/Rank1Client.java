@@ -6,7 +6,6 @@ import dev.sharpness.api.exchange.v1.PairExchangeGrpc;
 import dev.sharpness.api.exchange.v1.StateChunk;
 import dev.sharpness.api.exchange.v1.StateRequest;
 import dev.sharpness.trainer.exchange.codec.FrameCodec;
-import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -16,7 +15,6 @@ import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,13 +71,6 @@ final class Rank1Client {
         for (int i = 0; i < agreed; i++) {
             openStream(channels.get(i), bearer, session, streams, i);
         }
-        long deadline = System.nanoTime() + settings.timeout().toNanos();
-        for (int i = 0; i < agreed; i++) {
-            // A stream's call may start before its connection is up; the frames wait for it.
-            if (connected(channels.get(i), deadline)) {
-                streams.carriedBy(i, channels.connection(i));
-            }
-        }
         LOG.info(
                 "Rank 1 paired with rank 0 at {} ({} elements, {}, {} exchange streams, {} bytes"
                         + " of resume state)",
@@ -89,32 +80,6 @@ final class Rank1Client {
                 agreed,
                 state.length);
         return new PairExchange(1, port, identity, settings, streams, channels::close, state);
-    }
-
-    /**
-     * Whether {@code channel} has its connection (READY) by {@code deadline}; the stream then runs
-     * on it anyway, and a connection that does not come up fails the first swap.
-     */
-    private static boolean connected(ManagedChannel channel, long deadline) {
-        ConnectivityState state = channel.getState(false);
-        while (state != ConnectivityState.READY) {
-            long left = deadline - System.nanoTime();
-            if (state == ConnectivityState.SHUTDOWN || left <= 0) {
-                return false;
-            }
-            CountDownLatch changed = new CountDownLatch(1);
-            channel.notifyWhenStateChanged(state, changed::countDown);
-            try {
-                if (!changed.await(left, TimeUnit.NANOSECONDS)) {
-                    return false;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            state = channel.getState(false);
-        }
-        return true;
     }
 
     /** Rank 0's acceptance of our handshake, with at most the streams we offered. */

@@ -1,7 +1,6 @@
 package dev.sharpness.trainer.exchange;
 
 import dev.sharpness.api.exchange.v1.FrameKind;
-import io.grpc.netty.shaded.io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,6 @@ final class Streams {
     private final WirePrecision precision;
     private final Duration timeout;
     private final ExchangeStream[] streams;
-    private final Channel[] connections; // each stream's, once it is paired
     private final ExecutorService[] sendThreads; // [0] unused: the swapping thread sends stream 0
     private final ReceiveBuffers buffers;
     private final CompletableFuture<Streams> allOpen = new CompletableFuture<>();
@@ -48,7 +46,6 @@ final class Streams {
         this.precision = precision;
         this.timeout = timeout;
         this.streams = new ExchangeStream[count];
-        this.connections = new Channel[count];
         this.sendThreads = new ExecutorService[count];
         this.buffers = new ReceiveBuffers(elementCount * precision.bytesPerElement());
     }
@@ -106,33 +103,6 @@ final class Streams {
         if (ended == null && ++opened == streams.length) {
             allOpen.complete(this);
         }
-    }
-
-    /**
-     * Stream {@code index}, paired, runs over {@code connection}: the peer may now send it large
-     * frames ({@link LargeFrames}).
-     */
-    void carriedBy(int index, Channel connection) {
-        synchronized (this) {
-            connections[index] = connection;
-        }
-        LargeFrames.allow(connection);
-    }
-
-    /**
-     * For each stream, the largest HTTP/2 frames its connection reads and writes now, as {@link
-     * LargeFrames#limits}; 0s for a stream whose connection is not known.
-     */
-    List<int[]> frameLimits() {
-        Channel[] known;
-        synchronized (this) {
-            known = connections.clone();
-        }
-        List<int[]> limits = new ArrayList<>(known.length);
-        for (Channel connection : known) {
-            limits.add(connection == null ? new int[2] : LargeFrames.limits(connection));
-        }
-        return limits;
     }
 
     /**
