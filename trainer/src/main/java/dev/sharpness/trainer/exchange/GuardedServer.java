@@ -7,6 +7,7 @@ import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -93,6 +94,13 @@ final class GuardedServer {
             calls.shutdownNow();
             throw e;
         }
+    }
+
+    /** What a server that could not bind says: "{@code what} on ADDRESS port N". */
+    static UncheckedIOException cannotListen(
+            String what, InetSocketAddress listen, IOException cause) {
+        return new UncheckedIOException(
+                what + " on " + where(listen) + " port " + listen.getPort(), cause);
     }
 
     /** The address a server listens on, as a log line says it. */

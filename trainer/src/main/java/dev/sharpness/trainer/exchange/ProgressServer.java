@@ -6,7 +6,6 @@ import dev.sharpness.api.exchange.v1.ProgressRequest;
 import io.grpc.ServerInterceptors;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -56,12 +55,7 @@ public final class ProgressServer implements AutoCloseable {
             LOG.info("Serving progress on {} port {}", GuardedServer.where(listen), server.port());
             return new ProgressServer(server);
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot serve progress on "
-                            + GuardedServer.where(listen)
-                            + " port "
-                            + listen.getPort(),
-                    e);
+            throw GuardedServer.cannotListen("cannot serve progress", listen, e);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.sharpness.trainer.exchange;
 import dev.sharpness.api.exchange.v1.Progress;
 import io.grpc.ServerInterceptors;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -81,12 +80,7 @@ final class Rank0Server {
                             bearer.check(refusals)), // the last one runs first
                     settings.streams());
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "rank 0 cannot listen on "
-                            + GuardedServer.where(listen)
-                            + " port "
-                            + listen.getPort(),
-                    e);
+            throw GuardedServer.cannotListen("rank 0 cannot listen", listen, e);
         }
     }
 
