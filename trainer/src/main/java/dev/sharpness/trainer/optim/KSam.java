@@ -25,18 +25,21 @@ public final class KSam<B> implements TrainingMethod<B> {
     private final BaseOptimizer base;
     private final Perturbation perturbation;
     private final KSamSpec selectionSpec;
+    private final Workspace workspace;
 
     public KSam(
             Objective<B> objective,
             SampleSelection<B> selection,
             BaseOptimizer base,
             Perturbation perturbation,
-            KSamSpec selectionSpec) {
+            KSamSpec selectionSpec,
+            NDManager owner) {
         this.objective = objective;
         this.selection = selection;
         this.base = base;
         this.perturbation = perturbation;
         this.selectionSpec = selectionSpec;
+        this.workspace = new Workspace(objective.parameters(), owner);
     }
 
     @Override
@@ -47,7 +50,8 @@ public final class KSam<B> implements TrainingMethod<B> {
         int k = selectionSpec.k(losses.length);
         B selected = k == losses.length ? batch : selection.select(batch, topK(losses, k), scope);
         Gradient g = objective.gradient(selected, BatchNormMode.UPDATE, scope);
-        Gradient perturbed = Sam.perturbedGradient(objective, perturbation, selected, g, scope);
+        Gradient perturbed =
+                Sam.perturbedGradient(objective, perturbation, selected, g, workspace, scope);
         base.step(objective.parameters(), perturbed.vector(), lr);
         // Report the whole batch: the selected samples are the worst by construction.
         return new StepResult(scores.mean(), scores.correct(), losses.length, 2);

@@ -38,6 +38,8 @@ public final class LookSam<B> implements TrainingMethod<B> {
     /** g_v, the component of the last SAM gradient orthogonal to that step's plain gradient. */
     private final ParamVector direction;
 
+    private final Workspace workspace;
+
     public LookSam(
             Objective<B> objective,
             BaseOptimizer base,
@@ -53,6 +55,7 @@ public final class LookSam<B> implements TrainingMethod<B> {
         this.alpha = alpha;
         this.perTensor = perTensor;
         this.direction = ParamVector.zerosLike(objective.parameters(), owner);
+        this.workspace = new Workspace(objective.parameters(), owner);
     }
 
     @Override
@@ -61,7 +64,7 @@ public final class LookSam<B> implements TrainingMethod<B> {
         Gradient g = objective.gradient(batch, BatchNormMode.UPDATE, scope);
         ParamVector d;
         if (step % interval == 0) {
-            d = Sam.perturbedGradient(objective, perturbation, batch, g, scope).vector();
+            d = Sam.perturbedGradient(objective, perturbation, batch, g, workspace, scope).vector();
             store(orthogonal(d, g.vector(), scope));
         } else {
             d = reuse(g.vector(), scope);

@@ -42,7 +42,7 @@ public final class Optimizers {
         Perturbation perturbation = new Perturbation(spec.getRho(), spec.isAdaptive());
         return switch (spec.getMethod()) {
             case SGD -> new Sgd<>(objective, base);
-            case SAM -> new Sam<>(objective, base, perturbation);
+            case SAM -> new Sam<>(objective, base, perturbation, owner);
             case KSAM ->
                     // k is resolved against the batch when the step sees it; the count is capped
                     // there.
@@ -51,7 +51,8 @@ public final class Optimizers {
                             selection(objective, "KSAM"),
                             base,
                             perturbation,
-                            spec.ksamOrDefaults());
+                            spec.ksamOrDefaults(),
+                            owner);
             case LOOKSAM ->
                     new LookSam<>(
                             objective,

@@ -104,6 +104,28 @@ public final class ParamVector {
         }
     }
 
+    /**
+     * this += a * v, in place, with a * v made in {@code scratch} (shaped like this vector; its
+     * values are overwritten): the bits of {@link #addScaled(ParamVector, double)}, and no tensor
+     * allocated.
+     */
+    public void addScaled(ParamVector v, double a, ParamVector scratch) {
+        checkLayout(v);
+        checkLayout(scratch);
+        for (int i = 0; i < size(); i++) {
+            NDArray scaled = a == 1 ? v.get(i) : copy(v.get(i), scratch.get(i)).muli(a);
+            tensors.get(i).addi(scaled);
+        }
+    }
+
+    /**
+     * Overwrites {@code into} with {@code from} (same shape), bit for bit; returns {@code into}.
+     */
+    static NDArray copy(NDArray from, NDArray into) {
+        into.set(ALL, from);
+        return into;
+    }
+
     /** this *= a, in place. */
     public void scale(double a) {
         for (NDArray t : tensors) {

@@ -58,12 +58,13 @@ public final class Perturbation {
 
     /**
      * Adds eps for gradient {@code g} at {@code x} to {@code x}, in place: {@code x + of(g, x)},
-     * the same bits. Under plain SAM's rule eps is never made: x takes {@code g} scaled on the way
-     * in, one parameter-sized pass and allocation less.
+     * the same bits. Under plain SAM's rule eps is never made: x takes {@code g} scaled in {@code
+     * scratch} (shaped like x, overwritten), one parameter-sized pass and allocation less; the
+     * other rules make eps in {@code scope}.
      */
-    public void addTo(ParamVector x, ParamVector g, NDManager scope) {
+    public void addTo(ParamVector x, ParamVector g, ParamVector scratch, NDManager scope) {
         if (rule == Rule.GLOBAL) {
-            x.addScaled(g, globalFactor(g));
+            x.addScaled(g, globalFactor(g), scratch);
         } else {
             x.addScaled(of(g, x, scope), 1);
         }

@@ -18,35 +18,42 @@ public final class Sam<B> implements TrainingMethod<B> {
     private final Objective<B> objective;
     private final BaseOptimizer base;
     private final Perturbation perturbation;
+    private final Workspace workspace;
 
-    public Sam(Objective<B> objective, BaseOptimizer base, Perturbation perturbation) {
+    public Sam(
+            Objective<B> objective,
+            BaseOptimizer base,
+            Perturbation perturbation,
+            NDManager owner) {
         this.objective = objective;
         this.base = base;
         this.perturbation = perturbation;
+        this.workspace = new Workspace(objective.parameters(), owner);
     }
 
     @Override
     public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
         B batch = batches.at(step, scope);
         Gradient g = objective.gradient(batch, BatchNormMode.UPDATE, scope);
-        Gradient perturbed = perturbedGradient(objective, perturbation, batch, g, scope);
+        Gradient perturbed = perturbedGradient(objective, perturbation, batch, g, workspace, scope);
         base.step(objective.parameters(), perturbed.vector(), lr);
         return StepResult.of(g, 2);
     }
 
     /**
      * SAM's second pass: the gradient at x + eps on the same batch, BatchNorm statistics frozen, x
-     * restored by copy afterwards.
+     * restored by copy afterwards (from {@code workspace}, which also holds eps's temporaries).
      */
     static <B> Gradient perturbedGradient(
             Objective<B> objective,
             Perturbation perturbation,
             B batch,
             Gradient g,
+            Workspace workspace,
             NDManager scope) {
         ParamVector x = objective.parameters();
-        ParamVector origin = x.copy(scope);
-        perturbation.addTo(x, g.vector(), scope);
+        ParamVector origin = workspace.save(x);
+        perturbation.addTo(x, g.vector(), workspace.scratch(), scope);
         Gradient perturbed = objective.gradient(batch, BatchNormMode.FREEZE, scope);
         x.assign(origin);
         return perturbed;

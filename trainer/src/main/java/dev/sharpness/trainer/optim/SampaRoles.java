@@ -35,6 +35,7 @@ final class SampaRoles<B> {
     private final Perturbation perturbation;
     private final double lambda;
     private final ParamVector carried;
+    private final Workspace workspace;
 
     SampaRoles(
             Objective<B> objective,
@@ -47,6 +48,7 @@ final class SampaRoles<B> {
         this.perturbation = perturbation;
         this.lambda = lambda;
         this.carried = ParamVector.zerosLike(objective.parameters(), owner);
+        this.workspace = new Workspace(objective.parameters(), owner);
     }
 
     /**
@@ -55,8 +57,8 @@ final class SampaRoles<B> {
      */
     Gradient perturbed(long step, Batches<B> batches, NDManager scope) {
         ParamVector x = objective.parameters();
-        ParamVector origin = x.copy(scope);
-        perturbation.addTo(x, carried, scope);
+        ParamVector origin = workspace.save(x);
+        perturbation.addTo(x, carried, workspace.scratch(), scope);
         Gradient g =
                 objective.gradient(
                         batches.at(Math.max(step - 1, 0), scope), BatchNormMode.UPDATE, scope);
@@ -70,7 +72,7 @@ final class SampaRoles<B> {
      */
     Gradient auxiliary(long step, Batches<B> batches, double lr, NDManager scope) {
         ParamVector x = objective.parameters();
-        ParamVector origin = x.copy(scope);
+        ParamVector origin = workspace.save(x);
         if (step > 0) {
             base.tentativeStep(x, carried, lr);
         }
@@ -102,7 +104,7 @@ final class SampaRoles<B> {
             return b;
         }
         a.scale(1 - lambda);
-        a.addScaled(b, lambda);
+        a.addScaled(b, lambda, workspace.scratch());
         return a;
     }
 

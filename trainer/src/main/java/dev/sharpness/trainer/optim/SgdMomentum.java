@@ -23,6 +23,14 @@ public final class SgdMomentum implements BaseOptimizer {
     private final boolean nesterov;
     private final ParamVector buffers;
 
+    /**
+     * The step's temporaries, overwritten every step rather than allocated (see {@link Workspace}):
+     * the update, and (with momentum) a tentative step's buffer or mu * buf.
+     */
+    private final ParamVector update;
+
+    private final ParamVector spare;
+
     public SgdMomentum(
             ParamVector like,
             NDManager owner,
@@ -33,6 +41,8 @@ public final class SgdMomentum implements BaseOptimizer {
         this.weightDecay = weightDecay;
         this.nesterov = nesterov;
         this.buffers = momentum == 0 ? null : ParamVector.zerosLike(like, owner);
+        this.update = ParamVector.zerosLike(like, owner);
+        this.spare = momentum == 0 ? null : ParamVector.zerosLike(like, owner);
     }
 
     @Override
@@ -45,30 +55,33 @@ public final class SgdMomentum implements BaseOptimizer {
         move(x, direction, lr, false);
     }
 
-    /** x = x - lr * update, in place; the momentum buffers keep the new values if {@code keep}. */
+    /**
+     * x = x - lr * update, in place; the momentum buffers keep the new values if {@code keep}.
+     * Every product and sum is the formula's, in the formula's order (a + b and b + a are the same
+     * bits), computed in the reused tensors.
+     */
     private void move(ParamVector x, ParamVector direction, double lr, boolean keep) {
-        try (NDManager scope = scope(x, direction)) {
-            for (int i = 0; i < x.size(); i++) {
-                NDArray g = withDecay(x.get(i), direction.get(i));
-                NDArray update = g;
-                if (buffers != null) {
-                    NDArray old = buffers.get(i);
-                    NDArray buf = (keep ? old.muli(momentum) : old.mul(momentum)).addi(g);
-                    update = nesterov ? g.add(buf.mul(momentum)) : buf;
-                }
-                x.get(i).subi(update.mul(lr));
+        for (int i = 0; i < x.size(); i++) {
+            NDArray g = update.get(i);
+            if (weightDecay == 0) {
+                ParamVector.copy(direction.get(i), g);
+            } else {
+                ParamVector.copy(x.get(i), g).muli(weightDecay).addi(direction.get(i));
             }
+            if (buffers != null) {
+                NDArray buf =
+                        keep ? buffers.get(i) : ParamVector.copy(buffers.get(i), spare.get(i));
+                buf.muli(momentum).addi(g);
+                // A tentative step's buffer is not needed after this: it is scaled in place.
+                if (nesterov) {
+                    NDArray ahead = keep ? ParamVector.copy(buf, spare.get(i)) : buf;
+                    g.addi(ahead.muli(momentum));
+                } else {
+                    g = keep ? ParamVector.copy(buf, g) : buf;
+                }
+            }
+            x.get(i).subi(g.muli(lr));
         }
-    }
-
-    private NDArray withDecay(NDArray x, NDArray d) {
-        return weightDecay == 0 ? d : d.add(x.mul(weightDecay));
-    }
-
-    private NDManager scope(ParamVector x, ParamVector direction) {
-        return buffers == null
-                ? ParamVector.scopeOver(x, direction)
-                : ParamVector.scopeOver(x, direction, buffers);
     }
 
     @Override

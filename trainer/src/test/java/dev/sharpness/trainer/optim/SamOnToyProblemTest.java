@@ -27,7 +27,8 @@ class SamOnToyProblemTest {
         return new Sam<>(
                 f,
                 new SgdMomentum(f.parameters(), manager, 0, 0, false),
-                new Perturbation(RHO, false));
+                new Perturbation(RHO, false),
+                manager);
     }
 
     @Test
@@ -93,7 +94,8 @@ class SamOnToyProblemTest {
                 new Sam<>(
                         viaSam,
                         new SgdMomentum(viaSam.parameters(), manager, 0.9, 5e-4, false),
-                        new Perturbation(0, false));
+                        new Perturbation(0, false),
+                        manager);
         Sgd<Void> sgd =
                 new Sgd<>(viaSgd, new SgdMomentum(viaSgd.parameters(), manager, 0.9, 5e-4, false));
         for (int t = 0; t < 100; t++) {

@@ -85,7 +85,8 @@ class SampaOnToyProblemTest {
                 new Sam<>(
                         viaSam,
                         new SgdMomentum(viaSam.parameters(), manager, 0, 0, false),
-                        new Perturbation(RHO, false));
+                        new Perturbation(RHO, false),
+                        manager);
         double randomTail = 0;
         double samTail = 0;
         for (int t = 0; t < 3000; t++) {

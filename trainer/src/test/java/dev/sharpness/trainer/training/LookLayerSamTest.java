@@ -108,9 +108,9 @@ class LookLayerSamTest {
     @Test
     void lookLayerSamWithIntervalOneIsSamWithTheLayerwisePerturbation() {
         Network look = train(8, (o, b) -> new LookSam<>(o, b, rho(), 1, 0.7, false, root));
-        Network sam = train(8, (o, b) -> new Sam<>(o, b, rho()));
+        Network sam = train(8, (o, b) -> new Sam<>(o, b, rho(), root));
         assertThat(look.checksum()).isEqualTo(sam.checksum());
-        Network global = train(8, (o, b) -> new Sam<>(o, b, new Perturbation(RHO, false)));
+        Network global = train(8, (o, b) -> new Sam<>(o, b, new Perturbation(RHO, false), root));
         assertThat(global.checksum()).isNotEqualTo(sam.checksum());
     }
 

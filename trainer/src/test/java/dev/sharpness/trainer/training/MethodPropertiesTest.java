@@ -99,7 +99,7 @@ class MethodPropertiesTest {
     @Test
     void lookSamWithIntervalOneIsSam() {
         Network look = train(8, (o, b) -> new LookSam<>(o, b, rho(0.05), 1, 0.7, false, root));
-        Network sam = train(8, (o, b) -> new Sam<>(o, b, rho(0.05)));
+        Network sam = train(8, (o, b) -> new Sam<>(o, b, rho(0.05), root));
         assertThat(look.checksum()).isEqualTo(sam.checksum());
     }
 
@@ -110,7 +110,7 @@ class MethodPropertiesTest {
                 train(
                         8,
                         (o, b) -> {
-                            Sam<Batch> sam = new Sam<>(o, b, rho(0.05));
+                            Sam<Batch> sam = new Sam<>(o, b, rho(0.05), root);
                             Sgd<Batch> sgd = new Sgd<>(o, b);
                             return new TrainingMethod<>() {
                                 @Override
@@ -182,9 +182,9 @@ class MethodPropertiesTest {
                         (o, b) -> {
                             var spec = new dev.sharpness.api.v1alpha1.KSamSpec();
                             spec.setTopK(32);
-                            return new KSam<>(o, o.selection(), b, rho(0.05), spec);
+                            return new KSam<>(o, o.selection(), b, rho(0.05), spec, root);
                         });
-        Network sam = train(6, (o, b) -> new Sam<>(o, b, rho(0.05)));
+        Network sam = train(6, (o, b) -> new Sam<>(o, b, rho(0.05), root));
         assertThat(ksam.checksum()).isEqualTo(sam.checksum());
     }
 
@@ -197,7 +197,7 @@ class MethodPropertiesTest {
                 (o, b) -> {
                     var spec = new dev.sharpness.api.v1alpha1.KSamSpec();
                     spec.setTopK(8);
-                    return new KSam<>(o, o.selection(), b, rho(0.05), spec);
+                    return new KSam<>(o, o.selection(), b, rho(0.05), spec, root);
                 },
                 recorded);
         Recording objective = recorded.get(0);

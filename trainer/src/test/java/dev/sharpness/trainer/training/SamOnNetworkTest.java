@@ -49,7 +49,7 @@ class SamOnNetworkTest {
             ParamVector before = network.trainable().copy(scope);
             SgdMomentum base = new SgdMomentum(network.trainable(), scope, 0.9, 5e-4, false);
 
-            new Sam<>(objective, base, new Perturbation(0.05, false))
+            new Sam<>(objective, base, new Perturbation(0.05, false), scope)
                     .step(0, (t, m) -> batch, 0.1, scope);
 
             assertThat(objective.statisticsChangedBy[0])

@@ -1,0 +1,135 @@
+package dev.sharpness.trainer.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The optimizers' arithmetic runs in tensors they keep from step to step ({@link Workspace}); each
+ * result must have the bits of the formula written the plain way, every operation in a fresh
+ * tensor: that is what every checkpoint, every pair and the serial emulation were computed with.
+ */
+class ReusedTensorsTest {
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    @Test
+    void sgdMomentumStepsHaveTheFormulasBits() {
+        for (double mu : new double[] {0, 0.9}) {
+            for (double wd : new double[] {0, 5e-4}) {
+                for (boolean nesterov :
+                        mu == 0 ? new boolean[] {false} : new boolean[] {false, true}) {
+                    String setting = "mu " + mu + ", wd " + wd + ", nesterov " + nesterov;
+                    SgdMomentum base = new SgdMomentum(vector(0), manager, mu, wd, nesterov);
+                    ParamVector x = vector(1);
+                    ParamVector expected = x.copy(manager);
+                    ParamVector buffers = ParamVector.zerosLike(x, manager);
+                    for (int t = 0; t < 4; t++) {
+                        ParamVector d = vector(10 + t);
+                        double lr = 0.1 / (t + 1);
+
+                        ParamVector y = x.copy(manager);
+                        base.tentativeStep(y, d, lr);
+                        ParamVector expectedY = expected.copy(manager);
+                        sgd(expectedY, buffers.copy(manager), d, lr, mu, wd, nesterov);
+                        assertBits(y, expectedY, setting + ", tentative step " + t);
+
+                        base.step(x, d, lr);
+                        sgd(expected, buffers, d, lr, mu, wd, nesterov);
+                        assertBits(x, expected, setting + ", step " + t);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void plainSamsPerturbationHasTheBitsOfXPlusEps() {
+        Perturbation perturbation = new Perturbation(0.05, false);
+        ParamVector g = vector(2);
+        ParamVector x = vector(3);
+        ParamVector expected = x.copy(manager);
+        expected.addScaled(perturbation.of(g, x, manager), 1);
+
+        perturbation.addTo(x, g, vector(4), manager);
+
+        assertBits(x, expected, "x + eps");
+    }
+
+    @Test
+    void aScaledAddThroughScratchHasTheBitsOfOneWithTemporaries() {
+        ParamVector v = vector(5);
+        ParamVector a = vector(6);
+        ParamVector b = a.copy(manager);
+
+        a.addScaled(v, 0.2, vector(7));
+        b.addScaled(v, 0.2);
+
+        assertBits(a, b, "a + 0.2 v");
+    }
+
+    /**
+     * PyTorch's SGD, as ALGORITHMS.md writes it, with a fresh tensor for every operation: {@code
+     * buf = mu * buf + (d + wd * x); x -= lr * buf} (Nesterov: {@code x -= lr * (d + wd * x + mu *
+     * buf)}).
+     */
+    private static void sgd(
+            ParamVector x,
+            ParamVector buffers,
+            ParamVector d,
+            double lr,
+            double mu,
+            double wd,
+            boolean nesterov) {
+        for (int i = 0; i < x.size(); i++) {
+            NDArray g = wd == 0 ? d.get(i) : d.get(i).add(x.get(i).mul(wd));
+            NDArray update = g;
+            if (mu != 0) {
+                NDArray buf = buffers.get(i).mul(mu).add(g);
+                ParamVector.copy(buf, buffers.get(i));
+                update = nesterov ? g.add(buf.mul(mu)) : buf;
+            }
+            x.get(i).subi(update.mul(lr));
+        }
+    }
+
+    private static void assertBits(ParamVector actual, ParamVector expected, String what) {
+        for (int i = 0; i < actual.size(); i++) {
+            // Arrays.mismatch compares floats bit for bit (0.0 and -0.0 differ).
+            assertThat(
+                            Arrays.mismatch(
+                                    actual.get(i).toFloatArray(), expected.get(i).toFloatArray()))
+                    .as("%s, tensor %d: the first element that differs (-1: none)", what, i)
+                    .isEqualTo(-1);
+        }
+    }
+
+    /**
+     * Random tensors, the same for the same seed; the large one goes through PyTorch's vectorized
+     * loops, the small ones through their scalar tails.
+     */
+    private ParamVector vector(int seed) {
+        manager.getEngine().setRandomSeed(seed);
+        return new ParamVector(
+                List.of(
+                        manager.randomNormal(new Shape(37, 41)),
+                        manager.randomNormal(new Shape(5)),
+                        manager.randomNormal(new Shape(3, 2))));
+    }
+}
