@@ -28,6 +28,16 @@ public final class AdamW implements BaseOptimizer {
     /** The update count t, a tensor so that checkpoints carry it like any other state. */
     private final NDArray steps;
 
+    /**
+     * The step's temporaries, overwritten every step rather than allocated (see {@link Workspace}):
+     * a tentative step's moments (the first also holds a kept step's quotient), and one for the
+     * scaled gradient, its square and the denominator in turn.
+     */
+    private final ParamVector tentativeFirst;
+
+    private final ParamVector tentativeSecond;
+    private final ParamVector scratch;
+
     public AdamW(
             ParamVector like,
             NDManager owner,
@@ -42,6 +52,9 @@ public final class AdamW implements BaseOptimizer {
         this.first = ParamVector.zerosLike(like, owner);
         this.second = ParamVector.zerosLike(like, owner);
         this.steps = owner.zeros(new Shape(), DataType.INT64);
+        this.tentativeFirst = ParamVector.zerosLike(like, owner);
+        this.tentativeSecond = ParamVector.zerosLike(like, owner);
+        this.scratch = ParamVector.zerosLike(like, owner);
     }
 
     @Override
@@ -54,36 +67,43 @@ public final class AdamW implements BaseOptimizer {
         move(x, direction, lr, false);
     }
 
-    /** One update of x in place; the moments and the count keep the new values if {@code keep}. */
+    /**
+     * One update of x in place; the moments and the count keep the new values if {@code keep}.
+     * Every operation is the formula's, in its order, computed in the reused tensors.
+     */
     private void move(ParamVector x, ParamVector direction, double lr, boolean keep) {
         long t = steps.getLong() + 1;
         if (keep) {
             steps.addi(1);
         }
-        try (NDManager scope = ParamVector.scopeOver(x, direction, first, second)) {
+        double biasCorrection1 = 1 - Math.pow(beta1, t);
+        double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
+        // sqrt(v) is the one temporary left (DJL has no in-place square root, and v^0.5 is not
+        // the same bits); the scope frees it.
+        try (NDManager scope = ParamVector.scopeOver(second, tentativeSecond)) {
             for (int i = 0; i < x.size(); i++) {
-                NDArray oldM = first.get(i);
-                NDArray oldV = second.get(i);
-                NDArray m =
-                        (keep ? oldM.muli(beta1) : oldM.mul(beta1))
-                                .addi(direction.get(i).mul(1 - beta1));
-                NDArray v =
-                        (keep ? oldV.muli(beta2) : oldV.mul(beta2))
-                                .addi(direction.get(i).square().muli(1 - beta2));
-                apply(x.get(i), m, v, t, lr);
+                NDArray d = direction.get(i);
+                NDArray work = scratch.get(i);
+                NDArray spare = tentativeFirst.get(i);
+                NDArray m = keep ? first.get(i) : copy(first.get(i), spare);
+                m.muli(beta1).addi(copy(d, work).muli(1 - beta1));
+                NDArray v = keep ? second.get(i) : copy(second.get(i), tentativeSecond.get(i));
+                NDArray squared = copy(d, work);
+                // PyTorch computes d^2 as d * d: the same bits.
+                v.muli(beta2).addi(squared.muli(squared).muli(1 - beta2));
+                NDArray denominator = v.sqrt().divi(sqrtBiasCorrection2).addi(epsilon);
+                // A kept m is state: the quotient goes into the spare tensor.
+                NDArray update = (keep ? copy(m, spare) : m).divi(denominator);
+                if (weightDecay != 0) {
+                    x.get(i).muli(1 - lr * weightDecay);
+                }
+                x.get(i).subi(update.muli(lr / biasCorrection1));
             }
         }
     }
 
-    /** The update of update count t given the new moments, in place on {@code x}. */
-    private void apply(NDArray x, NDArray m, NDArray v, long t, double lr) {
-        double biasCorrection1 = 1 - Math.pow(beta1, t);
-        double sqrtBiasCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
-        if (weightDecay != 0) {
-            x.muli(1 - lr * weightDecay);
-        }
-        NDArray denominator = v.sqrt().divi(sqrtBiasCorrection2).addi(epsilon);
-        x.subi(m.div(denominator).muli(lr / biasCorrection1));
+    private static NDArray copy(NDArray from, NDArray into) {
+        return ParamVector.copy(from, into);
     }
 
     @Override

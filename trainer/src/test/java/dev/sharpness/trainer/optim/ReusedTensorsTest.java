@@ -60,6 +60,32 @@ class ReusedTensorsTest {
     }
 
     @Test
+    void adamWStepsHaveTheFormulasBits() {
+        double b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        for (double wd : new double[] {0, 0.01}) {
+            AdamW base = new AdamW(vector(0), manager, b1, b2, eps, wd);
+            ParamVector x = vector(1);
+            ParamVector expected = x.copy(manager);
+            ParamVector m = ParamVector.zerosLike(x, manager);
+            ParamVector v = ParamVector.zerosLike(x, manager);
+            for (int t = 1; t <= 4; t++) {
+                ParamVector d = vector(10 + t);
+                double lr = 0.01 / t;
+
+                ParamVector y = x.copy(manager);
+                base.tentativeStep(y, d, lr);
+                ParamVector expectedY = expected.copy(manager);
+                adamW(expectedY, m.copy(manager), v.copy(manager), d, t, lr, b1, b2, eps, wd);
+                assertBits(y, expectedY, "wd " + wd + ", tentative step " + t);
+
+                base.step(x, d, lr);
+                adamW(expected, m, v, d, t, lr, b1, b2, eps, wd);
+                assertBits(x, expected, "wd " + wd + ", step " + t);
+            }
+        }
+    }
+
+    @Test
     void plainSamsPerturbationHasTheBitsOfXPlusEps() {
         Perturbation perturbation = new Perturbation(0.05, false);
         ParamVector g = vector(2);
@@ -106,6 +132,35 @@ class ReusedTensorsTest {
                 update = nesterov ? g.add(buf.mul(mu)) : buf;
             }
             x.get(i).subi(update.mul(lr));
+        }
+    }
+
+    /**
+     * AdamW with PyTorch's semantics, each operation in a fresh tensor: {@code x *= 1 - lr wd; m =
+     * b1 m + (1 - b1) d; v = b2 v + (1 - b2) d^2; x -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 -
+     * b2^t) + eps)}.
+     */
+    private static void adamW(
+            ParamVector x,
+            ParamVector m,
+            ParamVector v,
+            ParamVector d,
+            long t,
+            double lr,
+            double b1,
+            double b2,
+            double eps,
+            double wd) {
+        for (int i = 0; i < x.size(); i++) {
+            NDArray newM = m.get(i).mul(b1).add(d.get(i).mul(1 - b1));
+            NDArray newV = v.get(i).mul(b2).add(d.get(i).square().mul(1 - b2));
+            ParamVector.copy(newM, m.get(i));
+            ParamVector.copy(newV, v.get(i));
+            if (wd != 0) {
+                x.get(i).muli(1 - lr * wd);
+            }
+            NDArray denominator = newV.sqrt().div(Math.sqrt(1 - Math.pow(b2, t))).add(eps);
+            x.get(i).subi(newM.div(denominator).mul(lr / (1 - Math.pow(b1, t))));
         }
     }
 
