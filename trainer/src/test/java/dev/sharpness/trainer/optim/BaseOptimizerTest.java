@@ -11,8 +11,7 @@ import dev.sharpness.api.v1alpha1.ScheduleSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,17 +19,8 @@ import org.junit.jupiter.api.Test;
  * tentative step against the step itself.
  */
 class BaseOptimizerTest {
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+    /** A manager of its own for each test (JUnit makes an instance per test), closed after it. */
+    @AutoClose private final NDManager manager = NDManager.newBaseManager();
 
     @Test
     void sgdMomentumUnderCosineScheduleMatchesPyTorchSemantics() {

@@ -5,23 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Look-LayerSAM's perturbation where it must reduce to plain SAM's, and where it must not. */
 class LayerwisePerturbationTest {
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+    /** A manager of its own for each test (JUnit makes an instance per test), closed after it. */
+    @AutoClose private final NDManager manager = NDManager.newBaseManager();
 
     @Test
     void onASingleTensorOfNormOneItIsPlainSamsPerturbation() {

@@ -7,8 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,17 +16,8 @@ import org.junit.jupiter.api.Test;
  * tensor: that is what every checkpoint, every pair and the serial emulation were computed with.
  */
 class ReusedTensorsTest {
-    private NDManager manager;
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+    /** A manager of its own for each test (JUnit makes an instance per test), closed after it. */
+    @AutoClose private final NDManager manager = NDManager.newBaseManager();
 
     @Test
     void sgdMomentumStepsHaveTheFormulasBits() {

@@ -4,24 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** ALGORITHMS.md property 10 (SAM's part) and property 1's ||eps|| = rho, on f(x) = ||x||^2. */
 class SamOnToyProblemTest {
     private static final double RHO = 0.1;
-    private NDManager manager;
 
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+    /** A manager of its own for each test (JUnit makes an instance per test), closed after it. */
+    @AutoClose private final NDManager manager = NDManager.newBaseManager();
 
     private Sam<Void> sam(SquaredNorm f) {
         return new Sam<>(

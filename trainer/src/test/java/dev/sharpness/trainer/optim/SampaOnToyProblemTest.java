@@ -6,8 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,17 +16,9 @@ import org.junit.jupiter.api.Test;
 class SampaOnToyProblemTest {
     private static final double RHO = 0.1;
     private static final Batches<Void> NO_DATA = (t, owner) -> null;
-    private NDManager manager;
 
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
+    /** A manager of its own for each test (JUnit makes an instance per test), closed after it. */
+    @AutoClose private final NDManager manager = NDManager.newBaseManager();
 
     /** Mean ||grad f||^2 over the last 100 of {@code steps} steps of lr_t = 0.1 / sqrt(t + 1). */
     private double tailWithDecayingStep(TrainingMethod<Void> method, SquaredNorm f, int steps) {
