@@ -9,9 +9,9 @@ import ai.djl.ndarray.NDManager;
  *
  * <p>A fresh tensor the size of a large layer (3.5 MB for the MLP's first) is memory the allocator
  * has often handed back to the kernel since the last step, so the first write to it page-faults
- * every 4 KiB page in again. A SAMPa rank made about ten such tensors per step and took some
- * 10,000-30,000 page faults a second doing it (docs/benchmarks/pair-time-notes.md). Reused tensors
- * fault once. The arithmetic, and so every bit of the result, is what the temporaries gave.
+ * every 4 KiB page in again. A SAMPa rank made six to nine such tensors per step and took some
+ * 10,000-30,000 page faults a second doing it (docs/benchmarks/pair-time.md). Reused tensors fault
+ * once. The arithmetic, and so every bit of the result, is what the temporaries gave.
  */
 final class Workspace {
     private final ParamVector saved;
