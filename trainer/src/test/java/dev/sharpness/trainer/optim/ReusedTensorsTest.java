@@ -9,6 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The optimizers' arithmetic runs in tensors they keep from step to step ({@link Workspace}); each
@@ -19,59 +22,58 @@ class ReusedTensorsTest {
     /** A manager of its own for each test (JUnit makes an instance per test), closed after it. */
     @AutoClose private final NDManager manager = NDManager.newBaseManager();
 
-    @Test
-    void sgdMomentumStepsHaveTheFormulasBits() {
-        for (double mu : new double[] {0, 0.9}) {
-            for (double wd : new double[] {0, 5e-4}) {
-                for (boolean nesterov :
-                        mu == 0 ? new boolean[] {false} : new boolean[] {false, true}) {
-                    String setting = "mu " + mu + ", wd " + wd + ", nesterov " + nesterov;
-                    SgdMomentum base = new SgdMomentum(vector(0), manager, mu, wd, nesterov);
-                    ParamVector x = vector(1);
-                    ParamVector expected = x.copy(manager);
-                    ParamVector buffers = ParamVector.zerosLike(x, manager);
-                    for (int t = 0; t < 4; t++) {
-                        ParamVector d = vector(10 + t);
-                        double lr = 0.1 / (t + 1);
+    @ParameterizedTest(name = "mu {0}, wd {1}, nesterov {2}")
+    @CsvSource({
+        "0, 0, false",
+        "0, 5e-4, false",
+        "0.9, 0, false",
+        "0.9, 0, true",
+        "0.9, 5e-4, false",
+        "0.9, 5e-4, true"
+    })
+    void sgdMomentumStepsHaveTheFormulasBits(double mu, double wd, boolean nesterov) {
+        SgdMomentum base = new SgdMomentum(vector(0), manager, mu, wd, nesterov);
+        ParamVector x = vector(1);
+        ParamVector expected = x.copy(manager);
+        ParamVector buffers = ParamVector.zerosLike(x, manager);
+        for (int t = 0; t < 4; t++) {
+            ParamVector d = vector(10 + t);
+            double lr = 0.1 / (t + 1);
 
-                        ParamVector y = x.copy(manager);
-                        base.tentativeStep(y, d, lr);
-                        ParamVector expectedY = expected.copy(manager);
-                        sgd(expectedY, buffers.copy(manager), d, lr, mu, wd, nesterov);
-                        assertBits(y, expectedY, setting + ", tentative step " + t);
+            ParamVector y = x.copy(manager);
+            base.tentativeStep(y, d, lr);
+            ParamVector expectedY = expected.copy(manager);
+            sgd(expectedY, buffers.copy(manager), d, lr, mu, wd, nesterov);
+            assertBits(y, expectedY, "tentative step " + t);
 
-                        base.step(x, d, lr);
-                        sgd(expected, buffers, d, lr, mu, wd, nesterov);
-                        assertBits(x, expected, setting + ", step " + t);
-                    }
-                }
-            }
+            base.step(x, d, lr);
+            sgd(expected, buffers, d, lr, mu, wd, nesterov);
+            assertBits(x, expected, "step " + t);
         }
     }
 
-    @Test
-    void adamWStepsHaveTheFormulasBits() {
+    @ParameterizedTest(name = "wd {0}")
+    @ValueSource(doubles = {0, 0.01})
+    void adamWStepsHaveTheFormulasBits(double wd) {
         double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-        for (double wd : new double[] {0, 0.01}) {
-            AdamW base = new AdamW(vector(0), manager, b1, b2, eps, wd);
-            ParamVector x = vector(1);
-            ParamVector expected = x.copy(manager);
-            ParamVector m = ParamVector.zerosLike(x, manager);
-            ParamVector v = ParamVector.zerosLike(x, manager);
-            for (int t = 1; t <= 4; t++) {
-                ParamVector d = vector(10 + t);
-                double lr = 0.01 / t;
+        AdamW base = new AdamW(vector(0), manager, b1, b2, eps, wd);
+        ParamVector x = vector(1);
+        ParamVector expected = x.copy(manager);
+        ParamVector m = ParamVector.zerosLike(x, manager);
+        ParamVector v = ParamVector.zerosLike(x, manager);
+        for (int t = 1; t <= 4; t++) {
+            ParamVector d = vector(10 + t);
+            double lr = 0.01 / t;
 
-                ParamVector y = x.copy(manager);
-                base.tentativeStep(y, d, lr);
-                ParamVector expectedY = expected.copy(manager);
-                adamW(expectedY, m.copy(manager), v.copy(manager), d, t, lr, b1, b2, eps, wd);
-                assertBits(y, expectedY, "wd " + wd + ", tentative step " + t);
+            ParamVector y = x.copy(manager);
+            base.tentativeStep(y, d, lr);
+            ParamVector expectedY = expected.copy(manager);
+            adamW(expectedY, m.copy(manager), v.copy(manager), d, t, lr, b1, b2, eps, wd);
+            assertBits(y, expectedY, "tentative step " + t);
 
-                base.step(x, d, lr);
-                adamW(expected, m, v, d, t, lr, b1, b2, eps, wd);
-                assertBits(x, expected, "wd " + wd + ", step " + t);
-            }
+            base.step(x, d, lr);
+            adamW(expected, m, v, d, t, lr, b1, b2, eps, wd);
+            assertBits(x, expected, "step " + t);
         }
     }
 
