@@ -85,25 +85,24 @@ public final class AdamW implements BaseOptimizer {
                 NDArray d = direction.get(i);
                 NDArray work = scratch.get(i);
                 NDArray spare = tentativeFirst.get(i);
-                NDArray m = keep ? first.get(i) : copy(first.get(i), spare);
-                m.muli(beta1).addi(copy(d, work).muli(1 - beta1));
-                NDArray v = keep ? second.get(i) : copy(second.get(i), tentativeSecond.get(i));
-                NDArray squared = copy(d, work);
+                NDArray m = keep ? first.get(i) : ParamVector.copy(first.get(i), spare);
+                m.muli(beta1).addi(ParamVector.copy(d, work).muli(1 - beta1));
+                NDArray v =
+                        keep
+                                ? second.get(i)
+                                : ParamVector.copy(second.get(i), tentativeSecond.get(i));
+                NDArray squared = ParamVector.copy(d, work);
                 // PyTorch computes d^2 as d * d: the same bits.
                 v.muli(beta2).addi(squared.muli(squared).muli(1 - beta2));
                 NDArray denominator = v.sqrt().divi(sqrtBiasCorrection2).addi(epsilon);
                 // A kept m is state: the quotient goes into the spare tensor.
-                NDArray update = (keep ? copy(m, spare) : m).divi(denominator);
+                NDArray update = (keep ? ParamVector.copy(m, spare) : m).divi(denominator);
                 if (weightDecay != 0) {
                     x.get(i).muli(1 - lr * weightDecay);
                 }
                 x.get(i).subi(update.muli(lr / biasCorrection1));
             }
         }
-    }
-
-    private static NDArray copy(NDArray from, NDArray into) {
-        return ParamVector.copy(from, into);
     }
 
     @Override
