@@ -69,10 +69,16 @@ public final class PairExchange implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * Our last call sent frames the peer may not have taken yet and needs for its own verdict: rank
-     * 1's state, or a checksum that disagreed. Closing then waits for the peer to end stream 0
+     * Our last call sent frames the peer may not have taken yet and needs: rank 1's state, a
+     * checksum that disagreed, the news of a divergence, and on rank 1 whatever its last call that
+     * returned sent (its gradient, its checksum). Closing then waits for the peer to end stream 0
      * first, so a cancel does not discard them (the peer would see a lost peer, exit 3, instead of
-     * the mismatch, exit 5).
+     * its last swap or the mismatch, exit 5).
+     *
+     * <p>Rank 1's last swap needs it because rank 1 cuts its connections when it closes, and its
+     * swap can return while the end of its own vector is still in its transport: rank 0's vector
+     * may have arrived first. Rank 0 ends its calls in order, after what it sent, and stops its
+     * server gracefully, so its swaps need no wait.
      */
     private volatile boolean peerNeedsOurLastFrames;
 
@@ -247,6 +253,7 @@ public final class PairExchange implements AutoCloseable {
                         sentAt - start,
                         sent.encodeNanos(),
                         theirs.decodeNanos()));
+        peerNeedsOurLastFrames = rank == 1;
         // The buffer itself, as a caller last left it two swaps ago: made whole again.
         ByteBuffer gradient = theirs.gradient().clear().order(ByteOrder.LITTLE_ENDIAN);
         return new Swapped(gradient, theirs.intent());
@@ -316,6 +323,7 @@ public final class PairExchange implements AutoCloseable {
                                     rank == 0 ? mineHex : theirsHex,
                                     rank == 0 ? theirsHex : mineHex));
         }
+        peerNeedsOurLastFrames = rank == 1;
     }
 
     /**
@@ -374,9 +382,10 @@ public final class PairExchange implements AutoCloseable {
 
     /**
      * Ends the streams and stops the server or the connections; the peer's next swap fails with
-     * {@link PeerLostException}. When our last call sent frames the peer needs (rank 1's state, a
-     * checksum that disagreed, the news of a divergence), first waits a little for the peer to end
-     * stream 0, so that they arrive. Returns within a few seconds at most; idempotent.
+     * {@link PeerLostException}. When our last call sent frames the peer needs (rank 1's state or
+     * last swap, a checksum that disagreed, the news of a divergence), first waits a little for the
+     * peer to end stream 0, so that they arrive; not when the last call lost the peer. Returns
+     * within a few seconds at most; idempotent.
      */
     @Override
     public void close() {

@@ -135,8 +135,8 @@ class HostileNetworkTest {
                         Loopback.close(channel);
                     }
                 }
-                rank1.close();
                 server.exchange().close(); // flushes the summary of what it refused
+                rank1.close();
             } finally {
                 System.setErr(err);
             }

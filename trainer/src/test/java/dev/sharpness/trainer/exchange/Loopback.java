@@ -218,10 +218,14 @@ final class Loopback {
             return rank0Thread.submit(action);
         }
 
+        /**
+         * Closes rank 0 first: rank 1, closing right after a swap, waits for rank 0 to end the
+         * stream, so one thread closing them in the other order would wait out that linger (5 s).
+         */
         @Override
         public void close() {
-            rank1.close();
             rank0.close();
+            rank1.close();
             rank0Thread.shutdownNow();
         }
     }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sharpness.api.exchange.v1.Progress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,13 +22,17 @@ class PeerLossTest {
         try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, TIMEOUT)) {
             pair.swap(0, new float[50_000], new float[50_000]);
 
-            pair.rank1.close();
+            // Rank 1 ends its streams, then waits for rank 0 to end them too (its last gradient
+            // may still be on its way), which rank 0 does once its next swap has failed.
+            CompletableFuture<Void> leaving = CompletableFuture.runAsync(pair.rank1::close);
 
             long start = System.nanoTime();
             assertThatThrownBy(() -> pair.rank0.swap(1, new byte[4 * 50_000]))
                     .isInstanceOf(PeerLostException.class)
                     .hasMessageContaining("rank 1");
             assertThat(millisSince(start)).isLessThan(1_000);
+            pair.rank0.close();
+            leaving.get(2, TimeUnit.SECONDS);
         }
     }
 
