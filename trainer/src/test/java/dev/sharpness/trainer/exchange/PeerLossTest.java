@@ -15,11 +15,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class PeerLossTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * For the losses a rank must be told of: a swap that fails well within this long was not timed
+     * out, however loaded the machine.
+     */
+    private static final Duration LONG_TIMEOUT = Duration.ofSeconds(60);
+
+    /** What a loaded machine may add to a timeout before the swap says so. */
+    private static final long SLACK_MILLIS = 5_000;
+
     private static final Identity IDENTITY = Loopback.identity(50_000);
 
     @Test
     void rank1LeavingMidRunFailsRank0sNextSwapPromptly() throws Exception {
-        try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, TIMEOUT)) {
+        try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, LONG_TIMEOUT)) {
             pair.swap(0, new float[50_000], new float[50_000]);
 
             // Rank 1 ends its streams, then waits for rank 0 to end them too (its last gradient
@@ -30,15 +40,15 @@ class PeerLossTest {
             assertThatThrownBy(() -> pair.rank0.swap(1, new byte[4 * 50_000]))
                     .isInstanceOf(PeerLostException.class)
                     .hasMessageContaining("rank 1");
-            assertThat(millisSince(start)).isLessThan(1_000);
+            assertThat(millisSince(start)).isLessThan(SLACK_MILLIS);
             pair.rank0.close();
-            leaving.get(2, TimeUnit.SECONDS);
+            leaving.get(SLACK_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
     @Test
     void rank0LeavingMidRunFailsRank1sNextSwapPromptly() throws Exception {
-        try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, TIMEOUT)) {
+        try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, LONG_TIMEOUT)) {
             pair.swap(0, new float[50_000], new float[50_000]);
 
             pair.rank0.close();
@@ -47,19 +57,19 @@ class PeerLossTest {
             assertThatThrownBy(() -> pair.rank1.swap(1, new byte[4 * 50_000]))
                     .isInstanceOf(PeerLostException.class)
                     .hasMessageContaining("rank 0");
-            assertThat(millisSince(start)).isLessThan(1_000);
+            assertThat(millisSince(start)).isLessThan(SLACK_MILLIS);
         }
     }
 
     @Test
     void closingDuringAWaitingSwapEndsItAtOnce() throws Exception {
-        try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, TIMEOUT)) {
+        try (Loopback.Pair pair = Loopback.Pair.open(IDENTITY, WirePrecision.FP32, LONG_TIMEOUT)) {
             var waiting = pair.onRank0(() -> pair.rank0.swap(0, new byte[4 * 50_000]));
             Thread.sleep(200);
 
             pair.rank0.close();
 
-            assertThatThrownBy(() -> waiting.get(1, java.util.concurrent.TimeUnit.SECONDS))
+            assertThatThrownBy(() -> waiting.get(SLACK_MILLIS, TimeUnit.MILLISECONDS))
                     .isInstanceOf(ExecutionException.class)
                     .hasCauseInstanceOf(PeerLostException.class);
         }
@@ -76,7 +86,7 @@ class PeerLossTest {
                     .isInstanceOf(PeerLostException.class)
                     .hasMessageContaining(
                             "rank 1 did not deliver the gradient for step 1 within 2.0 s");
-            assertThat(millisSince(start)).isBetween(1_900L, 3_000L);
+            assertThat(millisSince(start)).isBetween(1_900L, 2_000 + SLACK_MILLIS);
         }
     }
 
@@ -97,7 +107,7 @@ class PeerLossTest {
                     .isInstanceOf(PeerLostException.class)
                     .hasMessageContaining("rank 1 did not pair");
         }
-        assertThat(millisSince(start)).isLessThan(3_000);
+        assertThat(millisSince(start)).isLessThan(500 + SLACK_MILLIS);
     }
 
     @Test
@@ -114,7 +124,7 @@ class PeerLossTest {
                                         port, IDENTITY, WirePrecision.FP32, Duration.ofSeconds(1)))
                 .isInstanceOf(PeerLostException.class)
                 .hasMessageContaining("did not answer within 1.0 s");
-        assertThat(millisSince(start)).isBetween(900L, 3_000L);
+        assertThat(millisSince(start)).isBetween(900L, 1_000 + SLACK_MILLIS);
     }
 
     private static long millisSince(long start) {

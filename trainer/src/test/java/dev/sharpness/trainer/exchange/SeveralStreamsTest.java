@@ -111,22 +111,21 @@ class SeveralStreamsTest {
 
     @Test
     void oneStreamLostMidSwapEndsBothRanksAsAPeerLoss() throws Exception {
+        // A minute's timeout: a swap that fails within seconds was told of the loss.
         try (Loopback.Pair pair =
-                Loopback.Pair.open(IDENTITY, WirePrecision.FP32, Loopback.TIMEOUT, 3, 3)) {
+                Loopback.Pair.open(IDENTITY, WirePrecision.FP32, Duration.ofSeconds(60), 3, 3)) {
             pair.swap(0, new float[ELEMENTS], new float[ELEMENTS]);
             Future<ByteBuffer> waiting =
                     pair.callOnRank0(() -> pair.rank0.swap(1, new byte[4 * ELEMENTS]));
             Thread.sleep(200); // rank 0 has sent and waits for rank 1's gradient
 
-            long start = System.nanoTime();
             pair.rank1.abortStream(2);
 
-            assertThatThrownBy(() -> waiting.get(2, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
                     .cause()
                     .isInstanceOf(PeerLostException.class)
                     .hasMessageContaining("rank 1");
-            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000);
             assertThatThrownBy(() -> pair.rank1.swap(1, new byte[4 * ELEMENTS]))
                     .isInstanceOf(PeerLostException.class);
         }
