@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,24 +64,32 @@ public final class PairExchange implements AutoCloseable {
     private final long elementCount;
     private final ExchangeSettings settings;
     private final Streams streams;
-    private final Runnable stopTransport;
+    private final Consumer<Duration> stopTransport; // given how long the peer may still read
     private final byte[] resumeState;
     private final SwapStats.Recorder stats = new SwapStats.Recorder();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
-     * Our last call sent frames the peer may not have taken yet and needs: rank 1's state, a
-     * checksum that disagreed, the news of a divergence, and on rank 1 whatever its last call that
-     * returned sent (its gradient, its checksum). Closing then waits for the peer to end stream 0
-     * first, so a cancel does not discard them (the peer would see a lost peer, exit 3, instead of
-     * its last swap or the mismatch, exit 5).
-     *
-     * <p>Rank 1's last swap needs it because rank 1 cuts its connections when it closes, and its
-     * swap can return while the end of its own vector is still in its transport: rank 0's vector
-     * may have arrived first. Rank 0 ends its calls in order, after what it sent, and stops its
-     * server gracefully, so its swaps need no wait.
+     * What this rank's last call may have left on its way to the peer. Closing must not cut it off:
+     * the peer would see a lost peer (exit 3) instead of its last swap, or of the mismatch (exit
+     * 5).
      */
-    private volatile boolean peerNeedsOurLastFrames;
+    private enum Owed {
+        /** Nothing: no call yet, or the last one lost the peer. */
+        NOTHING,
+        /**
+         * The frames of a call that returned (a swap, a checksum that matched): a swap returns once
+         * the peer's vector is in, while the end of ours may still be in our transport.
+         */
+        FRAMES,
+        /**
+         * Frames the peer needs for its own verdict, after which it ends the stream: rank 1's
+         * state, a checksum that disagreed, the news of a divergence.
+         */
+        VERDICT
+    }
+
+    private volatile Owed owed = Owed.NOTHING;
 
     PairExchange(
             int rank,
@@ -88,7 +97,7 @@ public final class PairExchange implements AutoCloseable {
             Identity identity,
             ExchangeSettings settings,
             Streams streams,
-            Runnable stopTransport,
+            Consumer<Duration> stopTransport,
             byte[] resumeState) {
         this.rank = rank;
         this.peer = rank == 0 ? "rank 1" : "rank 0";
@@ -237,7 +246,7 @@ public final class PairExchange implements AutoCloseable {
                     "a gradient of %d elements in %s takes %d bytes, got %d"
                             .formatted(elementCount, settings.precision(), expected, mine.length));
         }
-        peerNeedsOurLastFrames = false;
+        owed = Owed.NOTHING;
         long start = System.nanoTime();
         long deadline = start + settings.timeout().toNanos();
         streams.buffers().beginSwap();
@@ -253,7 +262,7 @@ public final class PairExchange implements AutoCloseable {
                         sentAt - start,
                         sent.encodeNanos(),
                         theirs.decodeNanos()));
-        peerNeedsOurLastFrames = rank == 1;
+        owed = Owed.FRAMES;
         // The buffer itself, as a caller last left it two swaps ago: made whole again.
         ByteBuffer gradient = theirs.gradient().clear().order(ByteOrder.LITTLE_ENDIAN);
         return new Swapped(gradient, theirs.intent());
@@ -272,8 +281,9 @@ public final class PairExchange implements AutoCloseable {
         }
         ByteBuffer bytes = ByteBuffer.allocate(4 * state.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(state);
+        owed = Owed.NOTHING;
         send(step, FrameKind.FRAME_KIND_STATE, bytes.array(), "its state for step " + step);
-        peerNeedsOurLastFrames = true;
+        owed = Owed.VERDICT;
     }
 
     /**
@@ -308,11 +318,11 @@ public final class PairExchange implements AutoCloseable {
         if (checksum.length > FrameAssembler.MAX_CHECKSUM_BYTES) {
             throw new IllegalArgumentException("a checksum of " + checksum.length + " bytes");
         }
-        peerNeedsOurLastFrames = false;
+        owed = Owed.NOTHING;
         send(step, FrameKind.FRAME_KIND_CHECKSUM, checksum, "the checksum for step " + step);
         byte[] theirs = receive(step, FrameKind.FRAME_KIND_CHECKSUM);
         if (!MessageDigest.isEqual(checksum, theirs)) {
-            peerNeedsOurLastFrames = true;
+            owed = Owed.VERDICT;
             HexFormat hex = HexFormat.of();
             String mineHex = hex.formatHex(checksum);
             String theirsHex = hex.formatHex(theirs);
@@ -323,7 +333,7 @@ public final class PairExchange implements AutoCloseable {
                                     rank == 0 ? mineHex : theirsHex,
                                     rank == 0 ? theirsHex : mineHex));
         }
-        peerNeedsOurLastFrames = rank == 1;
+        owed = Owed.FRAMES;
     }
 
     /**
@@ -346,7 +356,7 @@ public final class PairExchange implements AutoCloseable {
                     FrameKind.FRAME_KIND_DIVERGED,
                     text.getBytes(StandardCharsets.UTF_8),
                     "the news of our divergence at step " + step);
-            peerNeedsOurLastFrames = true;
+            owed = Owed.VERDICT;
         } catch (RuntimeException e) {
             LOG.info("Could not tell {} that training diverged: {}", peer, e.getMessage());
         }
@@ -382,25 +392,28 @@ public final class PairExchange implements AutoCloseable {
 
     /**
      * Ends the streams and stops the server or the connections; the peer's next swap fails with
-     * {@link PeerLostException}. When our last call sent frames the peer needs (rank 1's state or
-     * last swap, a checksum that disagreed, the news of a divergence), first waits a little for the
-     * peer to end stream 0, so that they arrive; not when the last call lost the peer. Returns
-     * within a few seconds at most; idempotent.
+     * {@link PeerLostException}. What our last call sent still reaches the peer, unless that call
+     * lost it: so closing may wait a little for the peer. Returns within a few seconds at most;
+     * idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        Owed owing = owed;
         ExchangeStream control = streams.get(0);
-        if (peerNeedsOurLastFrames) {
-            // Rank 1 half-closes, and rank 0 still answers it. Rank 0 cannot half-close: ending
-            // its side ends the call, and rank 1 might then cut the connection before reading
-            // what it holds; so rank 0 keeps the call open until rank 1 has ended its side. The
-            // other streams stay open meanwhile: their end would end stream 0 too.
-            if (rank == 1) {
-                control.sender().complete();
-            }
+        if (rank == 1 && owing != Owed.NOTHING) {
+            // Rank 1 cuts its connections when it stops. So it half-closes first and waits for
+            // rank 0 to end the stream, as rank 0 does once it has everything, or once its next
+            // call learns that rank 1 has ended.
+            control.sender().complete();
+            control.inbound().awaitEnd(LINGER);
+        } else if (rank == 0 && owing == Owed.VERDICT) {
+            // Rank 0 cannot half-close: ending its side ends the call, and rank 1 might then cut
+            // the connection before reading what it holds; so rank 0 keeps the call open until
+            // rank 1 has ended its side. The other streams stay open meanwhile: their end would
+            // end stream 0 too.
             control.inbound().awaitEnd(LINGER);
         }
         for (int i = 0; i < streams.count(); i++) {
@@ -409,7 +422,8 @@ public final class PairExchange implements AutoCloseable {
         streams.end(
                 new PeerLostException("the exchange with " + peer + " was closed on this side"));
         streams.stopSending();
-        stopTransport.run();
+        // Rank 0's calls end after what it sent, and its server lets rank 1 read that first.
+        stopTransport.accept(owing == Owed.NOTHING ? Duration.ZERO : LINGER);
     }
 
     /** Breaks exchange stream {@code index} as a failed connection would; for tests. */

@@ -4,6 +4,7 @@ import dev.sharpness.api.exchange.v1.Progress;
 import io.grpc.ServerInterceptors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Rank0Server {
     private static final Logger LOG = LoggerFactory.getLogger(Rank0Server.class);
+
+    /** How long a stopping server waits, at least, for a last answer (a refused handshake). */
+    private static final Duration LAST_ANSWER = Duration.ofMillis(500);
 
     private Rank0Server() {}
 
@@ -58,7 +62,13 @@ final class Rank0Server {
         listening.accept(server.port());
         Streams streams = awaitRank1(service, server, settings);
         return new PairExchange(
-                0, server.port(), identity, settings, streams, () -> stop(server), new byte[0]);
+                0,
+                server.port(),
+                identity,
+                settings,
+                streams,
+                drain -> stop(server, drain),
+                new byte[0]);
     }
 
     private static GuardedServer start(
@@ -114,10 +124,18 @@ final class Rank0Server {
      * Stops the server: gracefully first, so a last answer (a refused handshake) still goes out.
      */
     private static void stop(GuardedServer server) {
+        stop(server, Duration.ZERO);
+    }
+
+    /**
+     * Stops the server gracefully for {@code drain} (at least {@link #LAST_ANSWER}), so that rank 1
+     * still reads what it was sent, then at once.
+     */
+    private static void stop(GuardedServer server, Duration drain) {
         // An interrupted caller still gets everything stopped: the flag is put back at the end.
         boolean interrupted = Thread.interrupted();
         try {
-            server.stop(500);
+            server.stop(Math.max(drain.toMillis(), LAST_ANSWER.toMillis()));
         } catch (InterruptedException e) {
             interrupted = true;
             server.stopNow();

@@ -79,7 +79,9 @@ final class Rank1Client {
                 settings.precision(),
                 agreed,
                 state.length);
-        return new PairExchange(1, port, identity, settings, streams, channels::close, state);
+        // Rank 1 cuts its connections at once: it waits, when it must, before (PairExchange#close).
+        return new PairExchange(
+                1, port, identity, settings, streams, drain -> channels.close(), state);
     }
 
     /** Rank 0's acceptance of our handshake, with at most the streams we offered. */

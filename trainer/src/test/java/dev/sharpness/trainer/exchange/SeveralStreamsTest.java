@@ -11,6 +11,8 @@ import dev.sharpness.api.exchange.v1.Progress;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
@@ -18,12 +20,14 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -203,6 +207,51 @@ class SeveralStreamsTest {
     }
 
     @Test
+    void rank0ClosingRightAfterItsLastSwapLetsASlowRank1TakeAllOfIt() throws Exception {
+        // Rank 1's vector is in before rank 0 swaps, so rank 0's swap returns once its own is
+        // handed to the transport, and rank 0 closes at once. Rank 1 (a raw one here) reads
+        // nothing for a while, as a rank whose process is starved of CPU: most of rank 0's vector
+        // still waits in rank 0's transport, and must not be cut.
+        int elements = 1 << 20;
+        Identity identity = Loopback.identity(elements);
+        try (Loopback.Rank0 rank0 =
+                new Loopback.Rank0(
+                        0,
+                        identity,
+                        new ExchangeSettings(WirePrecision.FP32, Duration.ofSeconds(5), 1),
+                        () -> null,
+                        Progress::getDefaultInstance)) {
+            ManagedChannel client = Loopback.channel(rank0.port());
+            try {
+                String session =
+                        Loopback.client(client, Loopback.TOKEN)
+                                .handshake(Handshakes.request(identity, WirePrecision.FP32, 1))
+                                .getSession();
+                SlowReader reader = new SlowReader();
+                StreamObserver<Frame> zero = exchange(client, session, "0", reader);
+                PairExchange exchange = rank0.exchange();
+                float[] fromRank1 = new float[elements];
+                int chunk = ExchangeStream.CHUNK_BYTES / 4;
+                for (int from = 0; from < elements; from += chunk) {
+                    zero.onNext(slice(fromRank1, from, from + chunk, from + chunk == elements));
+                }
+                exchange.swap(0, new byte[4 * elements]);
+
+                CompletableFuture<Void> closed = CompletableFuture.runAsync(exchange::close);
+                Thread.sleep(1_500);
+                reader.call.request(Integer.MAX_VALUE);
+
+                assertThat(reader.end.get(10, TimeUnit.SECONDS)).isEqualTo(Status.Code.OK);
+                assertThat(reader.bytes.get()).isEqualTo(4L * elements);
+                zero.onCompleted();
+                closed.get(10, TimeUnit.SECONDS);
+            } finally {
+                Loopback.close(client);
+            }
+        }
+    }
+
+    @Test
     void checksumsStateAndDivergenceTravelOnStreamZero() throws Exception {
         try (Loopback.Pair pair =
                 Loopback.Pair.open(IDENTITY, WirePrecision.FP32, Loopback.TIMEOUT, 3, 3)) {
@@ -274,6 +323,11 @@ class SeveralStreamsTest {
 
     /** Elements {@code [from, to)} of {@code vector} as step 0's gradient, in one frame. */
     private static Frame slice(float[] vector, int from, int to) {
+        return slice(vector, from, to, true);
+    }
+
+    /** The same, marked as the last of its stream's slice or not. */
+    private static Frame slice(float[] vector, int from, int to, boolean last) {
         ByteBuffer bytes = ByteBuffer.allocate(4 * (to - from)).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(vector, from, to - from);
         return Frame.newBuilder()
@@ -282,7 +336,7 @@ class SeveralStreamsTest {
                 .setOffset(from)
                 .setTotal(vector.length)
                 .setPayload(ByteString.copyFrom(bytes.array()))
-                .setLast(true)
+                .setLast(last)
                 .build();
     }
 
@@ -302,6 +356,34 @@ class SeveralStreamsTest {
 
         @Override
         public void onCompleted() {}
+    }
+
+    /** A raw stream's answers, read only once asked to: payload bytes, and how it ended. */
+    private static final class SlowReader implements ClientResponseObserver<Frame, Frame> {
+        final AtomicLong bytes = new AtomicLong();
+        final CompletableFuture<Status.Code> end = new CompletableFuture<>();
+        ClientCallStreamObserver<Frame> call;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<Frame> call) {
+            this.call = call;
+            call.disableAutoRequestWithInitial(0);
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            bytes.addAndGet(frame.getPayload().size());
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            end.complete(Status.fromThrowable(t).getCode());
+        }
+
+        @Override
+        public void onCompleted() {
+            end.complete(Status.Code.OK);
+        }
     }
 
     /** Opens a raw exchange stream named {@code stream} for {@code session}: how it ends. */
