@@ -49,9 +49,8 @@ public final class PairExchange implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PairExchange.class);
 
     /**
-     * How long a rank, closing, waits for its peer to end the stream before cutting it when its
-     * last frames (rank 1's state for rank 0's final checkpoint, a checksum that disagreed, the
-     * news of a divergence) may still be on their way.
+     * How long a rank, closing, waits at most for its peer to take what its last call sent (see
+     * {@link Owed}) before cutting the connection.
      */
     private static final Duration LINGER = Duration.ofSeconds(5);
 
