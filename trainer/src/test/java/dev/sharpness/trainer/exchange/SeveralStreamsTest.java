@@ -170,10 +170,7 @@ class SeveralStreamsTest {
             ManagedChannel client = Loopback.channel(rank0.port());
             ExecutorService swapping = Executors.newSingleThreadExecutor();
             try {
-                String session =
-                        Loopback.client(client, Loopback.TOKEN)
-                                .handshake(Handshakes.request(IDENTITY, WirePrecision.FP32, 2))
-                                .getSession();
+                String session = session(client, IDENTITY, 2);
                 SliceArrival zeroIn = new SliceArrival();
                 SliceArrival oneIn = new SliceArrival();
                 StreamObserver<Frame> zero = exchange(client, session, "0", zeroIn);
@@ -214,19 +211,10 @@ class SeveralStreamsTest {
         // still waits in rank 0's transport, and must not be cut.
         int elements = 1 << 20;
         Identity identity = Loopback.identity(elements);
-        try (Loopback.Rank0 rank0 =
-                new Loopback.Rank0(
-                        0,
-                        identity,
-                        new ExchangeSettings(WirePrecision.FP32, Duration.ofSeconds(5), 1),
-                        () -> null,
-                        Progress::getDefaultInstance)) {
+        try (Loopback.Rank0 rank0 = rank0Offering(identity, 1)) {
             ManagedChannel client = Loopback.channel(rank0.port());
             try {
-                String session =
-                        Loopback.client(client, Loopback.TOKEN)
-                                .handshake(Handshakes.request(identity, WirePrecision.FP32, 1))
-                                .getSession();
+                String session = session(client, identity, 1);
                 SlowReader reader = new SlowReader();
                 StreamObserver<Frame> zero = exchange(client, session, "0", reader);
                 PairExchange exchange = rank0.exchange();
@@ -303,12 +291,23 @@ class SeveralStreamsTest {
     }
 
     private static Loopback.Rank0 rank0Offering(int streams) {
+        return rank0Offering(IDENTITY, streams);
+    }
+
+    private static Loopback.Rank0 rank0Offering(Identity identity, int streams) {
         return new Loopback.Rank0(
                 0,
-                IDENTITY,
+                identity,
                 new ExchangeSettings(WirePrecision.FP32, Duration.ofSeconds(5), streams),
                 () -> null,
                 Progress::getDefaultInstance);
+    }
+
+    /** Handshakes as a raw rank 1 of {@code identity} offering {@code streams}: the session. */
+    private static String session(ManagedChannel client, Identity identity, int streams) {
+        return Loopback.client(client, Loopback.TOKEN)
+                .handshake(Handshakes.request(identity, WirePrecision.FP32, streams))
+                .getSession();
     }
 
     /** A raw exchange stream named {@code stream}, whose answers go to {@code answers}. */
