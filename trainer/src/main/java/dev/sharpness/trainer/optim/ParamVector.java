@@ -79,7 +79,7 @@ public final class ParamVector {
     public void assign(ParamVector source) {
         checkLayout(source);
         for (int i = 0; i < size(); i++) {
-            tensors.get(i).set(ALL, source.get(i));
+            copy(source.get(i), tensors.get(i));
         }
     }
 
