@@ -6,8 +6,9 @@
 # docs/benchmarks/gpu-picture.md: per model, the bytes per step, the swap, and the resulting
 # SAMPa/SAM and SAMPa/SGD. Needs PyTorch with CUDA, a Java 17+ `java` on the PATH
 # (bench/swap-bundle.sh packs one for a node without a JDK), 9+ cores and the built trainer jar;
-# takes about 7 minutes. Its measurements replace docs/benchmarks/gpu-node/ (to pool several runs,
-# give each its RAW_DIR and run `bench/gpu_picture_report.py collect` on all of them). A
+# takes about 7 minutes. Its measurements replace docs/benchmarks/gpu-node/ (to pool this run with
+# the ones already there instead, keep its RAW_DIR and run
+# `bench/gpu_picture_report.py collect --add docs/benchmarks/gpu-node RAW_DIR`, then `report`). A
 # benchmark: never in CI.
 # Usage: bench/gpu-picture.sh [RAW_DIR]   (raw results are kept there; default: a temporary folder)
 set -euo pipefail

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Puts bench/gpu-picture.sh's measurements together in docs/benchmarks/gpu-picture.md.
 
-  gpu_picture_report.py collect DATA_DIR RAW_DIR...   keep what the runs measured, in DATA_DIR
+  gpu_picture_report.py collect [--add] DATA_DIR RAW_DIR...   keep what the runs measured, in DATA_DIR
   gpu_picture_report.py report DATA_DIR OUT.md        write the tables
 
 `collect` reads each RAW_DIR that bench/gpu-picture.sh (or bench/exchange-swap.sh with
 SAM_BENCH_WORK) left: gpu-steps.json, machine.txt, and one swap row per tag (the raw socket and the
 exchange, both sides, the load). A row cut short (a run stopped at its time limit) is left out.
-Each RAW_DIR counts as one repeat. `report` estimates a SAMPa pair step on the GPU as a rank's
+Each RAW_DIR counts as one repeat. With --add, the swaps already in DATA_DIR stay and the new runs
+are pooled with them (a later lease of the same kind of node); the GPU steps are the newest run's.
+`report` estimates a SAMPa pair step on the GPU as a rank's
 step without the swap (measured on the GPU) plus the swap (measured on the node's cores) and sets
 it beside SAM's and SGD's steps.
 """
@@ -29,13 +31,18 @@ def last_json(path):
 KEPT = ("gpu-steps.json", "machine.txt", "cpu-details.txt")
 
 
-def collect(data, raws):
+def collect(data, raws, add=False):
     os.makedirs(data, exist_ok=True)
-    for name in KEPT:  # nothing of an earlier node's runs stays
-        if os.path.exists(os.path.join(data, name)):
-            os.remove(os.path.join(data, name))
     swaps = []
-    for run, raw in enumerate(raws, 1):
+    if add:
+        with open(os.path.join(data, "swaps.json")) as f:
+            swaps = json.load(f)
+    else:
+        for name in KEPT:  # nothing of an earlier node's runs stays
+            if os.path.exists(os.path.join(data, name)):
+                os.remove(os.path.join(data, name))
+    first = max((s["run"] for s in swaps), default=0) + 1
+    for run, raw in enumerate(raws, first):
         for name in KEPT:
             if os.path.exists(os.path.join(raw, name)):
                 with open(os.path.join(raw, name)) as src, open(os.path.join(data, name), "w") as dst:
@@ -114,9 +121,12 @@ def report(data, out):
                 and (cores is None or cores_per_side(s["cores"]) == cores)
                 and (streams is None or s["streams"] == streams)]
 
-    def four_core_swaps(model):  # the exchange's mean p50 at fp32, four cores per side, by streams
-        by_streams = {n: rows(model, cores=4, streams=n) for n in (1, 2, 4)}
+    def swaps_by_streams(model, cores):  # the exchange's mean p50 at fp32 with these cores per side
+        by_streams = {n: rows(model, cores=cores, streams=n) for n in (1, 2, 4, 8)}
         return {n: statistics.mean(x["exchange"]["p50Millis"] for x in rs) for n, rs in by_streams.items() if rs}
+
+    # four cores per side is what a rank's pod on a GPU node is commonly given; eight where measured
+    estimated = [(r, cores) for r in gpu["rows"] for cores in (4, 8) if swaps_by_streams(r["model"], cores)]
 
     lines = [
         "# The GPU picture, measured on one GPU node",
@@ -191,30 +201,29 @@ def report(data, out):
         "## SAMPa against SAM and SGD on this GPU (an estimate)",
         "",
         "A SAMPa pair step is taken as *rank, no swap* (pinned) plus the swap's p50 at this model's size",
-        "with four cores per side; the swap is not overlapped with the pass. SAM's and SGD's steps are",
-        "the measured ones above. The ranks' two GPUs run their passes at once, so the pair's step is one",
-        "rank's. MB: fp32 gradient, each way, every step.",
+        "with four cores per side (and eight, where measured); the swap is not overlapped with the pass.",
+        "SAM's and SGD's steps are the measured ones above. The ranks' two GPUs run their passes at once,",
+        "so the pair's step is one rank's. MB: fp32 gradient, each way, every step. *swap*: the raw",
+        "socket's p50, then the exchange's over each number of streams measured (*streams: ms*).",
         "",
-        "| model | compute | MB each way | SAM step | SGD step | rank, no swap "
-        "| swap: raw socket / exchange, 1 stream / 2 / 4 "
+        "| model | compute | MB each way | SAM step | SGD step | rank, no swap | cores per side "
+        "| swap: raw socket / exchange by streams "
         "| SAMPa step with the exchange, best of the streams | SAMPa/SAM | SAMPa/SGD | SAMPa/SAM with a raw socket |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for r in gpu["rows"]:
+    for r, cores in estimated:
         model = r["model"]
-        by_streams = four_core_swaps(model)
-        if not by_streams:
-            continue
-        socket = statistics.mean(x["socket"]["p50Millis"] for x in rows(model, cores=4))
+        by_streams = swaps_by_streams(model, cores)
+        socket = statistics.mean(x["socket"]["p50Millis"] for x in rows(model, cores=cores))
         swap = min(by_streams.values())
         pair = r["rankPinnedMs"] + swap
         lines.append(
             f"| {TITLES[model]} | {r['precision']} | {r['parameters'] * 4 / 1e6:.1f} | "
-            f"{r['samMs']:.1f} | {r['sgdMs']:.1f} | {r['rankPinnedMs']:.1f} | {socket:.1f} / "
-            f"{' / '.join(f'{by_streams[n]:.1f}' for n in sorted(by_streams))} | "
+            f"{r['samMs']:.1f} | {r['sgdMs']:.1f} | {r['rankPinnedMs']:.1f} | {cores} | {socket:.1f} / "
+            f"{', '.join(f'{n}: {by_streams[n]:.1f}' for n in sorted(by_streams))} | "
             f"{pair:.1f} | **{pair / r['samMs']:.2f}** | {pair / r['sgdMs']:.2f} | "
             f"{(r['rankPinnedMs'] + socket) / r['samMs']:.2f} |")
-    hidden = [r for r in gpu["rows"] if "readiness" in r and four_core_swaps(r["model"])]
+    hidden = [(r, cores) for r, cores in estimated if "readiness" in r]
     if hidden:
         lines += [
             "",
@@ -225,18 +234,18 @@ def report(data, out):
             "outlasts the backward by is added to *rank, no swap*. The last column is the bound if the",
             "whole gradient were final at the backward's start.",
             "",
-            "| model | compute | backward | final by (50% / 80% / 100%) | best swap | swap ends "
+            "| model | compute | backward | final by (50% / 80% / 100%) | cores per side | best swap | swap ends "
             "| SAMPa/SAM, swap not hidden | SAMPa/SAM, swap sent as the gradient is final "
             "| SAMPa/SAM, all final at the start |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for r in hidden:
-            ready, swap = r["readiness"], min(four_core_swaps(r["model"]).values())
+        for r, cores in hidden:
+            ready, swap = r["readiness"], min(swaps_by_streams(r["model"], cores).values())
             backward, rank = ready["backwardMs"], r["rankPinnedMs"]
             ends = overlapped_finish(ready, swap)
             shares = " / ".join(f"{final_by(ready, share):.1f}" for share in (0.5, 0.8, 1.0))
             lines.append(
-                f"| {TITLES[r['model']]} | {r['precision']} | {backward:.1f} | {shares} | {swap:.1f} | "
+                f"| {TITLES[r['model']]} | {r['precision']} | {backward:.1f} | {shares} | {cores} | {swap:.1f} | "
                 f"{ends:.1f} | {(rank + swap) / r['samMs']:.2f} | "
                 f"**{(rank + max(0.0, ends - backward)) / r['samMs']:.2f}** | "
                 f"{(rank + max(0.0, swap - backward)) / r['samMs']:.2f} |")
@@ -250,7 +259,9 @@ def report(data, out):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 4 and sys.argv[1] == "collect":
+    if len(sys.argv) >= 5 and sys.argv[1:3] == ["collect", "--add"]:
+        collect(sys.argv[3], sys.argv[4:], add=True)
+    elif len(sys.argv) >= 4 and sys.argv[1] == "collect":
         collect(sys.argv[2], sys.argv[3:])
     elif len(sys.argv) == 4 and sys.argv[1] == "report":
         report(sys.argv[2], sys.argv[3])
