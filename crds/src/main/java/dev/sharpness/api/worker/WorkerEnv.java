@@ -16,8 +16,17 @@ public final class WorkerEnv {
     /** A file holding the job's exchange token; every call between the ranks carries it. */
     public static final String TOKEN_FILE = "SAM_TOKEN_FILE";
 
+    /**
+     * The cores the worker's container requested: the downward API's {@code requests.cpu} with a
+     * divisor of 1, so rounded up to whole cores, and 0 where nothing is requested. The worker
+     * sizes its PyTorch threads and exchange streams to the fewer of these and the cores the JVM
+     * may use: a pod with a CPU request and no CPU limit would otherwise size them to the whole
+     * node, since the JVM follows a container's CPU limit but not its request.
+     */
+    public static final String CPU_CORES = "SAM_CPU_CORES";
+
     /** Every variable of the contract: a job's pod template cannot override these. */
-    public static final Set<String> ALL = Set.of(RANK, PEER, ATTEMPT, TOKEN_FILE);
+    public static final Set<String> ALL = Set.of(RANK, PEER, ATTEMPT, TOKEN_FILE, CPU_CORES);
 
     private WorkerEnv() {}
 }

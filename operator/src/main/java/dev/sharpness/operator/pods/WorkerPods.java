@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -25,6 +26,7 @@ import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -205,12 +207,32 @@ public final class WorkerPods {
         env.add(new EnvVar(WorkerEnv.RANK, Integer.toString(rank), null));
         env.add(new EnvVar(WorkerEnv.ATTEMPT, Integer.toString(attempt), null));
         env.add(new EnvVar(WorkerEnv.TOKEN_FILE, TrainerPaths.TOKEN_FILE, null));
+        env.add(requestedCores());
         if (rank > 0) {
             env.add(new EnvVar(WorkerEnv.PEER, peer(job), null));
         }
         // PyTorch's native library is unpacked from the jar; the root file system is read-only.
         env.add(new EnvVar("DJL_CACHE_DIR", TrainerPaths.TMP + "/djl", null));
         return env;
+    }
+
+    /**
+     * The container's CPU request in whole cores, rounded up, as the kubelet resolves it (0 when
+     * none): the trainer sizes its threads and exchange streams by it (see {@link
+     * WorkerEnv#CPU_CORES}). From the downward API rather than the spec, so that a request a
+     * LimitRange or the API server's defaults filled in counts too.
+     */
+    private static EnvVar requestedCores() {
+        return new EnvVarBuilder()
+                .withName(WorkerEnv.CPU_CORES)
+                .withNewValueFrom()
+                .withNewResourceFieldRef()
+                .withContainerName(CONTAINER)
+                .withResource("requests.cpu")
+                .withDivisor(new Quantity("1"))
+                .endResourceFieldRef()
+                .endValueFrom()
+                .build();
     }
 
     /** Rank 0's stable address through the headless Service. */

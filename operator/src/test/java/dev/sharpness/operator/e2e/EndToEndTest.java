@@ -124,6 +124,13 @@ class EndToEndTest {
         assertThat(kubelet.started("straight-0")).isEqualTo(1);
         assertThat(kubelet.started("straight-1")).isEqualTo(1);
         assertThat(kubelet.problems()).isEmpty();
+        // The pods' CPU request (half a core, rounded up) reached both trainers and sized them.
+        for (String pod : List.of("straight-0", "straight-1")) {
+            assertThat(kubelet.log(pod))
+                    .containsPattern(
+                            "Using 1 of the \\d+ cores the JVM may use \\(SAM_CPU_CORES=1\\);"
+                                    + " PyTorch threads: 1; exchange streams offered: 1");
+        }
     }
 
     @Test
@@ -302,6 +309,7 @@ class EndToEndTest {
                   checkpoint: {volume: {claimName: checkpoints}, everySteps: 10, keep: 3}
                   scheduling: {startupDeadlineSeconds: 120}
                   failurePolicy: {backoff: {initialSeconds: 1}}
+                  worker: {resources: {requests: {cpu: 500m}}}
                 """
                         .formatted(name, freePort());
         SamTrainingJob job = ManifestLoader.parse(yaml, name, List.of());

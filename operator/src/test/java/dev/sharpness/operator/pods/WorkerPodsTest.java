@@ -149,7 +149,9 @@ class WorkerPodsTest {
                         "spec.worker.template.env[0].name=SAM_RANK",
                         "spec.worker.template.env[0].value=seven",
                         "spec.worker.template.env[1].name=NCCL_DEBUG",
-                        "spec.worker.template.env[1].value=INFO");
+                        "spec.worker.template.env[1].value=INFO",
+                        "spec.worker.template.env[2].name=SAM_CPU_CORES",
+                        "spec.worker.template.env[2].value=all");
         ResourcesSpec resources = new ResourcesSpec();
         resources.setLimits(Map.of("nvidia.com/gpu", new Quantity("1")));
         job.getSpec().getWorker().setResources(resources);
@@ -181,6 +183,10 @@ class WorkerPodsTest {
         assertThat(pod.getSpec().getNodeSelector()).containsEntry("gpu", "a100");
         assertThat(env(pod)).containsEntry("SAM_RANK", "1").containsEntry("NCCL_DEBUG", "INFO");
         assertThat(trainer.getEnv()).filteredOn(e -> e.getName().equals("SAM_RANK")).hasSize(1);
+        assertThat(trainer.getEnv())
+                .filteredOn(e -> e.getName().equals("SAM_CPU_CORES"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom()).isNotNull());
 
         SamTrainingJob spread = TestJobs.sampa("pair", "spec.scheduling.placement=Spread");
         assertThat(
@@ -190,6 +196,28 @@ class WorkerPodsTest {
                                 .getAffinity()
                                 .getPodAntiAffinity())
                 .isNotNull();
+    }
+
+    @Test
+    void eachRankIsToldItsContainersCpuRequestInWholeCores() {
+        for (Pod pod : WorkerPods.desired(TestJobs.sampa("pair"), 0, "t")) {
+            Container trainer = pod.getSpec().getContainers().get(0);
+            EnvVar cores =
+                    trainer.getEnv().stream()
+                            .filter(e -> e.getName().equals("SAM_CPU_CORES"))
+                            .findFirst()
+                            .orElseThrow();
+
+            // The kubelet fills it in: the request as the API server stored it, defaults included.
+            assertThat(cores.getValue()).isNull();
+            assertThat(cores.getValueFrom().getResourceFieldRef())
+                    .satisfies(
+                            field -> {
+                                assertThat(field.getContainerName()).isEqualTo(trainer.getName());
+                                assertThat(field.getResource()).isEqualTo("requests.cpu");
+                                assertThat(field.getDivisor()).isEqualTo(new Quantity("1"));
+                            });
+        }
     }
 
     @Test
@@ -209,6 +237,7 @@ class WorkerPodsTest {
 
     private static Map<String, String> env(Pod pod) {
         return pod.getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getValue() != null)
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (a, b) -> b));
     }
 

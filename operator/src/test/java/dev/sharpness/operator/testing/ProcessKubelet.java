@@ -11,6 +11,9 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -19,6 +22,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -330,8 +335,8 @@ public final class ProcessKubelet implements AutoCloseable {
         env.put("DJL_CACHE_DIR", tmp + "/djl.ai");
         for (EnvVar variable : spec.getEnv()) {
             if (variable.getValueFrom() != null) {
-                throw new UnsupportedOperationException(
-                        "env " + variable.getName() + " from " + variable.getValueFrom());
+                env.put(variable.getName(), downward(variable, pod));
+                continue;
             }
             env.put(variable.getName(), resolve(view.host(variable.getValue())));
         }
@@ -462,6 +467,48 @@ public final class ProcessKubelet implements AutoCloseable {
             return value;
         }
         return LOOPBACK + (address.group(2) == null ? "" : address.group(2));
+    }
+
+    /**
+     * A variable from the downward API, as the kubelet resolves it; only a container's {@code
+     * requests.cpu}, which is all the operator asks for: the request, else the limit (which the API
+     * server copies into a missing request; the mock server does not), else 0, rounded up to a
+     * whole number of divisors.
+     */
+    private static String downward(EnvVar variable, Pod pod) {
+        ResourceFieldSelector field = variable.getValueFrom().getResourceFieldRef();
+        if (field == null || !field.getResource().equals("requests.cpu")) {
+            throw new UnsupportedOperationException(
+                    "env " + variable.getName() + " from " + variable.getValueFrom());
+        }
+        Container container =
+                pod.getSpec().getContainers().stream()
+                        .filter(
+                                c ->
+                                        field.getContainerName() == null
+                                                || c.getName().equals(field.getContainerName()))
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new IllegalStateException(
+                                                "env "
+                                                        + variable.getName()
+                                                        + ": no container "
+                                                        + field.getContainerName()));
+        ResourceRequirements resources = container.getResources();
+        Quantity request = resources == null ? null : cpu(resources.getRequests());
+        Quantity value =
+                request != null || resources == null ? request : cpu(resources.getLimits());
+        BigDecimal cores = value == null ? BigDecimal.ZERO : value.getNumericalAmount();
+        BigDecimal divisor =
+                field.getDivisor() == null
+                        ? BigDecimal.ONE
+                        : field.getDivisor().getNumericalAmount();
+        return cores.divide(divisor, 0, RoundingMode.CEILING).toPlainString();
+    }
+
+    private static Quantity cpu(Map<String, Quantity> resources) {
+        return resources == null ? null : resources.get("cpu");
     }
 
     private static String terminationMessagePath(Container spec) {

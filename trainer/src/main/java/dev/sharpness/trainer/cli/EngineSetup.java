@@ -15,6 +15,14 @@ public final class EngineSetup {
      *     a stack trace instead of a message)
      */
     public static void configure(Integer intraOpThreads) {
+        configure(intraOpThreads, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * As {@link #configure(Integer)}, with {@code cores} intra-op threads where neither {@code
+     * --threads} nor the system property says otherwise.
+     */
+    public static void configure(Integer intraOpThreads, int cores) {
         if (intraOpThreads != null && intraOpThreads < 1) {
             throw new InvalidJobException(
                     "--threads: expected at least 1, got " + intraOpThreads, null);
@@ -26,12 +34,14 @@ public final class EngineSetup {
         // bit-exact result: an explicit -Dai.djl.pytorch.num_threads stays unless --threads is
         // given.
         if (intraOpThreads != null || System.getProperty(THREADS) == null) {
-            int threads =
-                    intraOpThreads != null
-                            ? intraOpThreads
-                            : Runtime.getRuntime().availableProcessors();
+            int threads = intraOpThreads != null ? intraOpThreads : cores;
             System.setProperty(THREADS, Integer.toString(threads));
         }
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    /** The intra-op thread count PyTorch will be given. */
+    public static int intraOpThreads() {
+        return Integer.parseInt(System.getProperty(THREADS));
     }
 }

@@ -186,6 +186,8 @@ final class PairLauncher {
         builder.environment().put(WorkerEnv.ATTEMPT, "0");
         builder.environment().put(WorkerEnv.PEER, "127.0.0.1:" + port);
         builder.environment().put(WorkerEnv.TOKEN_FILE, token.toString());
+        // Sized by --threads and this machine's cores, not by a pod's request left in the shell.
+        builder.environment().remove(WorkerEnv.CPU_CORES);
         return builder;
     }
 

@@ -39,7 +39,8 @@ final class RunOptions {
             description =
                     "PyTorch intra-op threads (default: all cores; for SAMPa half the cores for"
                             + " each of its two workers, and as many for --serial, so that both"
-                            + " end with the same parameters).")
+                            + " end with the same parameters; a pod's worker: its CPU request,"
+                            + " SAM_CPU_CORES).")
     Integer threads;
 
     @Option(
@@ -48,7 +49,8 @@ final class RunOptions {
             description =
                     "SAMPa pair: gradient exchange streams a rank offers, each on its own"
                             + " connection and cores; the pair uses the fewer of both ranks'"
-                            + " (default: one per two cores the worker may use, 1 to 8).")
+                            + " (default: one per two cores the worker may use, or its pod"
+                            + " requested, 1 to 8).")
     Integer exchangeStreams;
 
     /**
@@ -57,8 +59,17 @@ final class RunOptions {
      * @throws InvalidJobException when it is outside 1 to {@link PairExchange#maxStreams}
      */
     int exchangeStreams() {
+        return exchangeStreams(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * {@code --exchange-streams}, or the default for {@code cores}.
+     *
+     * @throws InvalidJobException when it is outside 1 to {@link PairExchange#maxStreams}
+     */
+    int exchangeStreams(int cores) {
         if (exchangeStreams == null) {
-            return PairExchange.defaultStreams();
+            return PairExchange.defaultStreams(cores);
         }
         if (exchangeStreams < 1 || exchangeStreams > PairExchange.maxStreams()) {
             throw new InvalidJobException(

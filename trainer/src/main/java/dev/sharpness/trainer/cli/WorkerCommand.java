@@ -120,10 +120,21 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EngineSetup.configure(options.threads);
-        int exchangeStreams = options.exchangeStreams();
+        int available = Runtime.getRuntime().availableProcessors();
+        String requested = environment.get(WorkerEnv.CPU_CORES);
+        int cores = PodCores.usable(requested, available);
+        EngineSetup.configure(options.threads, cores);
+        int exchangeStreams = options.exchangeStreams(cores);
         SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
         Contract pod = contract(job);
+        LOG.info(
+                "Using {} of the {} cores the JVM may use ({}={}); PyTorch threads: {}{}",
+                cores,
+                available,
+                WorkerEnv.CPU_CORES,
+                requested == null ? "unset" : requested,
+                EngineSetup.intraOpThreads(),
+                pod.sampa() ? "; exchange streams offered: " + exchangeStreams : "");
         boolean sampa = pod.sampa();
         int rank = pod.rank();
         String name = job.getMetadata().getName();

@@ -175,7 +175,12 @@ public final class PairExchange implements AutoCloseable {
      * Runtime#availableProcessors}, which follows a container's CPU limit), 1 to 8.
      */
     public static int defaultStreams() {
-        return ExchangeSettings.defaultStreams(Runtime.getRuntime().availableProcessors());
+        return defaultStreams(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The exchange streams to use by default on {@code cores} cores: one per two, 1 to 8. */
+    public static int defaultStreams(int cores) {
+        return ExchangeSettings.defaultStreams(cores);
     }
 
     /**

@@ -3,16 +3,21 @@ package dev.sharpness.operator.testing.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * What a real API server checks in every object's metadata before it stores it, and the mock server
  * does not: the name's format for its kind, label keys and values, annotation keys and their total
- * size (Kubernetes' apimachinery validation). Each problem reads as the API server words it.
+ * size (Kubernetes' apimachinery validation); and in a pod, what the operator's pods use of the
+ * downward API (a resource field of an environment variable: its resource and its divisor). Each
+ * problem reads as the API server words it.
  */
 public final class ObjectRules {
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -28,6 +33,19 @@ public final class ObjectRules {
     /** Resources whose names must be DNS-1035 labels (Services) or DNS-1123 labels. */
     private static final Map<String, String> NAME_RULES =
             Map.of("services", "dns1035", "namespaces", "dns1123label");
+
+    /** The resources a container's environment may take from the downward API. */
+    private static final Set<String> ENV_RESOURCES =
+            Set.of(
+                    "limits.cpu",
+                    "limits.memory",
+                    "limits.ephemeral-storage",
+                    "requests.cpu",
+                    "requests.memory",
+                    "requests.ephemeral-storage");
+
+    /** The divisors a CPU resource field may have. */
+    private static final Set<String> CPU_DIVISORS = Set.of("1m", "1");
 
     private ObjectRules() {}
 
@@ -64,6 +82,52 @@ public final class ObjectRules {
                     "metadata.annotations: Too long: must have at most "
                             + ANNOTATIONS_LIMIT
                             + " bytes");
+        }
+        if (resource.equals("pods")) {
+            problems.addAll(resourceFields(object.path("spec")));
+        }
+        return problems;
+    }
+
+    /** The environment's resource fields in a pod's containers. */
+    private static List<String> resourceFields(JsonNode podSpec) {
+        List<String> problems = new ArrayList<>();
+        Set<String> containers = new HashSet<>();
+        podSpec.path("containers").forEach(c -> containers.add(c.path("name").asText()));
+        JsonNode list = podSpec.path("containers");
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode env = list.get(i).path("env");
+            for (int j = 0; j < env.size(); j++) {
+                JsonNode field = env.get(j).path("valueFrom").path("resourceFieldRef");
+                if (field.isMissingNode()) {
+                    continue;
+                }
+                String path =
+                        "spec.containers[" + i + "].env[" + j + "].valueFrom.resourceFieldRef";
+                String name = field.path("containerName").asText("");
+                String resource = field.path("resource").asText("");
+                String divisor = field.path("divisor").asText("");
+                if (!name.isEmpty() && !containers.contains(name)) {
+                    problems.add(path + ".containerName: Not found: \"" + name + "\"");
+                }
+                if (!ENV_RESOURCES.contains(resource)) {
+                    problems.add(
+                            path
+                                    + ".resource: Unsupported value: \""
+                                    + resource
+                                    + "\": supported values: "
+                                    + new TreeSet<>(ENV_RESOURCES));
+                } else if (resource.endsWith(".cpu")
+                        && !divisor.isEmpty()
+                        && !CPU_DIVISORS.contains(divisor)) {
+                    problems.add(
+                            path
+                                    + ".divisor: Invalid value: \""
+                                    + divisor
+                                    + "\": only divisor's values 1m and 1 are supported with the"
+                                    + " cpu resource");
+                }
+            }
         }
         return problems;
     }
