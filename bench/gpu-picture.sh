@@ -6,7 +6,7 @@
 # docs/benchmarks/gpu-picture.md: per model, the bytes per step, the swap, and the resulting
 # SAMPa/SAM and SAMPa/SGD. Needs PyTorch with CUDA, a Java 17+ `java` on the PATH
 # (bench/swap-bundle.sh packs one for a node without a JDK), 9+ cores and the built trainer jar;
-# takes about 7 minutes. Its measurements replace docs/benchmarks/gpu-node/ (to pool this run with
+# takes about 7.5 minutes. Its measurements replace docs/benchmarks/gpu-node/ (to pool this run with
 # the ones already there instead, keep its RAW_DIR and run
 # `bench/gpu_picture_report.py collect --add docs/benchmarks/gpu-node RAW_DIR`, then `report`). A
 # benchmark: never in CI.
@@ -33,19 +33,23 @@ python3 "$root/bench/gpu_pair_estimate.py" --json "$raw/gpu-steps.json" | tee "$
 # The swap at each model's size, fp32, with four cores per side over one, two and four streams
 # (what a pod of a GPU node gets); then one core per side, one stream, at 4 and 146 MB, to set
 # the node beside the 2-core machine's tables; bf16 on the wire at 146 MB; and 146 MB with eight
-# cores per side. Four cores first, so that a run stopped early still has the rows that matter.
-# About 7 minutes in all on an H200 node (its first run, with two cores per side as well, took
-# over 7).
+# cores per side, fp32 and bf16. Four cores first, so that a run stopped early still has the rows
+# that matter. On an H200 node the whole run took 435 s before the bf16 row on eight cores was
+# added (about 20 s more); the GPU steps take the first 2.5 minutes of it.
 export SAM_BENCH_WORK="$raw/exchange" SAM_BENCH_OUT="$raw/exchange-swap.md" SAM_BENCH_MACHINE="$machine"
 SAM_BENCH_LAYOUTS="0-3 4-7" SAM_BENCH_PRECISIONS=fp32 "$root/bench/exchange-swap.sh" 1 1 2 4 > /dev/null
 SAM_BENCH_LAYOUTS="0 1" SAM_BENCH_PRECISIONS=fp32 \
     SAM_BENCH_SIZES="mlp 4076584 300 2000;wrn-28-10 145916776 30 150" "$root/bench/exchange-swap.sh" 1 1 > /dev/null
 SAM_BENCH_LAYOUTS="0-3 4-7" SAM_BENCH_PRECISIONS=bf16 SAM_BENCH_SIZES="wrn-28-10 145916776 30 150" \
     "$root/bench/exchange-swap.sh" 1 1 4 > /dev/null
-# Does WRN-28-10's swap keep shrinking with cores? Eight per side, on a node with 16 or more.
+# Does WRN-28-10's swap keep shrinking with cores? Eight per side, on a node with 16 or more
+# (the second lease: 31 ms over four or eight streams, against 50-60 on four cores); and bf16 on
+# the wire there, which no lease has measured yet.
 if [ "$cpus" -ge 16 ]; then
   SAM_BENCH_LAYOUTS="0-7 8-15" SAM_BENCH_PRECISIONS=fp32 SAM_BENCH_SIZES="wrn-28-10 145916776 30 150" \
       "$root/bench/exchange-swap.sh" 1 4 8 > /dev/null
+  SAM_BENCH_LAYOUTS="0-7 8-15" SAM_BENCH_PRECISIONS=bf16 SAM_BENCH_SIZES="wrn-28-10 145916776 30 150" \
+      "$root/bench/exchange-swap.sh" 1 4 > /dev/null
 fi
 python3 "$root/bench/gpu_picture_report.py" collect "$root/docs/benchmarks/gpu-node" "$raw"
 python3 "$root/bench/gpu_picture_report.py" report "$root/docs/benchmarks/gpu-node" \
