@@ -43,6 +43,16 @@ public class CommunicationSpec {
     @JsonPropertyDescription("Steps between checks that both workers hold identical parameters.")
     private int checksumEverySteps = 100;
 
+    @Min(1)
+    @Max(16)
+    @JsonPropertyDescription(
+            "Exchange streams each rank offers, 1 to 16: connections that each carry a slice of"
+                    + " every gradient on their own threads; the pair uses the fewer of both"
+                    + " ranks'. The parameters are the same bit for bit whatever the number."
+                    + " Default: one per two cores of the worker's CPU request (or of the cores it"
+                    + " may use), 1 to 8.")
+    private Integer streams;
+
     public int getPort() {
         return port;
     }
@@ -73,5 +83,14 @@ public class CommunicationSpec {
 
     public void setChecksumEverySteps(int checksumEverySteps) {
         this.checksumEverySteps = checksumEverySteps;
+    }
+
+    /** The exchange streams the spec asks for, or null for the default from the cores. */
+    public Integer getStreams() {
+        return streams;
+    }
+
+    public void setStreams(Integer streams) {
+        this.streams = streams;
     }
 }

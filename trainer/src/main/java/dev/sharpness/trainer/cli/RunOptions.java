@@ -49,8 +49,8 @@ final class RunOptions {
             description =
                     "SAMPa pair: gradient exchange streams a rank offers, each on its own"
                             + " connection and cores; the pair uses the fewer of both ranks'"
-                            + " (default: one per two cores the worker may use, or its pod"
-                            + " requested, 1 to 8).")
+                            + " (default: spec.communication.streams, else one per two cores the"
+                            + " worker may use or its pod requested, 1 to 8).")
     Integer exchangeStreams;
 
     /**
@@ -59,17 +59,18 @@ final class RunOptions {
      * @throws InvalidJobException when it is outside 1 to {@link PairExchange#maxStreams}
      */
     int exchangeStreams() {
-        return exchangeStreams(Runtime.getRuntime().availableProcessors());
+        return exchangeStreams(Runtime.getRuntime().availableProcessors(), null);
     }
 
     /**
-     * {@code --exchange-streams}, or the default for {@code cores}.
+     * {@code --exchange-streams}, else the spec's {@code communication.streams} ({@code specified},
+     * checked against the same bounds by the schema), else the default for {@code cores}.
      *
-     * @throws InvalidJobException when it is outside 1 to {@link PairExchange#maxStreams}
+     * @throws InvalidJobException when the option is outside 1 to {@link PairExchange#maxStreams}
      */
-    int exchangeStreams(int cores) {
+    int exchangeStreams(int cores, Integer specified) {
         if (exchangeStreams == null) {
-            return PairExchange.defaultStreams(cores);
+            return specified != null ? specified : PairExchange.defaultStreams(cores);
         }
         if (exchangeStreams < 1 || exchangeStreams > PairExchange.maxStreams()) {
             throw new InvalidJobException(

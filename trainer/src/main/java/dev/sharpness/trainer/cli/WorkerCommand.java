@@ -124,8 +124,9 @@ final class WorkerCommand implements Callable<Integer> {
         String requested = environment.get(WorkerEnv.CPU_CORES);
         int cores = PodCores.usable(requested, available);
         EngineSetup.configure(options.threads, cores);
-        int exchangeStreams = options.exchangeStreams(cores);
         SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
+        int exchangeStreams =
+                options.exchangeStreams(cores, job.getSpec().getCommunication().getStreams());
         Contract pod = contract(job);
         LOG.info(
                 "Using {} of the {} cores the JVM may use ({}={}); PyTorch threads: {}{}",

@@ -176,8 +176,9 @@ class PairRunTest {
         assertThat(serial.get("swapPace").isNull()).isTrue();
 
         // Over three exchange streams, each carrying a third of every gradient on its own
-        // connection: the same parameters, and an ending that no stream's close cuts short.
-        JsonNode streams = runIn("streams", null, "--exchange-streams=3");
+        // connection: the same parameters, and an ending that no stream's close cuts short. Asked
+        // for in the spec, as a pod's workers are (--exchange-streams would win over it).
+        JsonNode streams = runIn("streams", null, "--set=spec.communication.streams=3");
         assertThat(streams.get("parameterChecksum").asText())
                 .isEqualTo(serial.get("parameterChecksum").asText());
         assertThat(streams.get("exchange").get("swaps").asLong()).isEqualTo(12);
