@@ -71,8 +71,10 @@ public record SwapPace(double gradientPassMillis, double swapTransferMillis) {
                         + " transfer %.1f ms, pass %.1f ms): each step costs about what SAM's two"
                         + " passes cost on one device, so SAM, LookSAM or K-SAM would be about as"
                         + " fast with half the devices; bf16 on the wire"
-                        + " (spec.communication.precision) halves the bytes swapped, and more CPU"
-                        + " cores per worker (spec.worker.resources) give the swap more streams",
+                        + " (spec.communication.precision) halves the bytes swapped, and a larger"
+                        + " CPU request per worker (spec.worker.resources.requests.cpu; one stream"
+                        + " per two cores, or spec.communication.streams) gives the swap more"
+                        + " streams",
                 swapTransferMillis,
                 gradientPassMillis);
     }
