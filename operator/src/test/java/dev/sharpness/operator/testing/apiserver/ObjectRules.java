@@ -3,21 +3,21 @@ package dev.sharpness.operator.testing.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What a real API server checks in every object's metadata before it stores it, and the mock server
  * does not: the name's format for its kind, label keys and values, annotation keys and their total
  * size (Kubernetes' apimachinery validation); and in a pod, what the operator's pods use of the
- * downward API (a resource field of an environment variable: its resource and its divisor). Each
- * problem reads as the API server words it.
+ * downward API (a resource field of an environment variable: its resource and its divisor; the
+ * container it names is the kubelet's to find, as in a cluster). Each problem reads as the API
+ * server words it.
  */
 public final class ObjectRules {
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -92,8 +92,6 @@ public final class ObjectRules {
     /** The environment's resource fields in a pod's containers. */
     private static List<String> resourceFields(JsonNode podSpec) {
         List<String> problems = new ArrayList<>();
-        Set<String> containers = new HashSet<>();
-        podSpec.path("containers").forEach(c -> containers.add(c.path("name").asText()));
         JsonNode list = podSpec.path("containers");
         for (int i = 0; i < list.size(); i++) {
             JsonNode env = list.get(i).path("env");
@@ -104,19 +102,18 @@ public final class ObjectRules {
                 }
                 String path =
                         "spec.containers[" + i + "].env[" + j + "].valueFrom.resourceFieldRef";
-                String name = field.path("containerName").asText("");
                 String resource = field.path("resource").asText("");
                 String divisor = field.path("divisor").asText("");
-                if (!name.isEmpty() && !containers.contains(name)) {
-                    problems.add(path + ".containerName: Not found: \"" + name + "\"");
-                }
                 if (!ENV_RESOURCES.contains(resource)) {
                     problems.add(
                             path
                                     + ".resource: Unsupported value: \""
                                     + resource
                                     + "\": supported values: "
-                                    + new TreeSet<>(ENV_RESOURCES));
+                                    + ENV_RESOURCES.stream()
+                                            .sorted()
+                                            .map(r -> "\"" + r + "\"")
+                                            .collect(Collectors.joining(", ")));
                 } else if (resource.endsWith(".cpu")
                         && !divisor.isEmpty()
                         && !CPU_DIVISORS.contains(divisor)) {

@@ -24,8 +24,8 @@ class ObjectRulesTest {
                               {"resource": "limits.nvidia.com/gpu"}}},
                             {"name": "HALF", "valueFrom": {"resourceFieldRef":
                               {"resource": "limits.cpu", "divisor": "2"}}},
-                            {"name": "OTHER", "valueFrom": {"resourceFieldRef":
-                              {"containerName": "sidecar", "resource": "requests.memory"}}}
+                            {"name": "MEMORY", "valueFrom": {"resourceFieldRef":
+                              {"resource": "requests.memory", "divisor": "1Mi"}}}
                           ]}]}}
                         """);
 
@@ -33,12 +33,11 @@ class ObjectRulesTest {
                 .containsExactly(
                         "spec.containers[0].env[1].valueFrom.resourceFieldRef.resource:"
                                 + " Unsupported value: \"limits.nvidia.com/gpu\": supported"
-                                + " values: [limits.cpu, limits.ephemeral-storage, limits.memory,"
-                                + " requests.cpu, requests.ephemeral-storage, requests.memory]",
+                                + " values: \"limits.cpu\", \"limits.ephemeral-storage\","
+                                + " \"limits.memory\", \"requests.cpu\","
+                                + " \"requests.ephemeral-storage\", \"requests.memory\"",
                         "spec.containers[0].env[2].valueFrom.resourceFieldRef.divisor: Invalid"
                                 + " value: \"2\": only divisor's values 1m and 1 are supported"
-                                + " with the cpu resource",
-                        "spec.containers[0].env[3].valueFrom.resourceFieldRef.containerName:"
-                                + " Not found: \"sidecar\"");
+                                + " with the cpu resource");
     }
 }
