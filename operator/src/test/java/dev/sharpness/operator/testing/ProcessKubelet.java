@@ -495,10 +495,12 @@ public final class ProcessKubelet implements AutoCloseable {
                                                         + variable.getName()
                                                         + ": no container "
                                                         + field.getContainerName()));
-        ResourceRequirements resources = container.getResources();
-        Quantity request = resources == null ? null : cpu(resources.getRequests());
-        Quantity value =
-                request != null || resources == null ? request : cpu(resources.getLimits());
+        ResourceRequirements resources =
+                container.getResources() != null
+                        ? container.getResources()
+                        : new ResourceRequirements();
+        Quantity request = cpu(resources.getRequests());
+        Quantity value = request != null ? request : cpu(resources.getLimits());
         BigDecimal cores = value == null ? BigDecimal.ZERO : value.getNumericalAmount();
         BigDecimal divisor =
                 field.getDivisor() == null
