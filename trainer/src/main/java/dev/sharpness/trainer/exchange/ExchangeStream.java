@@ -54,20 +54,24 @@ final class ExchangeStream {
 
     /**
      * Sends this stream's slice of {@code mine} (a vector in the wire's format) as the gradient for
-     * {@code step}, in chunks, each copied straight into gRPC's buffers as gRPC writes it; an empty
-     * slice is one empty chunk.
+     * {@code step}, in chunks from the slice's end towards its start, each once {@code readiness}
+     * says its elements are final, each copied straight into gRPC's buffers as gRPC writes it; an
+     * empty slice is one empty chunk. Stream 0's last chunk carries the step's intent.
      *
      * @return the bytes sent (as serialized) and the nanoseconds spent copying them into gRPC's
      *     buffers
+     * @throws PeerLostException if the deadline passes before the chunks are final and taken
      */
-    Sent sendGradient(long step, byte[] mine, StepIntent intent, long deadlineNanos) {
+    Sent sendGradient(long step, byte[] mine, Readiness readiness, long deadlineNanos) {
         int width = precision.bytesPerElement();
         int perChunk = CHUNK_BYTES / width;
         Sent sent = new Sent(0, 0);
-        int offset = from;
+        int end = to;
         do {
-            int count = Math.min(perChunk, to - offset);
-            boolean last = offset + count == to;
+            int offset = Math.max(from, end - perChunk);
+            awaitFinal(readiness, offset, step, deadlineNanos);
+            boolean last = offset == from;
+            StepIntent intent = last && index == 0 ? readiness.intent() : StepIntent.NONE;
             Frame fields =
                     Frame.newBuilder()
                             .setStep(step)
@@ -75,15 +79,35 @@ final class ExchangeStream {
                             .setOffset(offset)
                             .setTotal(mine.length / width)
                             .setLast(last)
-                            .setCheckpoint(last && intent.checkpoint())
-                            .setStop(last && intent.stop())
+                            .setCheckpoint(intent.checkpoint())
+                            .setStop(intent.stop())
                             .build();
-            WireFrame frame = WireFrame.gradient(fields, mine, offset * width, count * width);
+            WireFrame frame =
+                    WireFrame.gradient(fields, mine, offset * width, (end - offset) * width);
             sender.send(frame, deadlineNanos, "the gradient for step " + step);
             sent = sent.plus(frame.serializedSize(), frame.writeNanos());
-            offset += count;
-        } while (offset < to);
+            end = offset;
+        } while (end > from);
         return sent;
+    }
+
+    private static void awaitFinal(
+            Readiness readiness, int element, long step, long deadlineNanos) {
+        try {
+            if (!readiness.awaitFinal(element, deadlineNanos)) {
+                throw new PeerLostException(
+                        "the gradient for step %d was not sent: %s"
+                                .formatted(
+                                        step,
+                                        System.nanoTime() < deadlineNanos
+                                                ? "the swap was given up"
+                                                : "it was not final before the exchange's timeout"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PeerLostException(
+                    "interrupted while the gradient for step " + step + " was not final");
+        }
     }
 
     /** What sending a slice cost: bytes as serialized, nanoseconds copying into gRPC's buffers. */

@@ -61,8 +61,8 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
     private long step;
     private FrameKind kind;
     private long total;
-    private long end; // offset after the last element this stream carries of the vector
-    private long next = -1; // offset the next chunk must have, -1 between vectors
+    private long end; // where the vector in progress is complete: the slice's start, or the total
+    private long next = -1; // where the next chunk must end (a gradient) or begin; -1 between
     private long gradients; // gradients begun
     private ByteBuffer gradient;
     private byte[] bytes;
@@ -223,55 +223,85 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
             decodeNanos = 0;
             begin(frame);
         } else {
-            requireContinues(frame);
+            requireSameVector(frame);
         }
-        int size = wire.payloadSize();
-        int count;
+        boolean complete;
         if (kind == FrameKind.FRAME_KIND_GRADIENT) {
-            if (size % precision.bytesPerElement() != 0
-                    || next + size / precision.bytesPerElement() > end) {
-                throw chunkError(frame, size);
-            }
-            wire.copyInto(gradient, (int) next * precision.bytesPerElement());
-            count = size / precision.bytesPerElement();
+            complete = acceptSlice(frame, wire);
             decodeNanos += System.nanoTime() - arrived;
         } else {
-            if (next + size > end) {
-                throw chunkError(frame, size);
-            }
-            wire.copyInto(ByteBuffer.wrap(bytes), (int) next);
-            count = size;
+            complete = acceptBytes(frame, wire);
         }
-        next += count;
-        boolean complete = next == end;
         if (frame.getLast() != complete) {
             throw new ExchangeProtocolException(
-                    "%s marked the chunk ending at %d of %d as %s"
-                            .formatted(peer, next, end, complete ? "not last" : "last"));
+                    "%s marked the chunk at %d of %s for step %d as %s"
+                            .formatted(
+                                    peer,
+                                    frame.getOffset(),
+                                    name(kind),
+                                    step,
+                                    complete ? "not last" : "last"));
         }
         if (complete) {
             complete(frame);
         }
     }
 
-    /** A chunk after the first must continue the vector in progress where it stands. */
-    private void requireContinues(Frame frame) {
-        if (frame.getStep() != step
-                || frame.getKind() != kind
-                || frame.getTotal() != total
-                || frame.getOffset() != next) {
+    /**
+     * A gradient's chunk: the elements just below those this stream has received of its slice,
+     * which arrives from its end towards its start ({@link ExchangeStream#sendGradient}).
+     *
+     * @return whether the slice is complete with it
+     */
+    private boolean acceptSlice(Frame frame, WireFrame wire) {
+        int width = precision.bytesPerElement();
+        int size = wire.payloadSize();
+        long offset = frame.getOffset();
+        if (size % width != 0 || offset < sliceFrom || offset + size / width != next) {
             throw new ExchangeProtocolException(
-                    "%s sent %s for step %d at offset %d of %d while %s for step %d stood at %d of %d"
+                    String.format(
+                            "%s sent %d payload bytes at offset %d of the gradient for step %d,"
+                                    + " where the chunk ending at %d of its slice [%d, %d) was due"
+                                    + " (%d elements, %s)",
+                            peer, size, offset, step, next, sliceFrom, sliceTo, total, precision));
+        }
+        wire.copyInto(gradient, (int) offset * width);
+        next = offset;
+        return next == sliceFrom;
+    }
+
+    /**
+     * A chunk of a checksum, a state or a divergence: the bytes that continue the vector.
+     *
+     * @return whether the vector is complete with it
+     */
+    private boolean acceptBytes(Frame frame, WireFrame wire) {
+        int size = wire.payloadSize();
+        if (frame.getOffset() != next || next + size > end) {
+            throw new ExchangeProtocolException(
+                    "%s sent %d bytes at offset %d of %s for step %d, where offset %d of %d was due"
+                            .formatted(
+                                    peer, size, frame.getOffset(), name(kind), step, next, total));
+        }
+        wire.copyInto(ByteBuffer.wrap(bytes), (int) next);
+        next += size;
+        return next == end;
+    }
+
+    /** A chunk after the first must belong to the vector in progress. */
+    private void requireSameVector(Frame frame) {
+        if (frame.getStep() != step || frame.getKind() != kind || frame.getTotal() != total) {
+            throw new ExchangeProtocolException(
+                    "%s sent %s for step %d (%d long) while %s for step %d (%d long) stood at %d"
                             .formatted(
                                     peer,
                                     name(frame.getKind()),
                                     frame.getStep(),
-                                    frame.getOffset(),
                                     frame.getTotal(),
                                     name(kind),
                                     step,
-                                    next,
-                                    total));
+                                    total,
+                                    next));
         }
     }
 
@@ -308,13 +338,6 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
         kind = frame.getKind();
         total = frame.getTotal();
         boolean isGradient = kind == FrameKind.FRAME_KIND_GRADIENT;
-        long start = isGradient ? sliceFrom : 0;
-        end = isGradient ? sliceTo : total;
-        if (frame.getOffset() != start) {
-            throw new ExchangeProtocolException(
-                    "%s began %s for step %d at offset %d, not %d"
-                            .formatted(peer, name(kind), step, frame.getOffset(), start));
-        }
         if (isGradient) {
             if (total != elementCount) {
                 throw new ExchangeProtocolException(
@@ -342,14 +365,9 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
             throw new ExchangeProtocolException(
                     "%s sent %s for step %d".formatted(peer, name(kind), step));
         }
-        next = start;
-    }
-
-    private ExchangeProtocolException chunkError(Frame frame, int size) {
-        return new ExchangeProtocolException(
-                "%s sent %d payload bytes at offset %d of %s for step %d (%d elements, %s)"
-                        .formatted(
-                                peer, size, frame.getOffset(), name(kind), step, total, precision));
+        // A gradient's slice arrives from its end down, the other vectors from their start up.
+        next = isGradient ? sliceTo : 0;
+        end = isGradient ? sliceFrom : total;
     }
 
     private static String name(FrameKind kind) {

@@ -8,8 +8,11 @@ import java.util.List;
 
 /** The handshake: what rank 1 says about itself, and what rank 0 finds different in it. */
 final class Handshakes {
-    /** Bumped on any incompatible change of the protocol's meaning. */
-    static final int PROTOCOL_VERSION = 1;
+    /**
+     * Bumped on any incompatible change of the protocol's meaning. 2: a gradient's slice travels
+     * from its end towards its start, and only stream 0 carries the step's intent.
+     */
+    static final int PROTOCOL_VERSION = 2;
 
     private Handshakes() {}
 

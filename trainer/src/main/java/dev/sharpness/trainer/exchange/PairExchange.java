@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * the same job, attempt, spec and parameter layout, and after rank 1 has fetched rank 0's resume
  * state, the two hold their exchange streams for the whole run (one, or several that each carry a
  * slice of every gradient on its own connection and cores). Each {@link #swap} sends this rank's
- * vector and returns the peer's, both directions at once.
+ * vector and returns the peer's, both directions at once; a swap {@link #begin begun} during the
+ * backward pass sends each part of the vector as it becomes final.
  *
  * <p>Every wait is bounded by the timeout given when the pair formed: a peer that stops answering
  * or goes away (or any one of its streams) surfaces as {@link PeerLostException}, never as a hang.
@@ -89,6 +92,9 @@ public final class PairExchange implements AutoCloseable {
     }
 
     private volatile Owed owed = Owed.NOTHING;
+
+    /** The swap {@link #begin} began and {@link PendingSwap#finish} has not finished. */
+    private volatile PendingSwap pending;
 
     PairExchange(
             int rank,
@@ -243,19 +249,120 @@ public final class PairExchange implements AutoCloseable {
      * what the peer does.
      */
     public synchronized Swapped swap(long step, byte[] mine, StepIntent intent) {
-        requireOpen();
-        long expected = elementCount * settings.precision().bytesPerElement();
-        if (mine.length != expected) {
-            throw new IllegalArgumentException(
-                    "a gradient of %d elements in %s takes %d bytes, got %d"
-                            .formatted(elementCount, settings.precision(), expected, mine.length));
-        }
+        requireIdle();
+        requireSize(mine);
         owed = Owed.NOTHING;
         long start = System.nanoTime();
         long deadline = start + settings.timeout().toNanos();
         streams.buffers().beginSwap();
-        ExchangeStream.Sent sent = streams.sendGradient(step, mine, intent, deadline);
-        long sentAt = System.nanoTime();
+        Readiness whole = Readiness.whole(elementCount, intent);
+        // Stream 0's slice goes from this thread, the others' each from its own.
+        List<Future<ExchangeStream.Sent>> others =
+                streams.startSending(step, mine, whole, deadline, 1);
+        ExchangeStream.Sent sent =
+                streams.finishSending(
+                        streams.get(0).sendGradient(step, mine, whole, deadline),
+                        others,
+                        deadline,
+                        step);
+        return received(step, start, System.nanoTime(), sent, deadline);
+    }
+
+    /**
+     * Begins the swap of {@code mine} for {@code step} while it is still being made: a backward
+     * pass makes the gradient final from the vector's end towards its start, and each part goes to
+     * the peer as soon as the caller says it is final ({@link PendingSwap#finalFrom}), while the
+     * caller computes the rest. {@link PendingSwap#finish} says the rest is final and returns the
+     * peer's vector, as {@link #swap(long, byte[], StepIntent)} does. Until then this exchange
+     * takes no other call (but {@link #close}), and the caller must not change what it said is
+     * final. The timeout counts from here.
+     *
+     * @param mine the vector to fill in and send, {@link Layout#elementCount()} elements in the
+     *     wire's format; the exchange keeps no reference to it once the swap is finished
+     */
+    public synchronized PendingSwap begin(long step, byte[] mine) {
+        requireIdle();
+        requireSize(mine);
+        owed = Owed.NOTHING;
+        long start = System.nanoTime();
+        long deadline = start + settings.timeout().toNanos();
+        streams.buffers().beginSwap();
+        Readiness readiness = Readiness.none(elementCount);
+        pending =
+                new PendingSwap(
+                        step,
+                        readiness,
+                        streams.startSending(step, mine, readiness, deadline, 0),
+                        deadline);
+        return pending;
+    }
+
+    /**
+     * A swap begun before this rank's vector was final ({@link #begin}): the parts said to be final
+     * are on their way.
+     */
+    public final class PendingSwap {
+        private final long step;
+        private final Readiness readiness;
+        private final List<Future<ExchangeStream.Sent>> sends;
+        private final long deadline;
+
+        private PendingSwap(
+                long step,
+                Readiness readiness,
+                List<Future<ExchangeStream.Sent>> sends,
+                long deadline) {
+            this.step = step;
+            this.readiness = readiness;
+            this.sends = sends;
+            this.deadline = deadline;
+        }
+
+        /**
+         * Elements {@code element} to the end of the vector are final: they may go. The mark only
+         * moves towards the start.
+         *
+         * @throws IllegalArgumentException if {@code element} is outside the vector or above an
+         *     earlier mark
+         */
+        public void finalFrom(long element) {
+            readiness.finalFrom(element);
+        }
+
+        /**
+         * The whole vector is final: sends what has not gone yet, with {@code intent}, and returns
+         * the peer's vector once it is in.
+         *
+         * @throws PeerLostException if the peer does not deliver within the timeout or a stream
+         *     broke
+         * @throws ExchangeProtocolException if the peer sent another step, kind or size
+         */
+        public Swapped finish(StepIntent intent) {
+            synchronized (PairExchange.this) {
+                requireOpen();
+                if (pending != this) {
+                    throw new IllegalStateException("the swap for step " + step + " is over");
+                }
+                try {
+                    long start = System.nanoTime();
+                    readiness.allFinal(intent);
+                    ExchangeStream.Sent sent =
+                            streams.finishSending(
+                                    new ExchangeStream.Sent(0, 0), sends, deadline, step);
+                    return received(step, start, System.nanoTime(), sent, deadline);
+                } finally {
+                    pending = null;
+                }
+            }
+        }
+    }
+
+    /**
+     * The peer's gradient for {@code step}, once in, with the swap's figures recorded: from {@code
+     * start}, when the swap began waiting; {@code sentAt}, when all of ours was handed over.
+     */
+    private Swapped received(
+            long step, long start, long sentAt, ExchangeStream.Sent sent, long deadline) {
         FrameAssembler.Vector theirs = streams.receiveGradient(step, deadline);
         long end = System.nanoTime();
         stats.record(
@@ -272,6 +379,15 @@ public final class PairExchange implements AutoCloseable {
         return new Swapped(gradient, theirs.intent());
     }
 
+    private void requireSize(byte[] mine) {
+        long expected = elementCount * settings.precision().bytesPerElement();
+        if (mine.length != expected) {
+            throw new IllegalArgumentException(
+                    "a gradient of %d elements in %s takes %d bytes, got %d"
+                            .formatted(elementCount, settings.precision(), expected, mine.length));
+        }
+    }
+
     /**
      * Rank 1: sends its own state after {@code step} (its BatchNorm statistics), bit for bit
      * whatever the gradient precision, for rank 0's checkpoint.
@@ -279,7 +395,7 @@ public final class PairExchange implements AutoCloseable {
      * @throws PeerLostException if rank 0 does not take it within the timeout
      */
     public synchronized void sendState(long step, float[] state) {
-        requireOpen();
+        requireIdle();
         if (rank != 1) {
             throw new IllegalStateException("only rank 1 sends its state");
         }
@@ -297,7 +413,7 @@ public final class PairExchange implements AutoCloseable {
      * @throws ExchangeProtocolException if rank 1 sent something else
      */
     public synchronized float[] receiveState(long step) {
-        requireOpen();
+        requireIdle();
         if (rank != 0) {
             throw new IllegalStateException("only rank 0 receives rank 1's state");
         }
@@ -318,7 +434,7 @@ public final class PairExchange implements AutoCloseable {
      * @throws PeerLostException if the peer does not deliver within the timeout or the stream broke
      */
     public synchronized void verifyReplicas(long step, byte[] checksum) {
-        requireOpen();
+        requireIdle();
         if (checksum.length > FrameAssembler.MAX_CHECKSUM_BYTES) {
             throw new IllegalArgumentException("a checksum of " + checksum.length + " bytes");
         }
@@ -348,6 +464,11 @@ public final class PairExchange implements AutoCloseable {
      */
     public synchronized void reportDiverged(long step, String message) {
         if (closed.get()) {
+            return;
+        }
+        if (pending != null) {
+            // Part of a gradient may be on stream 0: the news would arrive in the middle of it.
+            LOG.info("Could not tell {} that training diverged: a swap was under way", peer);
             return;
         }
         String text =
@@ -425,6 +546,10 @@ public final class PairExchange implements AutoCloseable {
         }
         streams.end(
                 new PeerLostException("the exchange with " + peer + " was closed on this side"));
+        PendingSwap unfinished = pending;
+        if (unfinished != null) {
+            unfinished.readiness.cancel();
+        }
         streams.stopSending();
         // Rank 0's calls end after what it sent, and its server lets rank 1 read that first.
         stopTransport.accept(owing == Owed.NOTHING ? Duration.ZERO : LINGER);
@@ -466,6 +591,16 @@ public final class PairExchange implements AutoCloseable {
     private void requireOpen() {
         if (closed.get()) {
             throw new IllegalStateException("the exchange is closed");
+        }
+    }
+
+    /** Open, and no swap {@link #begin begun} and not finished. */
+    private void requireIdle() {
+        requireOpen();
+        PendingSwap unfinished = pending;
+        if (unfinished != null) {
+            throw new IllegalStateException(
+                    "the swap for step " + unfinished.step + " was begun and not finished");
         }
     }
 

@@ -29,7 +29,7 @@ final class Streams {
     private final WirePrecision precision;
     private final Duration timeout;
     private final ExchangeStream[] streams;
-    private final ExecutorService[] sendThreads; // [0] unused: the swapping thread sends stream 0
+    private final ExecutorService[] sendThreads; // [0] only for a swap begun before it is final
     private final ReceiveBuffers buffers;
     private final CompletableFuture<Streams> allOpen = new CompletableFuture<>();
     private RuntimeException ended; // guarded by this
@@ -131,19 +131,29 @@ final class Streams {
     }
 
     /**
-     * Sends each stream's slice of {@code mine}: stream 0's on this thread, the others' each on its
-     * own thread at the same time.
+     * Starts sending the slices of {@code mine} of streams {@code first} and up, each on its own
+     * thread, each chunk once {@code readiness} says it is final.
      */
-    ExchangeStream.Sent sendGradient(long step, byte[] mine, StepIntent intent, long deadline) {
-        List<Future<ExchangeStream.Sent>> others = new ArrayList<>(streams.length - 1);
-        for (int i = 1; i < streams.length; i++) {
+    List<Future<ExchangeStream.Sent>> startSending(
+            long step, byte[] mine, Readiness readiness, long deadline, int first) {
+        List<Future<ExchangeStream.Sent>> sends = new ArrayList<>(streams.length - first);
+        for (int i = first; i < streams.length; i++) {
             ExchangeStream stream = streams[i];
-            others.add(
-                    sendThread(i).submit(() -> stream.sendGradient(step, mine, intent, deadline)));
+            sends.add(
+                    sendThread(i)
+                            .submit(() -> stream.sendGradient(step, mine, readiness, deadline)));
         }
-        ExchangeStream.Sent sent = streams[0].sendGradient(step, mine, intent, deadline);
-        for (Future<ExchangeStream.Sent> other : others) {
-            ExchangeStream.Sent more = await(other, deadline, step);
+        return sends;
+    }
+
+    /** {@code sent} and what {@code sends} sent, once they all have. */
+    ExchangeStream.Sent finishSending(
+            ExchangeStream.Sent sent,
+            List<Future<ExchangeStream.Sent>> sends,
+            long deadline,
+            long step) {
+        for (Future<ExchangeStream.Sent> sending : sends) {
+            ExchangeStream.Sent more = await(sending, deadline, step);
             sent = sent.plus(more.bytes(), more.encodeNanos());
         }
         return sent;
@@ -192,9 +202,9 @@ final class Streams {
         List<ExecutorService> started = new ArrayList<>();
         synchronized (this) {
             sendingStopped = true;
-            for (int i = 1; i < sendThreads.length; i++) {
-                if (sendThreads[i] != null) {
-                    started.add(sendThreads[i]);
+            for (ExecutorService thread : sendThreads) {
+                if (thread != null) {
+                    started.add(thread);
                 }
             }
         }

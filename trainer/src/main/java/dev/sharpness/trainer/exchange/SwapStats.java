@@ -7,13 +7,14 @@ import dev.sharpness.trainer.timing.RecentDurations;
  * together, including waiting for the peer to be ready), with the wall time split into what the
  * peer's lateness cost and what the transfer itself cost.
  *
- * <p>A swap's wall time runs from the call until the peer's whole vector has been received. Its
- * <em>peer wait</em> is the part before the peer's first chunk had arrived (zero when it was
- * already here): the peer was still computing, an imbalance between the ranks that no transport can
- * remove. The rest is the <em>transfer</em>: encoding (copying our bytes into gRPC's buffers),
- * handing chunks to the transport, the bytes crossing, and decoding (copying the peer's chunks out
- * of gRPC's buffers as they arrive). The peer wait is measured at the first chunk's arrival, so it
- * includes that one chunk's crossing (1 MiB at most).
+ * <p>A swap's wall time runs from the call until the peer's whole vector has been received (for a
+ * swap {@link PairExchange#begin begun} during the backward pass, from the call that finishes it:
+ * what the swap adds to the step). Its <em>peer wait</em> is the part before the peer's first chunk
+ * had arrived (zero when it was already here): the peer was still computing, an imbalance between
+ * the ranks that no transport can remove. The rest is the <em>transfer</em>: encoding (copying our
+ * bytes into gRPC's buffers), handing chunks to the transport, the bytes crossing, and decoding
+ * (copying the peer's chunks out of gRPC's buffers as they arrive). The peer wait is measured at
+ * the first chunk's arrival, so it includes that one chunk's crossing (1 MiB at most).
  *
  * @param swaps completed swaps
  * @param bytesSent bytes of all frames sent by swaps, as serialized (HTTP/2 framing not counted)

@@ -24,10 +24,29 @@ class ProtocolViolationTest {
     @Test
     void aGapBetweenChunksIsRefused() throws Exception {
         assertRank0Refuses(
-                "rank 1 sent the gradient for step 0 at offset 5 of 8 while the gradient for step 0"
-                        + " stood at 4 of 8",
+                "rank 1 sent 12 payload bytes at offset 0 of the gradient for step 0, where the"
+                        + " chunk ending at 4 of its slice [0, 8) was due (8 elements, FP32)",
+                gradient(0, 4, 4, false),
+                gradient(0, 0, 3, true));
+    }
+
+    @Test
+    void aGradientSentFromItsStartUpIsRefused() throws Exception {
+        // Protocol version 1's order: the slice's first chunk must be the one that ends it.
+        assertRank0Refuses(
+                "rank 1 sent 16 payload bytes at offset 0 of the gradient for step 0, where the"
+                        + " chunk ending at 8 of its slice [0, 8) was due (8 elements, FP32)",
                 gradient(0, 0, 4, false),
-                gradient(0, 5, 3, true));
+                gradient(0, 4, 4, true));
+    }
+
+    @Test
+    void aChunkOverlappingWhatArrivedIsRefused() throws Exception {
+        assertRank0Refuses(
+                "rank 1 sent 20 payload bytes at offset 0 of the gradient for step 0, where the"
+                        + " chunk ending at 4 of its slice [0, 8) was due (8 elements, FP32)",
+                gradient(0, 4, 4, false),
+                gradient(0, 0, 5, true));
     }
 
     @Test
@@ -53,7 +72,7 @@ class ProtocolViolationTest {
     @Test
     void aMissingLastMarkIsRefused() throws Exception {
         assertRank0Refuses(
-                "rank 1 marked the chunk ending at 8 of 8 as not last",
+                "rank 1 marked the chunk at 0 of the gradient for step 0 as not last",
                 gradient(0, 0, ELEMENTS, false));
     }
 

@@ -220,8 +220,8 @@ class SeveralStreamsTest {
                 PairExchange exchange = rank0.exchange();
                 float[] fromRank1 = new float[elements];
                 int chunk = ExchangeStream.CHUNK_BYTES / 4;
-                for (int from = 0; from < elements; from += chunk) {
-                    zero.onNext(slice(fromRank1, from, from + chunk, from + chunk == elements));
+                for (int to = elements; to > 0; to -= chunk) {
+                    zero.onNext(slice(fromRank1, to - chunk, to, to == chunk));
                 }
                 exchange.swap(0, new byte[4 * elements]);
 
