@@ -249,12 +249,8 @@ public final class PairExchange implements AutoCloseable {
      * what the peer does.
      */
     public synchronized Swapped swap(long step, byte[] mine, StepIntent intent) {
-        requireIdle();
-        requireSize(mine);
-        owed = Owed.NOTHING;
         long start = System.nanoTime();
-        long deadline = start + settings.timeout().toNanos();
-        streams.buffers().beginSwap();
+        long deadline = beginSwap(mine, start);
         Readiness whole = Readiness.whole(elementCount, intent);
         // Stream 0's slice goes from this thread, the others' each from its own.
         List<Future<ExchangeStream.Sent>> others =
@@ -281,12 +277,7 @@ public final class PairExchange implements AutoCloseable {
      *     wire's format; the exchange keeps no reference to it once the swap is finished
      */
     public synchronized PendingSwap begin(long step, byte[] mine) {
-        requireIdle();
-        requireSize(mine);
-        owed = Owed.NOTHING;
-        long start = System.nanoTime();
-        long deadline = start + settings.timeout().toNanos();
-        streams.buffers().beginSwap();
+        long deadline = beginSwap(mine, System.nanoTime());
         Readiness readiness = Readiness.none(elementCount);
         pending =
                 new PendingSwap(
@@ -377,6 +368,17 @@ public final class PairExchange implements AutoCloseable {
         // The buffer itself, as a caller last left it two swaps ago: made whole again.
         ByteBuffer gradient = theirs.gradient().clear().order(ByteOrder.LITTLE_ENDIAN);
         return new Swapped(gradient, theirs.intent());
+    }
+
+    /**
+     * Checks that a swap of {@code mine} may begin, and begins it at {@code start}: its deadline.
+     */
+    private long beginSwap(byte[] mine, long start) {
+        requireIdle();
+        requireSize(mine);
+        owed = Owed.NOTHING;
+        streams.buffers().beginSwap();
+        return start + settings.timeout().toNanos();
     }
 
     private void requireSize(byte[] mine) {
