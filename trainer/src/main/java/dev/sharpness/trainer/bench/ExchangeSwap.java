@@ -170,16 +170,21 @@ public final class ExchangeSwap extends SwapSide implements Callable<Integer> {
             for (int k = 0; k < points.length; k++) {
                 String[] parts = points[k].split(":");
                 try {
-                    millis[k] = Double.parseDouble(parts[0]);
-                    double share = Double.parseDouble(parts[1]);
-                    if (parts.length != 2 || share < 0 || share > 1 || millis[k] < 0) {
+                    if (parts.length != 2) {
                         throw new NumberFormatException();
                     }
+                    millis[k] = Double.parseDouble(parts[0]);
+                    double share = Double.parseDouble(parts[1]);
                     from[k] = elements - Math.round(share * elements);
+                    if (share < 0 || share > 1 || millis[k] < 0 || k > 0 && from[k] > from[k - 1]) {
+                        throw new NumberFormatException();
+                    }
                 } catch (RuntimeException e) {
                     throw new ParameterException(
                             spec.commandLine(),
-                            "--final-at: expected MS:SHARE pairs, SHARE from 0 to 1, got " + text);
+                            "--final-at: expected MS:SHARE pairs, SHARE from 0 to 1 and never"
+                                    + " smaller than the one before, got "
+                                    + text);
                 }
             }
             return new Schedule(millis, from);
@@ -198,20 +203,14 @@ public final class ExchangeSwap extends SwapSide implements Callable<Integer> {
                 return System.nanoTime() - backwardEnd;
             }
             PairExchange.PendingSwap swap = exchange.begin(step, mine);
-            long finalFrom = elementsOf(mine, exchange);
             for (int k = 0; k < millis.length; k++) {
                 sleepUntil(start, millis[k]);
-                finalFrom = Math.min(finalFrom, from[k]);
-                swap.finalFrom(finalFrom);
+                swap.finalFrom(from[k]);
             }
             sleepUntil(start, backwardMillis);
             long backwardEnd = System.nanoTime();
             swap.finish(StepIntent.NONE);
             return System.nanoTime() - backwardEnd;
-        }
-
-        private static long elementsOf(byte[] mine, PairExchange exchange) {
-            return mine.length / exchange.precision().bytesPerElement();
         }
 
         private static void sleepUntil(long start, double millis) {

@@ -61,7 +61,7 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
     private long step;
     private FrameKind kind;
     private long total;
-    private long end; // where the vector in progress is complete: the slice's start, or the total
+    private long end; // where a checksum, state or divergence is complete: its total
     private long next = -1; // where the next chunk must end (a gradient) or begin; -1 between
     private long gradients; // gradients begun
     private ByteBuffer gradient;
@@ -367,7 +367,7 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
         }
         // A gradient's slice arrives from its end down, the other vectors from their start up.
         next = isGradient ? sliceTo : 0;
-        end = isGradient ? sliceFrom : total;
+        end = total;
     }
 
     private static String name(FrameKind kind) {

@@ -33,14 +33,6 @@ final class Readiness {
         return new Readiness(elementCount, elementCount);
     }
 
-    synchronized long from() {
-        return from;
-    }
-
-    synchronized boolean complete() {
-        return from == 0;
-    }
-
     /**
      * Elements {@code [element, n)} are final. The mark only moves down: a higher one than before
      * is an error of the caller's (those elements were said to be final and may have gone already).
