@@ -94,6 +94,11 @@ public final class ExchangeSwap extends SwapSide implements Callable<Integer> {
                         0,
                         "bench",
                         new Layout(List.of("vector"), List.of(new long[] {elements})));
+        List<Schedule> schedules = new ArrayList<>();
+        schedules.add(Schedule.NOT_BEGUN);
+        for (String each : finalAt) {
+            schedules.add(Schedule.parse(spec, each, elements));
+        }
         Duration timeout = Duration.ofSeconds(60);
         try (PairExchange exchange =
                 serve
@@ -110,11 +115,6 @@ public final class ExchangeSwap extends SwapSide implements Callable<Integer> {
                                 host, port, TOKEN, identity, wire, timeout, offered)) {
             byte[] mine = new byte[wire.bytesPerElement() * elements];
             Arrays.fill(mine, (byte) (exchange.rank() + 1));
-            List<Schedule> schedules = new ArrayList<>();
-            schedules.add(Schedule.NOT_BEGUN);
-            for (String each : finalAt) {
-                schedules.add(Schedule.parse(spec, each, elements));
-            }
             long[][] exposed = new long[schedules.size()][swaps];
             SwapReport report = new SwapReport(side, mine.length, swaps);
             for (int i = -warmup; i < swaps * schedules.size(); i++) {
