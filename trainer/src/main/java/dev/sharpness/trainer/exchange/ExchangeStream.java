@@ -54,9 +54,10 @@ final class ExchangeStream {
 
     /**
      * Sends this stream's slice of {@code mine} (a vector in the wire's format) as the gradient for
-     * {@code step}, in chunks from the slice's end towards its start, each once {@code readiness}
-     * says its elements are final, each copied straight into gRPC's buffers as gRPC writes it; an
-     * empty slice is one empty chunk. Stream 0's last chunk carries the step's intent.
+     * {@code step}, in chunks from the slice's end towards its start, each as far down as {@code
+     * readiness} says the elements are final (a whole chunk when they are), each copied straight
+     * into gRPC's buffers as gRPC writes it; an empty slice is one empty chunk. Stream 0's last
+     * chunk carries the step's intent.
      *
      * @return the bytes sent (as serialized) and the nanoseconds spent copying them into gRPC's
      *     buffers
@@ -68,8 +69,10 @@ final class ExchangeStream {
         Sent sent = new Sent(0, 0);
         int end = to;
         do {
-            int offset = Math.max(from, end - perChunk);
-            awaitFinal(readiness, offset, step, deadlineNanos);
+            // What is final of the next chunk goes once some of it is (all of an empty slice): a
+            // backward pass's cut need not fall on a chunk's edge.
+            long mark = awaitFinal(readiness, Math.max(from, end - 1), step, deadlineNanos);
+            int offset = (int) Math.max(Math.max(from, end - perChunk), mark);
             boolean last = offset == from;
             StepIntent intent = last && index == 0 ? readiness.intent() : StepIntent.NONE;
             Frame fields =
@@ -91,10 +94,12 @@ final class ExchangeStream {
         return sent;
     }
 
-    private static void awaitFinal(
+    /** The mark once {@code element} is final ({@link Readiness#awaitFinal}). */
+    private static long awaitFinal(
             Readiness readiness, int element, long step, long deadlineNanos) {
         try {
-            if (!readiness.awaitFinal(element, deadlineNanos)) {
+            long mark = readiness.awaitFinal(element, deadlineNanos);
+            if (mark == Readiness.GIVEN_UP) {
                 throw new PeerLostException(
                         "the gradient for step %d was not sent: %s"
                                 .formatted(
@@ -103,6 +108,7 @@ final class ExchangeStream {
                                                 ? "the swap was given up"
                                                 : "it was not final before the exchange's timeout"));
             }
+            return mark;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PeerLostException(

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #from} to the end of the vector is final, the ones below it may still change. A backward
  * pass makes the gradients final from the network's output towards its input, which is the vector's
  * end towards its start, so one mark that only ever moves down says all a sender needs. Each stream
- * sends its slice from its end towards its start, and a chunk goes once the mark is at or below the
- * chunk's first element.
+ * sends its slice from its end towards its start, each chunk down to the mark or a whole chunk,
+ * whichever is less.
  */
 final class Readiness {
     private final long elementCount;
@@ -71,19 +71,22 @@ final class Readiness {
         notifyAll();
     }
 
+    /** What {@link #awaitFinal} returns when the deadline passed or the swap was given up. */
+    static final long GIVEN_UP = -1;
+
     /**
      * Waits until {@code element} and everything above it is final, but not past the deadline.
      *
-     * @return false if the deadline passed or the swap was given up first
+     * @return the mark then (at or below {@code element}), or {@link #GIVEN_UP}
      */
-    synchronized boolean awaitFinal(long element, long deadlineNanos) throws InterruptedException {
+    synchronized long awaitFinal(long element, long deadlineNanos) throws InterruptedException {
         while (from > element && !cancelled) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
-                return false;
+                return GIVEN_UP;
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-        return !cancelled;
+        return cancelled ? GIVEN_UP : from;
     }
 }

@@ -71,10 +71,11 @@ class BegunSwapTest {
                 assertThat(offsets).isEmpty();
 
                 swap.finalFrom(CUT);
+                // Whole chunks from the end, and the part of the next one that is final.
                 int perChunk = ExchangeStream.CHUNK_BYTES / 4;
                 List<Long> due = new ArrayList<>();
-                for (long from = ELEMENTS - perChunk; from >= CUT; from -= perChunk) {
-                    due.add(from);
+                for (long end = ELEMENTS; end > CUT; end = due.get(due.size() - 1)) {
+                    due.add(Math.max(CUT, end - perChunk));
                 }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 while (offsets.size() < due.size() && System.nanoTime() < deadline) {
