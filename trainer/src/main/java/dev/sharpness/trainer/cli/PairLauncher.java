@@ -53,19 +53,18 @@ final class PairLauncher {
 
     /**
      * Starts both ranks on {@code manifest} (the run folder's saved job.yaml), waits for both, and
-     * returns the exit code of the failure that caused the others (or 0). With {@code resume}
-     * ({@link RunOptions#resumeArguments}), rank 0 continues from the newest or the named
-     * checkpoint and hands the state to rank 1. When {@code stop} is requested (this process got
-     * SIGTERM or SIGINT) both ranks get SIGTERM, stop at one step with a checkpoint, and this
-     * reports where. Each worker also stops by itself, as on SIGTERM, when this process ends any
-     * other way (SIGKILL included).
+     * returns the exit code of the failure that caused the others (or 0). Both get {@code passed}
+     * ({@link RunOptions#workerArguments}): with a resume option there, rank 0 continues from the
+     * newest or the named checkpoint and hands the state to rank 1. When {@code stop} is requested
+     * (this process got SIGTERM or SIGINT) both ranks get SIGTERM, stop at one step with a
+     * checkpoint, and this reports where. Each worker also stops by itself, as on SIGTERM, when
+     * this process ends any other way (SIGKILL included).
      */
     static int run(
             Path manifest,
             Path runDirectory,
             Integer threads,
-            Integer exchangeStreams,
-            List<String> resume,
+            List<String> passed,
             StopRequest stop,
             PrintWriter err)
             throws IOException, InterruptedException {
@@ -84,10 +83,6 @@ final class PairLauncher {
         String uid = UUID.randomUUID().toString();
         List<Process> ranks = new ArrayList<>();
         try {
-            List<String> passed = new ArrayList<>(resume);
-            if (exchangeStreams != null) {
-                passed.add("--exchange-streams=" + exchangeStreams);
-            }
             ranks.add(start(0, manifest, runDirectory, perRank, port, uid, token, passed));
             OutputRelay rankZeroOutput = OutputRelay.of(ranks.get(0), "rank-0");
             ranks.add(
@@ -127,7 +122,7 @@ final class PairLauncher {
         // Standard input stays a pipe from this process, which the kernel closes however this
         // process ends: the worker then stops as on SIGTERM (WorkerCommand.STOP_WITH_INPUT).
         builder.command().add(WorkerCommand.STOP_WITH_INPUT);
-        builder.command().addAll(passed); // --resume(-from), --exchange-streams
+        builder.command().addAll(passed); // RunOptions.workerArguments
         String cpus = System.getenv(RANK_CPUS);
         if (cpus != null && !cpus.isBlank()) {
             String[] perRank = cpus.trim().split("\\s+");

@@ -128,8 +128,7 @@ final class RunCommand implements Callable<Integer> {
                                 savedJob,
                                 runDirectory,
                                 options.threads,
-                                options.exchangeStreams,
-                                options.resumeArguments(),
+                                options.workerArguments(),
                                 stop,
                                 err);
                 if (code == ExitCodes.OK) {

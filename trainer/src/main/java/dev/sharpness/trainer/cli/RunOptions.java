@@ -53,6 +53,36 @@ final class RunOptions {
                             + " worker may use or its pod requested, 1 to 8).")
     Integer exchangeStreams;
 
+    /** When a SAMPa rank begins its swap during the backward pass ({@code --overlap-backward}). */
+    enum Overlap {
+        auto,
+        on,
+        off
+    }
+
+    @Option(
+            names = "--overlap-backward",
+            paramLabel = "WHEN",
+            description =
+                    "SAMPa pair: begin each gradient swap while the backward pass still computes"
+                            + " the gradient's lower layers, sending the top layers' part"
+                            + " meanwhile: auto (default: where the model trains on a GPU), on or"
+                            + " off. The parameters are the same bit for bit either way.")
+    Overlap overlapBackward = Overlap.auto;
+
+    /**
+     * Whether a SAMPa rank overlaps its swap with its backward pass: as {@code --overlap-backward}
+     * says, by default where the pass runs on a GPU ({@code onGpu}). On CPU cores the pass and the
+     * exchange would take turns on the same cores.
+     */
+    boolean overlapBackward(boolean onGpu) {
+        return switch (overlapBackward) {
+            case auto -> onGpu;
+            case on -> true;
+            case off -> false;
+        };
+    }
+
     /**
      * {@code --exchange-streams}, or the default from the cores this process may use.
      *
@@ -93,12 +123,22 @@ final class RunOptions {
         return resumeFrom == null ? null : RunFolder.checkpointFile(resumeFrom.toAbsolutePath());
     }
 
-    /** The options that make a worker resume as this process does. */
-    List<String> resumeArguments() {
+    /**
+     * The options a pair's workers take from {@code run}: resuming as this process does, and the
+     * exchange's options.
+     */
+    List<String> workerArguments() {
+        List<String> passed = new ArrayList<>();
         if (resumeFrom != null) {
-            return List.of("--resume-from=" + resumeFromFile());
+            passed.add("--resume-from=" + resumeFromFile());
+        } else if (resume) {
+            passed.add("--resume");
         }
-        return resume ? List.of("--resume") : List.of();
+        if (exchangeStreams != null) {
+            passed.add("--exchange-streams=" + exchangeStreams);
+        }
+        passed.add("--overlap-backward=" + overlapBackward);
+        return passed;
     }
 
     /** {@code --out}, or runs/<job name>. */

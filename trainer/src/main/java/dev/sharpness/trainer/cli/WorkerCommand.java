@@ -1,5 +1,6 @@
 package dev.sharpness.trainer.cli;
 
+import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sharpness.api.manifest.ManifestLoader;
 import dev.sharpness.api.v1alpha1.CommunicationSpec;
@@ -125,9 +126,12 @@ final class WorkerCommand implements Callable<Integer> {
         int cores = PodCores.usable(requested, available);
         EngineSetup.configure(options.threads, cores);
         SamTrainingJob job = ManifestLoader.load(manifest, options.overrides);
-        int exchangeStreams =
-                options.exchangeStreams(cores, job.getSpec().getCommunication().getStreams());
         Contract pod = contract(job);
+        Exchanging exchanging =
+                new Exchanging(
+                        options.exchangeStreams(
+                                cores, job.getSpec().getCommunication().getStreams()),
+                        options.overlapBackward(Engine.getInstance().defaultDevice().isGpu()));
         LOG.info(
                 "Using {} of the {} cores the JVM may use ({}={}); PyTorch threads: {}{}",
                 cores,
@@ -135,7 +139,12 @@ final class WorkerCommand implements Callable<Integer> {
                 WorkerEnv.CPU_CORES,
                 requested == null ? "unset" : requested,
                 EngineSetup.intraOpThreads(),
-                pod.sampa() ? "; exchange streams offered: " + exchangeStreams : "");
+                pod.sampa()
+                        ? "; exchange streams offered: "
+                                + exchanging.streams()
+                                + "; swap overlaps the backward pass: "
+                                + (exchanging.overlapBackward() ? "yes" : "no")
+                        : "");
         boolean sampa = pod.sampa();
         int rank = pod.rank();
         String name = job.getMetadata().getName();
@@ -170,7 +179,7 @@ final class WorkerCommand implements Callable<Integer> {
                             stop,
                             pod,
                             snapshot,
-                            exchangeStreams);
+                            exchanging);
             RunSummary summary = run.execute();
             writeOutputs(rank, runDirectory, summary, job);
             writeTerminationMessage(finished(summary));
@@ -208,7 +217,7 @@ final class WorkerCommand implements Callable<Integer> {
             StopRequest stop,
             Contract pod,
             ProgressSnapshot snapshot,
-            int exchangeStreams) {
+            Exchanging exchanging) {
         TrainingRun run =
                 new TrainingRun(
                                 job,
@@ -230,10 +239,16 @@ final class WorkerCommand implements Callable<Integer> {
                             pod.attempt(),
                             pod.token(),
                             snapshot,
-                            exchangeStreams));
+                            exchanging));
         }
         return run;
     }
+
+    /**
+     * How a SAMPa rank exchanges: the streams it offers, and whether its swaps overlap its backward
+     * passes.
+     */
+    private record Exchanging(int streams, boolean overlapBackward) {}
 
     /** What the pod's environment ({@link WorkerEnv}) says this worker is. */
     private record Contract(boolean sampa, int rank, String peer, int attempt, byte[] token) {}
@@ -335,7 +350,7 @@ final class WorkerCommand implements Callable<Integer> {
             int attempt,
             byte[] token,
             ProgressSnapshot snapshot,
-            int exchangeStreams) {
+            Exchanging exchanging) {
         CommunicationSpec communication = job.getSpec().getCommunication();
         Duration timeout = Duration.ofSeconds(communication.getExchangeTimeoutSeconds());
         WirePrecision precision =
@@ -363,7 +378,7 @@ final class WorkerCommand implements Callable<Integer> {
                                 snapshot::get,
                                 precision,
                                 timeout,
-                                exchangeStreams);
+                                exchanging.streams());
                     }
                     int colon = peer.lastIndexOf(':');
                     if (colon < 0) {
@@ -377,9 +392,10 @@ final class WorkerCommand implements Callable<Integer> {
                             identity,
                             precision,
                             timeout,
-                            exchangeStreams);
+                            exchanging.streams());
                 },
-                communication.getChecksumEverySteps());
+                communication.getChecksumEverySteps(),
+                exchanging.overlapBackward());
     }
 
     private static String methodOf(SamTrainingJob job) {

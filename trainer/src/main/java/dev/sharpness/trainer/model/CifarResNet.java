@@ -17,6 +17,9 @@ import ai.djl.nn.pooling.Pool;
 final class CifarResNet {
     private static final int[] STAGE_WIDTHS = {16, 32, 64};
 
+    /** The stem's top-level blocks: convolution, batch norm, ReLU. */
+    private static final int STEM_BLOCKS = 3;
+
     private CifarResNet() {}
 
     /**
@@ -46,6 +49,12 @@ final class CifarResNet {
         return net.add(Pool.globalAvgPool2dBlock())
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(classes).build());
+    }
+
+    /** The index of the last stage's first block among the network's top-level blocks. */
+    static int lastStageStart(int depth) {
+        int blocksPerStage = (depth - 2) / 6;
+        return STEM_BLOCKS + 2 * blocksPerStage;
     }
 
     /** conv3x3-BN-ReLU-conv3x3-BN, plus the shortcut, then ReLU. */

@@ -11,6 +11,9 @@ import ai.djl.nn.core.Linear;
  * 536k parameters at 28x28x1). It has no batch norm.
  */
 final class Mlp {
+    /** The index of the second linear layer among the network's top-level blocks. */
+    static final int SECOND_LAYER = 3;
+
     private Mlp() {}
 
     /**

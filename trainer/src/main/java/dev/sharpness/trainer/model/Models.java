@@ -60,6 +60,26 @@ public final class Models {
         return block;
     }
 
+    /**
+     * Where a backward pass through {@code architecture} splits best in two, as the index of a
+     * top-level block of {@link #build}'s network (a {@code SequentialBlock}): the gradients of the
+     * blocks from there up are final first, and a SAMPa rank can send them while it computes the
+     * rest. The cut sits where the parameters above are many and their backward pass is short:
+     * before the last stage of a ResNet (about three quarters of WRN-28-10's parameters, a third of
+     * its compute), before the CNN's classifier (nearly all of its parameters), and before the
+     * MLP's second layer (a quarter: its first layer holds the rest).
+     */
+    public static int backwardCut(ModelSpec.Architecture architecture) {
+        return switch (architecture) {
+            case RESNET20 -> CifarResNet.lastStageStart(20);
+            case RESNET32 -> CifarResNet.lastStageStart(32);
+            case RESNET56 -> CifarResNet.lastStageStart(56);
+            case WRN_28_2, WRN_28_10 -> WideResNet.lastStageStart(28);
+            case CNN -> SmallCnn.CLASSIFIER_START;
+            case MLP -> Mlp.SECOND_LAYER;
+        };
+    }
+
     private static void requirePositive(String name, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " must be positive, was " + value);

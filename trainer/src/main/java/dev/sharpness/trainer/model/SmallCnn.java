@@ -14,6 +14,12 @@ import ai.djl.nn.pooling.Pool;
  * with 32 and 64 channels, then a 128-unit hidden layer (about 422k parameters at 28x28x1).
  */
 final class SmallCnn {
+    /**
+     * The index of the classifier's first top-level block (the flattening), after two stages of
+     * four.
+     */
+    static final int CLASSIFIER_START = 8;
+
     private SmallCnn() {}
 
     /**

@@ -49,6 +49,15 @@ final class WideResNet {
                 .add(Linear.builder().setUnits(classes).build());
     }
 
+    /**
+     * The index of the last stage's first block among the network's top-level blocks, after the
+     * stem's one convolution.
+     */
+    static int lastStageStart(int depth) {
+        int blocksPerStage = (depth - 4) / 6;
+        return 1 + 2 * blocksPerStage;
+    }
+
     private static Block preActivationBlock(int inChannels, int outChannels, int stride) {
         Block branch =
                 new SequentialBlock()

@@ -25,4 +25,35 @@ public interface GradientSwap {
      *     direct where the transport can, so that tensors can view it without a copy
      */
     ByteBuffer swap(long step, byte[] mine);
+
+    /**
+     * Begins step {@code step}'s swap of {@code mine} while the vector is still being made: the
+     * caller fills it in from its end towards its start, says how far it is final as it goes
+     * ({@link Begun#finalFrom}), and {@link Begun#finish finishes} once all of it is. The transport
+     * may send each part as soon as it is final. The default sends nothing before {@code finish},
+     * which then swaps as {@link #swap} does.
+     */
+    default Begun begin(long step, byte[] mine) {
+        return new Begun() {
+            @Override
+            public void finalFrom(long element) {}
+
+            @Override
+            public ByteBuffer finish() {
+                return swap(step, mine);
+            }
+        };
+    }
+
+    /** A swap {@link #begin begun} before its vector was final. */
+    interface Begun {
+        /**
+         * Elements {@code element} to the end of the vector (in {@link #wireType}) are final; the
+         * mark only moves towards the start.
+         */
+        void finalFrom(long element);
+
+        /** All of the vector is final: returns the peer's, as {@link #swap} does. */
+        ByteBuffer finish();
+    }
 }

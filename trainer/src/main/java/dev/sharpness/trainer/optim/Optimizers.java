@@ -78,7 +78,8 @@ public final class Optimizers {
      * Rank {@code rank}'s half of a SAMPa pair of {@code spec}, trading gradients through {@code
      * peer}, whose method starts at {@code firstSharpStep} (0: from the start). Until then the pair
      * runs data-parallel SGD ({@link SplitBatch}); from then on the worker counts its own steps
-     * from there, and its swaps keep the global step numbers.
+     * from there, and its swaps keep the global step numbers. With {@code overlapBackward} each
+     * swap begins while the backward pass computes the gradient's lower part ({@link SampaWorker}).
      */
     public static <B> SampaRank<B> sampaRank(
             OptimizerSpec spec,
@@ -86,7 +87,8 @@ public final class Optimizers {
             NDManager owner,
             int rank,
             GradientSwap peer,
-            long firstSharpStep) {
+            long firstSharpStep,
+            boolean overlapBackward) {
         SampaWorker<B> worker =
                 new SampaWorker<>(
                         rank,
@@ -95,6 +97,7 @@ public final class Optimizers {
                         new Perturbation(spec.getRho(), spec.isAdaptive()),
                         spec.sampaOrDefaults().getLambda(),
                         firstSharpStep == 0 ? peer : shifted(peer, firstSharpStep),
+                        overlapBackward,
                         owner);
         if (firstSharpStep == 0) {
             return new SampaRank<>(worker, worker);
@@ -122,6 +125,11 @@ public final class Optimizers {
             @Override
             public ByteBuffer swap(long step, byte[] mine) {
                 return peer.swap(step + offset, mine);
+            }
+
+            @Override
+            public Begun begin(long step, byte[] mine) {
+                return peer.begin(step + offset, mine);
             }
         };
     }

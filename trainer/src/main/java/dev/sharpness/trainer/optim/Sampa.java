@@ -42,8 +42,8 @@ public final class Sampa<B> implements TrainingMethod<B> {
 
     @Override
     public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
-        Gradient a = roles.perturbed(step, batches, scope);
-        Gradient b = asRankOne(() -> roles.auxiliary(step, batches, lr, scope), scope);
+        Gradient a = roles.perturbed(step, batches, scope, null);
+        Gradient b = asRankOne(() -> roles.auxiliary(step, batches, lr, scope, null), scope);
         roles.update(a.vector(), b.vector(), lr);
         return StepResult.of(b, 1);
     }

@@ -53,15 +53,21 @@ final class SampaRoles<B> {
 
     /**
      * Rank 0's perturbed gradient: the gradient at x + rho gy / ||gy|| on the batch gy was computed
-     * on (the previous step's; B_0 at step 0). x is restored by copy.
+     * on (the previous step's; B_0 at step 0). x is restored by copy. The gradient's part that is
+     * final first goes to {@code early} (none if null; {@link Objective#gradient(Object,
+     * BatchNormMode, NDManager, Objective.EarlyGradient)}).
      */
-    Gradient perturbed(long step, Batches<B> batches, NDManager scope) {
+    Gradient perturbed(
+            long step, Batches<B> batches, NDManager scope, Objective.EarlyGradient early) {
         ParamVector x = objective.parameters();
         ParamVector origin = workspace.save(x);
         perturbation.addTo(x, carried, workspace.scratch(), scope);
         Gradient g =
                 objective.gradient(
-                        batches.at(Math.max(step - 1, 0), scope), BatchNormMode.UPDATE, scope);
+                        batches.at(Math.max(step - 1, 0), scope),
+                        BatchNormMode.UPDATE,
+                        scope,
+                        early);
         x.assign(origin);
         return g;
     }
@@ -69,14 +75,21 @@ final class SampaRoles<B> {
     /**
      * Rank 1's auxiliary gradient: the gradient on this step's batch at the tentative base step
      * from x along gy (momentum and weight decay included; y = x at step 0). x is restored by copy.
+     * The gradient's part that is final first goes to {@code early} (none if null).
      */
-    Gradient auxiliary(long step, Batches<B> batches, double lr, NDManager scope) {
+    Gradient auxiliary(
+            long step,
+            Batches<B> batches,
+            double lr,
+            NDManager scope,
+            Objective.EarlyGradient early) {
         ParamVector x = objective.parameters();
         ParamVector origin = workspace.save(x);
         if (step > 0) {
             base.tentativeStep(x, carried, lr);
         }
-        Gradient g = objective.gradient(batches.at(step, scope), BatchNormMode.UPDATE, scope);
+        Gradient g =
+                objective.gradient(batches.at(step, scope), BatchNormMode.UPDATE, scope, early);
         x.assign(origin);
         return g;
     }

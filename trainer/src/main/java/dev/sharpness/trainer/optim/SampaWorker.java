@@ -19,6 +19,12 @@ import java.util.Optional;
  * The arithmetic is {@link SampaRoles}', shared with the serial {@link Sampa}, so a pair computes
  * exactly what the serial emulation computes.
  *
+ * <p>With {@code overlap}, a rank begins its swap during its backward pass: once the pass has made
+ * the top layers' gradient final (the vector's last tensors, {@link Objective.EarlyGradient}), that
+ * part goes to the peer while the pass computes the rest, and the swap then only waits for the
+ * rest. The bytes sent are the same, so the result is too. It pays where the pass runs on a GPU,
+ * which leaves the cores free to send; on CPU cores both would take turns.
+ *
  * <p>The state tensors are the serial emulation's, so one checkpoint format serves both: rank 1's
  * BatchNorm statistics are its model's live buffers; rank 0 holds a copy of them that rank 1 sends
  * before each checkpoint ({@link #ownState}, {@link #keepPeerState}).
@@ -36,6 +42,7 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
     private final Objective<B> objective;
     private final SampaRoles<B> roles;
     private final GradientSwap peer;
+    private final boolean overlap;
 
     /**
      * Our gradient into the wire's bytes, and the peer's out of them; made at the first swap, once
@@ -55,6 +62,7 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
             Perturbation perturbation,
             double lambda,
             GradientSwap peer,
+            boolean overlap,
             NDManager owner) {
         if (rank != 0 && rank != 1) {
             throw new IllegalArgumentException("SAMPa has ranks 0 and 1, not " + rank);
@@ -63,6 +71,7 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
         this.objective = objective;
         this.roles = new SampaRoles<>(objective, base, perturbation, lambda, owner);
         this.peer = peer;
+        this.overlap = overlap;
         // Both ranks start from the same initialization, statistics included.
         this.workerOneStatistics =
                 rank == 1
@@ -73,12 +82,13 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
     @Override
     public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
         phases.start();
+        StepSwap swap = new StepSwap(peer, step);
         Gradient mine =
                 rank == 0
-                        ? roles.perturbed(step, batches, scope)
-                        : roles.auxiliary(step, batches, lr, scope);
+                        ? roles.perturbed(step, batches, scope, swap.early())
+                        : roles.auxiliary(step, batches, lr, scope, swap.early());
         phases.lap(GRADIENT_PHASE);
-        ParamVector[] gradients = swapped(peer, step, mine, scope);
+        ParamVector[] gradients = swap.finish(mine, scope);
         roles.update(gradients[0], gradients[1], lr);
         phases.lap(UPDATE);
         return StepResult.of(mine, 1);
@@ -87,7 +97,9 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
     /**
      * Where this rank's steps go: the median milliseconds of its gradient pass (perturbation or
      * tentative step included), flattening its gradient, the swap, unflattening the peer's, and the
-     * shared update, in that order; empty before the first step.
+     * shared update, in that order; empty before the first step. With {@code overlap} the gradient
+     * pass includes flattening its top part and beginning the swap, and the swap is what remains of
+     * it once the pass is done.
      */
     public Map<String, Double> phaseMillis() {
         return phases.medianMillis();
@@ -104,13 +116,11 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
                 phases.start();
                 B batch = batches.at(step, scope);
                 int size = selection.size(batch);
-                Gradient mine =
-                        objective.gradient(
-                                selection.select(batch, SplitBatch.rows(rank, size), scope),
-                                BatchNormMode.UPDATE,
-                                scope);
+                B half = selection.select(batch, SplitBatch.rows(rank, size), scope);
+                StepSwap swap = new StepSwap(peer, step);
+                Gradient mine = objective.gradient(half, BatchNormMode.UPDATE, scope, swap.early());
                 phases.lap(GRADIENT_PHASE);
-                ParamVector[] halves = swapped(peer, step, mine, scope);
+                ParamVector[] halves = swap.finish(mine, scope);
                 int first = SplitBatch.rows(0, size).length;
                 roles.baseStep(
                         SplitBatch.combine(halves[0], first, halves[1], size - first, scope), lr);
@@ -126,21 +136,69 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
     }
 
     /**
-     * Rank 0's and rank 1's vectors for {@code step}, each as both ranks hold it: on a bf16 wire
-     * both as rounded, this rank's own too, since its peer has only the rounded one.
+     * One step's swap of this rank's gradient with its peer's. With {@code overlap} it begins as
+     * soon as the backward pass has made the gradient's top part final (the last tensors of the
+     * vector, {@link Objective.EarlyGradient}): that part travels while the pass computes the rest.
+     * Without, or for an objective whose pass does not split, it begins once the whole gradient is
+     * there.
      */
-    private ParamVector[] swapped(GradientSwap peer, long step, Gradient mine, NDManager scope) {
-        if (wire == null) {
-            wire = new WireVectors(peer.wireType());
+    private final class StepSwap implements Objective.EarlyGradient {
+        private final GradientSwap peer;
+        private final long step;
+        private GradientSwap.Begun begun; // once the top part is on its way
+        private int written; // the first tensor of the part already written
+
+        StepSwap(GradientSwap peer, long step) {
+            this.peer = peer;
+            this.step = step;
         }
-        WireVectors.Outgoing sent = wire.write(mine.vector(), scope);
-        ParamVector own = sent.asSent();
-        phases.lap(FLATTEN);
-        ByteBuffer received = peer.swap(step, sent.bytes());
-        phases.lap(SWAP);
-        ParamVector theirs = wire.read(received, objective.parameters(), scope);
-        phases.lap(UNFLATTEN);
-        return rank == 0 ? new ParamVector[] {own, theirs} : new ParamVector[] {theirs, own};
+
+        /** What the gradient pass hands its final part to: this, or null without overlap. */
+        Objective.EarlyGradient early() {
+            return overlap ? this : null;
+        }
+
+        @Override
+        public void ready(int first, List<NDArray> tensors) {
+            byte[] bytes = wire().start(objective.parameters());
+            wire.write(first, tensors);
+            begun = peer.begin(step, bytes);
+            begun.finalFrom(wire.firstElement(first));
+            written = first;
+        }
+
+        /**
+         * Rank 0's and rank 1's vectors for the step, each as both ranks hold it: on a bf16 wire
+         * both as rounded, this rank's own too, since its peer has only the rounded one.
+         */
+        ParamVector[] finish(Gradient mine, NDManager scope) {
+            ParamVector vector = mine.vector();
+            WireVectors.Outgoing sent;
+            ByteBuffer received;
+            if (begun == null) {
+                sent = wire().write(vector, scope);
+                phases.lap(FLATTEN);
+                received = peer.swap(step, sent.bytes());
+            } else {
+                wire.write(0, vector.tensors().subList(0, written));
+                sent = wire.written(vector, scope);
+                phases.lap(FLATTEN);
+                received = begun.finish();
+            }
+            phases.lap(SWAP);
+            ParamVector own = sent.asSent();
+            ParamVector theirs = wire.read(received, objective.parameters(), scope);
+            phases.lap(UNFLATTEN);
+            return rank == 0 ? new ParamVector[] {own, theirs} : new ParamVector[] {theirs, own};
+        }
+
+        /** Made at the first swap, once the peer has agreed on the wire's format. */
+        private WireVectors wire() {
+            if (wire == null) {
+                wire = new WireVectors(peer.wireType());
+            }
+            return wire;
+        }
     }
 
     @Override

@@ -30,6 +30,10 @@ import java.util.concurrent.ForkJoinTask;
  * round and 18 ms to widen on one core of a 2-core machine, 21 and 10 on two ({@code
  * bench/wire-convert.sh}).
  *
+ * <p>A gradient can also be written in parts ({@link #start}, {@link #write(int, List)}, {@link
+ * #written}), the top layers' tensors first, for a swap that sends them while the backward pass
+ * computes the rest.
+ *
  * <p>The tensors of one step stay valid until the next step's call: the caller must be done with
  * them by then (a SAMPa step uses the swapped gradients within the step and keeps only copies).
  */
@@ -46,6 +50,7 @@ public final class WireVectors {
     private final DataType wire;
     private final ForkJoinPool cores; // bf16 over several cores; null: the caller converts alone
     private byte[] outgoing; // our vector as sent, reused every step
+    private long[] offsets; // where each of its tensors begins, in elements, and its end
     private ByteBuffer ownWidened; // bf16: our vector as sent, back in float32
     private ByteBuffer peerWidened; // bf16: the peer's vector in float32
 
@@ -81,39 +86,79 @@ public final class WireVectors {
      * {@code scope}.
      */
     public Outgoing write(ParamVector mine, NDManager scope) {
-        long elements = mine.elementCount();
+        start(mine);
+        write(0, mine.tensors());
+        return written(mine, scope);
+    }
+
+    /**
+     * Begins writing a vector shaped like {@code like} in parts ({@link #write(int, List)}), for a
+     * swap that sends each part as it is written.
+     *
+     * @return the array the parts go into: the bytes to send, reused every step
+     */
+    public byte[] start(ParamVector like) {
+        offsets = new long[like.size() + 1];
+        for (int i = 0; i < like.size(); i++) {
+            offsets[i + 1] = offsets[i] + like.get(i).size();
+        }
+        long elements = offsets[like.size()];
         int size = Math.toIntExact(elements * wire.getNumOfBytes());
         if (outgoing == null || outgoing.length != size) {
             outgoing = new byte[size];
         }
-        if (wire == DataType.FLOAT32) {
-            int at = 0;
-            for (NDArray t : mine.tensors()) {
-                // A view of the tensor's own memory: toByteBuffer() would copy it into a fresh
-                // array.
-                ByteBuffer bytes = t.toByteBuffer(true);
-                int n = bytes.remaining();
-                bytes.get(outgoing, at, n);
-                at += n;
-            }
-            return new Outgoing(outgoing, mine);
+        if (wire == DataType.BFLOAT16) {
+            ownWidened = floatBuffer(ownWidened, elements);
         }
-        ownWidened = floatBuffer(ownWidened, elements);
+        return outgoing;
+    }
+
+    /** Where the vector's tensor {@code tensor} begins, in elements ({@link #start}'s vector). */
+    public long firstElement(int tensor) {
+        return offsets[tensor];
+    }
+
+    /**
+     * Writes {@code tensors} as the tensors from {@code first} of the vector {@link #start} began.
+     *
+     * @throws IllegalArgumentException if a tensor's size is not its place's
+     */
+    public void write(int first, List<NDArray> tensors) {
         List<Runnable> tasks = new ArrayList<>();
-        int base = 0;
-        for (NDArray t : mine.tensors()) {
-            FloatBuffer values =
-                    t.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int i = 0; i < tensors.size(); i++) {
+            NDArray t = tensors.get(i);
+            long at = offsets[first + i];
+            if (t.size() != offsets[first + i + 1] - at) {
+                throw new IllegalArgumentException(
+                        "tensor %d has %d elements, the vector's %d there"
+                                .formatted(first + i, t.size(), offsets[first + i + 1] - at));
+            }
+            // A view of the tensor's own memory: toByteBuffer() would copy it into a fresh array.
+            ByteBuffer bytes = t.toByteBuffer(true);
+            if (wire == DataType.FLOAT32) {
+                bytes.get(outgoing, Math.toIntExact(at * Float.BYTES), bytes.remaining());
+                continue;
+            }
+            FloatBuffer values = bytes.order(ByteOrder.nativeOrder()).asFloatBuffer();
             int n = values.remaining();
             for (int from = 0; from < n; from += TASK) {
-                int first = from;
-                int at = base + from;
+                int start = from;
+                int to = Math.toIntExact(at + from);
                 int count = Math.min(TASK, n - from);
-                tasks.add(() -> round(values, first, count, at));
+                tasks.add(() -> round(values, start, count, to));
             }
-            base += n;
         }
         run(tasks);
+    }
+
+    /**
+     * The vector {@link #start} began, once all of it is written: its bytes, and {@code mine} as
+     * sent ({@link #write(ParamVector, NDManager)}).
+     */
+    public Outgoing written(ParamVector mine, NDManager scope) {
+        if (wire == DataType.FLOAT32) {
+            return new Outgoing(outgoing, mine);
+        }
         return new Outgoing(outgoing, views(ownWidened, mine, scope));
     }
 

@@ -34,8 +34,11 @@ public final class Network implements AutoCloseable {
     private final ParamVector trainable;
     private final List<String> trainableNames = new ArrayList<>();
     private final ParamVector batchNormBuffers;
+    private final List<Block> layers; // the network's top-level blocks, input first
+    private final int cut; // layers[cut..] are above the backward cut (Models.backwardCut)
+    private final int firstTensorAbove; // of trainable: the first above the cut
 
-    private Network(NDManager manager, Block block) {
+    private Network(NDManager manager, Block block, int cut) {
         this.manager = manager;
         this.block = block;
         this.store = new ParameterStore(manager, false);
@@ -54,6 +57,35 @@ public final class Network implements AutoCloseable {
         }
         this.trainable = new ParamVector(weights);
         this.batchNormBuffers = buffers.isEmpty() ? null : new ParamVector(buffers);
+        this.layers = List.copyOf(block.getChildren().values());
+        this.cut = cut;
+        this.firstTensorAbove = firstTensorAbove(layers.subList(cut, layers.size()), weights);
+    }
+
+    /**
+     * Where the trainable tensors of {@code above} begin in {@code weights}: they must be its last
+     * ones, in order, so that the gradient's part that is final first is the end of the vector.
+     */
+    private static int firstTensorAbove(List<Block> above, List<NDArray> weights) {
+        List<NDArray> tensors = new ArrayList<>();
+        for (Block layer : above) {
+            for (Pair<String, Parameter> named : layer.getParameters()) {
+                if (named.getValue().requiresGradient()) {
+                    tensors.add(named.getValue().getArray());
+                }
+            }
+        }
+        int first = weights.size() - tensors.size();
+        boolean last = !tensors.isEmpty() && first > 0;
+        for (int i = 0; last && i < tensors.size(); i++) {
+            last = tensors.get(i) == weights.get(first + i);
+        }
+        if (!last) {
+            throw new IllegalStateException(
+                    "the blocks above the backward cut must hold the last trainable tensors, and"
+                            + " not all of them");
+        }
+        return first;
     }
 
     /**
@@ -71,7 +103,7 @@ public final class Network implements AutoCloseable {
         Block block = Models.build(architecture, channels, imageSize, classes);
         Engine.getInstance().setRandomSeed((int) seed);
         block.initialize(manager, DataType.FLOAT32, new Shape(1, channels, imageSize, imageSize));
-        return new Network(manager, block);
+        return new Network(manager, block, Models.backwardCut(architecture));
     }
 
     /** The trainable parameters x, live. */
@@ -97,6 +129,36 @@ public final class Network implements AutoCloseable {
     /** Forward pass: images (N, C, H, W) to logits (N, classes). */
     public NDArray logits(NDArray images, boolean training) {
         return block.forward(store, new NDList(images), training).singletonOrThrow();
+    }
+
+    /**
+     * The forward pass in two parts, split at the backward cut ({@link Models#backwardCut}): images
+     * to the activation entering the cut. {@code above(below(images))} computes exactly what {@link
+     * #logits} computes, bit for bit.
+     */
+    public NDArray belowCut(NDArray images, boolean training) {
+        return forward(0, cut, images, training);
+    }
+
+    /** The forward pass from the activation entering the backward cut to the logits. */
+    public NDArray aboveCut(NDArray activation, boolean training) {
+        return forward(cut, layers.size(), activation, training);
+    }
+
+    /**
+     * The first of {@link #trainable()}'s tensors that belong to the blocks above the backward cut;
+     * they and all after it do, none before it.
+     */
+    public int firstTensorAboveCut() {
+        return firstTensorAbove;
+    }
+
+    private NDArray forward(int from, int to, NDArray input, boolean training) {
+        NDList h = new NDList(input);
+        for (Block layer : layers.subList(from, to)) {
+            h = layer.forward(store, h, training);
+        }
+        return h.singletonOrThrow();
     }
 
     /** SHA-256 over every tensor's bytes in {@link #tensors()} order, as lowercase hex. */

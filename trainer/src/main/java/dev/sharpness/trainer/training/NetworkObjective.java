@@ -77,11 +77,26 @@ public final class NetworkObjective implements Objective<Batch>, SampleSelection
 
     @Override
     public Gradient gradient(Batch batch, BatchNormMode mode, NDManager into) {
+        return gradient(batch, mode, into, null);
+    }
+
+    /**
+     * With {@code early}, the backward pass runs in two parts, split at the network's backward cut
+     * ({@link Network#belowCut}): from the loss down to the cut, whose activation enters the upper
+     * part detached, as a leaf of its own; then the upper part's gradients go to {@code early}, and
+     * the pass goes on from the cut's gradient down. Each parameter lies on one side of the cut, so
+     * its gradient is the one the whole pass gives, bit for bit.
+     */
+    @Override
+    public Gradient gradient(Batch batch, BatchNormMode mode, NDManager into, EarlyGradient early) {
         Optional<ParamVector> statistics = network.batchNormBuffers();
         ParamVector saved =
                 mode == BatchNormMode.FREEZE && statistics.isPresent()
                         ? statistics.get().copy(into)
                         : null;
+        int count = network.trainable().size();
+        int first = early == null ? count : network.firstTensorAboveCut();
+        List<NDArray> above = List.of();
         double meanLoss;
         long correct;
         // Activations attach to the batch's manager; a scope of their own frees them (and the
@@ -89,26 +104,45 @@ public final class NetworkObjective implements Objective<Batch>, SampleSelection
         try (NDManager pass = into.newSubManager();
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             pass.tempAttachAll(batch.images(), batch.labels());
-            NDArray logits = network.logits(batch.images(), true);
+            NDArray below = null;
+            NDArray cut = null;
+            NDArray logits;
+            if (early == null) {
+                logits = network.logits(batch.images(), true);
+            } else {
+                below = network.belowCut(batch.images(), true);
+                cut = below.stopGradient();
+                cut.setRequiresGradient(true);
+                logits = network.aboveCut(cut, true);
+            }
             NDArray mean = loss.perSample(logits, batch.labels()).mean();
             collector.backward(mean);
+            if (early != null) {
+                above = takeGradients(first, count, into);
+                early.ready(first, above);
+                JniUtils.backward((PtNDArray) below, (PtNDArray) cut.getGradient(), false, false);
+            }
             meanLoss = mean.getFloat();
             correct = CrossEntropy.correct(logits, batch.labels());
         }
         if (saved != null) {
             statistics.get().assign(saved);
         }
-        return new Gradient(takeGradients(into), meanLoss, correct, (int) batch.labels().size());
+        List<NDArray> gradients = takeGradients(0, first, into);
+        gradients.addAll(above);
+        return new Gradient(
+                new ParamVector(gradients), meanLoss, correct, (int) batch.labels().size());
     }
 
     /**
-     * Copies the accumulated gradients out and zeroes them: PyTorch adds each backward pass into
-     * the same buffers, and SAM runs two passes per step.
+     * Copies the accumulated gradients of the trainable tensors {@code from} to {@code to} out and
+     * zeroes them: PyTorch adds each backward pass into the same buffers, and SAM runs two passes
+     * per step.
      */
-    private ParamVector takeGradients(NDManager into) {
-        ParamVector x = network.trainable();
-        List<NDArray> gradients = new ArrayList<>(x.size());
-        for (NDArray p : x.tensors()) {
+    private List<NDArray> takeGradients(int from, int to, NDManager into) {
+        List<NDArray> x = network.trainable().tensors().subList(from, to);
+        List<NDArray> gradients = new ArrayList<>(network.trainable().size());
+        for (NDArray p : x) {
             try (NDArray accumulated = p.getGradient()) {
                 NDArray copy = accumulated.duplicate();
                 copy.attach(into);
@@ -116,6 +150,6 @@ public final class NetworkObjective implements Objective<Batch>, SampleSelection
             }
             JniUtils.zeroGrad((PtNDArray) p);
         }
-        return new ParamVector(gradients);
+        return gradients;
     }
 }

@@ -71,6 +71,24 @@ final class PairLink implements GradientSwap, AutoCloseable {
     }
 
     @Override
+    public Begun begin(long step, byte[] gradient) {
+        PairExchange.PendingSwap pending = exchange.begin(step, gradient);
+        return new Begun() {
+            @Override
+            public void finalFrom(long element) {
+                pending.finalFrom(element);
+            }
+
+            @Override
+            public ByteBuffer finish() {
+                Swapped swapped = pending.finish(mine);
+                theirs = swapped.intent();
+                return swapped.gradient();
+            }
+        };
+    }
+
+    @Override
     public void close() {
         if (exchange != null) {
             exchange.close();

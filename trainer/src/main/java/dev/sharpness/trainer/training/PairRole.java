@@ -9,8 +9,11 @@ import dev.sharpness.trainer.exchange.PairExchange;
  * @param rank 0 (the x~ rank: writes checkpoints and the run's outputs) or 1 (the y rank)
  * @param connect forms the pair once the model's parameter layout is known
  * @param checksumEverySteps steps between checks that both ranks hold identical parameters
+ * @param overlapBackward whether each swap begins while the backward pass computes the rest of the
+ *     gradient, sending its top part meanwhile (worth it where the pass runs on a GPU)
  */
-public record PairRole(int rank, Connector connect, int checksumEverySteps) {
+public record PairRole(
+        int rank, Connector connect, int checksumEverySteps, boolean overlapBackward) {
 
     /** Forms the pair. */
     @FunctionalInterface

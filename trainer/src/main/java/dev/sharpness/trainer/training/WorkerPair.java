@@ -62,7 +62,14 @@ final class WorkerPair implements WorkerGroup {
     public TrainingMethod<Batch> method(
             OptimizerSpec spec, Objective<Batch> objective, NDManager owner, long firstSharpStep) {
         Optimizers.SampaRank<Batch> rank =
-                Optimizers.sampaRank(spec, objective, owner, role.rank(), link, firstSharpStep);
+                Optimizers.sampaRank(
+                        spec,
+                        objective,
+                        owner,
+                        role.rank(),
+                        link,
+                        firstSharpStep,
+                        role.overlapBackward());
         worker = rank.worker();
         return rank.method();
     }

@@ -184,9 +184,37 @@ class PairRunTest {
         assertThat(streams.get("exchange").get("swaps").asLong()).isEqualTo(12);
         assertThat(Files.readString(dir.resolve("streams").resolve("rank-1").resolve("worker.log")))
                 .contains("3 exchange streams");
+        // On CPU cores a swap overlaps the backward pass only when asked to.
+        assertThat(Files.readString(rankOne.resolve("worker.log")))
+                .contains("swap overlaps the backward pass: no");
         assertThat(rankOne.resolve("termination-message.json")).exists();
         assertThat(dir.resolve("pair").resolve("checkpoints")).isNotEmptyDirectory();
         assertThat(rankOne.resolve("checkpoints")).doesNotExist();
+    }
+
+    @Test
+    @Timeout(300)
+    void aPairSendingTheTopLayersGradientDuringTheBackwardPassEndsAsTheSerialEmulation()
+            throws IOException {
+        // On 32x32 images the cnn's classifier holds 2 MiB of the gradient, two of the exchange's
+        // chunks: each rank sends them as soon as its backward pass has made them final, and
+        // computes the convolutions' gradient meanwhile.
+        String images = "--set=spec.dataset.synthetic.imageSize=32";
+        JsonNode serial = runIn("serial", null, images, "--serial");
+        JsonNode overlapped = runIn("overlapped", null, images, "--overlap-backward=on");
+        assertThat(overlapped.get("parameterChecksum").asText())
+                .isEqualTo(serial.get("parameterChecksum").asText());
+        assertThat(overlapped.get("exchange").get("swaps").asLong()).isEqualTo(12);
+        assertThat(
+                        Files.readString(
+                                dir.resolve("overlapped").resolve("rank-1").resolve("worker.log")))
+                .contains("swap overlaps the backward pass: yes");
+        // A bf16 wire rounds the gradient in two parts, the top one first: the same rounding.
+        String bf16 = "--set=spec.communication.precision=bf16";
+        JsonNode inParts = runIn("bf16-parts", "1", images, bf16, "--overlap-backward=on");
+        JsonNode whole = runIn("bf16-whole", "1", images, bf16, "--overlap-backward=off");
+        assertThat(inParts.get("trainableChecksum").asText())
+                .isEqualTo(whole.get("trainableChecksum").asText());
     }
 
     @Test

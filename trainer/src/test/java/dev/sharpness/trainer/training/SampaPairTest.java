@@ -24,14 +24,17 @@ import dev.sharpness.trainer.optim.SgdMomentum;
 import dev.sharpness.trainer.optim.TrainingMethod;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Exchanger;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two SAMPa workers, each with its own network, swapping gradients (here through an in-memory
@@ -47,9 +50,15 @@ class SampaPairTest {
 
     @TempDir Path dir;
 
-    @Test
+    /**
+     * With {@code overlap}, each rank begins its swap as soon as its backward pass has made the
+     * gradient's top part final, and the exchanger here checks that the part said to be final is
+     * exactly what is sent at the end.
+     */
+    @ParameterizedTest(name = "swap overlapping the backward pass: {0}")
+    @ValueSource(booleans = {false, true})
     @Timeout(120)
-    void pairOfWorkersEqualsTheSerialEmulationBitForBit() throws Exception {
+    void pairOfWorkersEqualsTheSerialEmulationBitForBit(boolean overlap) throws Exception {
         TrainingData data = DatasetLoader.load(TinyJobs.job().getSpec().getDataset(), dir, 7);
         BatchPlan plan = new BatchPlan(7, data.train().size(), 32);
         BatchAssembler assembler = new BatchAssembler(data.train(), false, 7);
@@ -64,19 +73,9 @@ class SampaPairTest {
             Sampa<Batch> serial = sampa(serialNet, root);
             run(serial, batches, root);
 
-            Exchanger<byte[]> wire = new Exchanger<>();
-            GradientSwap swap =
-                    (step, mine) -> {
-                        try {
-                            // A copy: a swap keeps no reference to the caller's array.
-                            return ByteBuffer.wrap(
-                                    wire.exchange(mine.clone(), 30, TimeUnit.SECONDS));
-                        } catch (Exception e) {
-                            throw new IllegalStateException("peer did not swap step " + step, e);
-                        }
-                    };
-            TrainingMethod<Batch> worker0 = worker(0, rank0, swap, root);
-            TrainingMethod<Batch> worker1 = worker(1, rank1, swap, root);
+            CheckedSwap swap = new CheckedSwap();
+            TrainingMethod<Batch> worker0 = worker(0, rank0, swap, overlap, root);
+            TrainingMethod<Batch> worker1 = worker(1, rank1, swap, overlap, root);
             CompletableFuture<Void> one = new CompletableFuture<>();
             Thread rankOne =
                     new Thread(
@@ -95,6 +94,8 @@ class SampaPairTest {
             rankOne.start();
             run(worker0, batches, root);
             one.get(60, TimeUnit.SECONDS);
+            // Every swap of both ranks began early, or none did.
+            assertThat(swap.begun).hasValue(overlap ? 2 * STEPS : 0);
 
             assertThat(rank0.checksum())
                     .as("rank 0 = serial (x and rank 0's statistics)")
@@ -120,8 +121,55 @@ class SampaPairTest {
                 locked(network), base(network, root), new Perturbation(0.05, false), 0.2, root);
     }
 
+    /**
+     * The two ranks' swaps through an in-memory exchanger. A swap begun early keeps what it was
+     * told is final and fails at its end unless that part is still the same: what a transport
+     * sending it at once would have sent.
+     */
+    private static final class CheckedSwap implements GradientSwap {
+        private final Exchanger<byte[]> wire = new Exchanger<>();
+        final AtomicInteger begun = new AtomicInteger();
+
+        @Override
+        public ByteBuffer swap(long step, byte[] mine) {
+            try {
+                // A copy: a swap keeps no reference to the caller's array.
+                return ByteBuffer.wrap(wire.exchange(mine.clone(), 30, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                throw new IllegalStateException("peer did not swap step " + step, e);
+            }
+        }
+
+        @Override
+        public Begun begin(long step, byte[] mine) {
+            begun.incrementAndGet();
+            return new Begun() {
+                private int from = mine.length;
+                private byte[] said = new byte[0];
+
+                @Override
+                public void finalFrom(long element) {
+                    from = Math.toIntExact(element * Float.BYTES);
+                    said = Arrays.copyOfRange(mine, from, mine.length);
+                }
+
+                @Override
+                public ByteBuffer finish() {
+                    if (said.length == 0 || from == 0) {
+                        throw new AssertionError("step " + step + ": no part was final early");
+                    }
+                    if (!Arrays.equals(said, Arrays.copyOfRange(mine, from, mine.length))) {
+                        throw new AssertionError(
+                                "step " + step + ": the part said to be final changed after");
+                    }
+                    return swap(step, mine);
+                }
+            };
+        }
+    }
+
     private static TrainingMethod<Batch> worker(
-            int rank, Network network, GradientSwap swap, NDManager root) {
+            int rank, Network network, GradientSwap swap, boolean overlap, NDManager root) {
         return new SampaWorker<>(
                 rank,
                 locked(network),
@@ -129,6 +177,7 @@ class SampaPairTest {
                 new Perturbation(0.05, false),
                 0.2,
                 swap,
+                overlap,
                 root);
     }
 
@@ -157,6 +206,14 @@ class SampaPairTest {
             public Gradient gradient(Batch batch, BatchNormMode mode, NDManager into) {
                 synchronized (COLLECTOR) {
                     return inner.gradient(batch, mode, into);
+                }
+            }
+
+            @Override
+            public Gradient gradient(
+                    Batch batch, BatchNormMode mode, NDManager into, EarlyGradient early) {
+                synchronized (COLLECTOR) {
+                    return inner.gradient(batch, mode, into, early);
                 }
             }
 
