@@ -243,8 +243,8 @@ def report(data, out):
     if hidden:
         lines += [
             "",
-            "If the swap were sent as the backward pass makes each gradient final (the exchange can,",
-            "the trainer does not: see the notes and `overlap-swap.md`), it could overlap the backward. *final by*: when half, 80% and all of the gradient's",
+            "If the swap were sent as the backward pass makes each gradient final (the exchange can;",
+            "the trainer does at one cut with `--overlap-backward`: see the notes and `overlap-swap.md`), it could overlap the backward. *final by*: when half, 80% and all of the gradient's",
             "bytes are final, in ms after the backward's start (a hook per parameter). *swap ends*: when",
             "a swap at the best rate above, sending each gradient once it is final, would end; what it",
             "outlasts the backward by is added to *rank, no swap*. *one cut*: the backward split once",

@@ -8,12 +8,14 @@ For each model of docs/benchmarks/gpu-node/gpu-steps.json (fp32; measured on an 
 processes run `sam-trainer bench exchange-swap` with the model's gradient, each side pinned to its
 own cores. Before each timed swap each side waits as long as the GPU's backward pass took (its
 cores are free then, as on a GPU node; the wait stands for the backward); the swaps take turns:
-  - after:     the swap begins once the backward is over (what the trainer does today);
+  - after:     the swap begins once the backward is over (the trainer without --overlap-backward);
   - as final:  the swap begins with the backward, each part of the vector going as the GPU made it
                final (a hook per parameter, the measured times);
   - one cut:   the backward split once: the part above the cut goes when the GPU made the last of it
                final, the rest after the backward; the cut where bench/gpu_picture_report.py's
-               estimate puts it for this machine's swap (from a first, untimed run).
+               estimate puts it for this machine's swap (from a first, untimed run);
+  - trainer's cut: the same at the cut the trainer makes (Models.backwardCut, the last stage's
+               start), which is what `--overlap-backward` does.
 Each is timed from the backward's end until the peer's vector is in: the swap's cost to the step.
 SAMPa/SAM is then (a rank's GPU step + that) / SAM's GPU step, from the same file. Every process
 is bounded in time and dies with this script. Writes docs/benchmarks/overlap-swap.md, the
@@ -37,6 +39,12 @@ from gpu_picture_report import TITLES, one_cut_finish, span  # noqa: E402
 # of 1 MiB messages before the exchange runs at its steady rate (exchange-swap-notes.md)
 SWAPS = {"resnet56": (2000, 60), "wrn-28-2": (1500, 60), "wrn-28-10": (150, 20)}
 LIMIT_S = 600
+
+# The share of the gradient's bytes above the trainer's backward cut (Models.backwardCut), counted
+# on the trainer's networks for 3x32x32 images and 10 classes: the tensors from
+# Network.firstTensorAboveCut() on, over all.
+TRAINER_CUT = {"resnet56": 650250 / 855770, "wrn-28-2": 1117578 / 1467610,
+               "wrn-28-10": 27870090 / 36479194}
 
 
 def die_with_parent():
@@ -78,7 +86,8 @@ def as_final(readiness):
 
 
 def cut_at(readiness, share):
-    """The one point at which `share` of the bytes (a cut the estimate chose) is final."""
+    """The one point at which `share` of the bytes (a cut's) is final: the first measured point
+    with at least that share, so a little late where the GPU's tensors do not end at the cut."""
     return [p for p in as_final(readiness) if p[1] >= share - 1e-9][0]
 
 
@@ -119,12 +128,16 @@ def main():
             after = statistics.mean(side["p50Millis"] for side in first)
             _, share = one_cut_finish(readiness, after)
             cut = cut_at(readiness, share)
+            trainer_cut = cut_at(readiness, TRAINER_CUT[model])
             sides = run_pair(jar, cores, row["parameters"], warmup, swaps, args.streams,
-                             backward, [schedule(as_final(readiness)), schedule([cut])])
+                             backward, [schedule(as_final(readiness)), schedule([cut]),
+                                        schedule([trainer_cut])])
             runs.append({"after": statistics.mean(s["p50Millis"] for s in sides),
                          "asFinal": statistics.mean(s["begun1P50Millis"] for s in sides),
                          "oneCut": statistics.mean(s["begun2P50Millis"] for s in sides),
+                         "trainerCut": statistics.mean(s["begun3P50Millis"] for s in sides),
                          "cut": cut,
+                         "trainerCutPoint": trainer_cut,
                          "load": os.getloadavg()[0]})
             print(model, json.dumps(runs[-1]), flush=True)
         rows.append((row, runs))
@@ -152,24 +165,33 @@ def write(args, rows):
         " the mean of both sides, the kinds taking turns in one run; a range is the spread over"
         " the repeats. *cut*: when the part above the single cut is final, and its share of the"
         " bytes (placed where the estimate of `gpu_picture_report.py` puts it for this machine's"
-        " swap). SAMPa/SAM: (a rank's GPU step + the swap's cost) / SAM's GPU step.",
+        " swap). *trainer's cut*: the same at the cut the trainer makes with `--overlap-backward`"
+        " (`Models.backwardCut`: the last stage's start), when that part is final and its share."
+        " SAMPa/SAM: (a rank's GPU step + the swap's cost) / SAM's GPU step.",
         "",
         "| model | MB each way | backward ms | swap after the backward | as final | one cut | cut"
-        " | SAMPa/SAM: after | as final | one cut | load |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
+        " | trainer's cut | its cut | SAMPa/SAM: after | as final | one cut | trainer's cut"
+        " | load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: "
+        "| ---: |",
     ]
     for row, runs in rows:
         after = [r["after"] for r in runs]
         final = [r["asFinal"] for r in runs]
         cut = [r["oneCut"] for r in runs]
-        cuts = sorted({f"{r['cut'][0]:.1f} ms, {100 * r['cut'][1]:.0f}%" for r in runs})
+        trainer = [r["trainerCut"] for r in runs]
+
+        def points(key):
+            return "; ".join(sorted({f"{r[key][0]:.1f} ms, {100 * r[key][1]:.0f}%" for r in runs}))
+
         lines.append(
             f"| {TITLES[row['model']]} | {4 * row['parameters'] / 1e6:.1f}"
             f" | {row['readiness']['backwardMs']:.1f} | {span(after)} | {span(final)}"
-            f" | {span(cut)} | {'; '.join(cuts)}"
+            f" | {span(cut)} | {points('cut')} | {span(trainer)} | {points('trainerCutPoint')}"
             f" | {span([ratio(row, x) for x in after], '%.2f')}"
             f" | {span([ratio(row, x) for x in final], '%.2f')}"
-            f" | **{span([ratio(row, x) for x in cut], '%.2f')}**"
+            f" | {span([ratio(row, x) for x in cut], '%.2f')}"
+            f" | **{span([ratio(row, x) for x in trainer], '%.2f')}**"
             f" | {span([r['load'] for r in runs])} |")
     lines.append("")
     notes = os.path.join(ROOT, "docs/benchmarks/overlap-swap-notes.md")

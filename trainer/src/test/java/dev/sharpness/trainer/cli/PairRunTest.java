@@ -209,6 +209,12 @@ class PairRunTest {
                         Files.readString(
                                 dir.resolve("overlapped").resolve("rank-1").resolve("worker.log")))
                 .contains("swap overlaps the backward pass: yes");
+        // Before sharpness starts each rank overlaps the swap of its half batch's gradient too.
+        String late = "--set=spec.optimizer.sharpnessFrom.epoch=2";
+        JsonNode lateOn = runIn("late-on", null, images, late, "--overlap-backward=on");
+        JsonNode lateOff = runIn("late-off", null, images, late, "--overlap-backward=off");
+        assertThat(lateOn.get("parameterChecksum").asText())
+                .isEqualTo(lateOff.get("parameterChecksum").asText());
         // A bf16 wire rounds the gradient in two parts, the top one first: the same rounding.
         String bf16 = "--set=spec.communication.precision=bf16";
         JsonNode inParts = runIn("bf16-parts", "1", images, bf16, "--overlap-backward=on");
