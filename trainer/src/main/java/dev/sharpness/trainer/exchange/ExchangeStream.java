@@ -59,14 +59,14 @@ final class ExchangeStream {
      * into gRPC's buffers as gRPC writes it; an empty slice is one empty chunk. Stream 0's last
      * chunk carries the step's intent.
      *
-     * @return the bytes sent (as serialized) and the nanoseconds spent copying them into gRPC's
-     *     buffers
+     * @return the bytes sent (as serialized), of them those sent before the whole vector was final,
+     *     and the nanoseconds spent copying them into gRPC's buffers
      * @throws PeerLostException if the deadline passes before the chunks are final and taken
      */
     Sent sendGradient(long step, byte[] mine, Readiness readiness, long deadlineNanos) {
         int width = precision.bytesPerElement();
         int perChunk = CHUNK_BYTES / width;
-        Sent sent = new Sent(0, 0);
+        Sent sent = Sent.NOTHING;
         int end = to;
         do {
             // What is final of the next chunk goes once some of it is (all of an empty slice): a
@@ -87,8 +87,10 @@ final class ExchangeStream {
                             .build();
             WireFrame frame =
                     WireFrame.gradient(fields, mine, offset * width, (end - offset) * width);
+            boolean early = !readiness.complete();
             sender.send(frame, deadlineNanos, "the gradient for step " + step);
-            sent = sent.plus(frame.serializedSize(), frame.writeNanos());
+            long size = frame.serializedSize();
+            sent = sent.plus(new Sent(size, early ? size : 0, frame.writeNanos()));
             end = offset;
         } while (end > from);
         return sent;
@@ -116,10 +118,18 @@ final class ExchangeStream {
         }
     }
 
-    /** What sending a slice cost: bytes as serialized, nanoseconds copying into gRPC's buffers. */
-    record Sent(long bytes, long encodeNanos) {
-        Sent plus(long moreBytes, long moreNanos) {
-            return new Sent(bytes + moreBytes, encodeNanos + moreNanos);
+    /**
+     * What sending a slice cost: bytes as serialized, of them the bytes that went before the whole
+     * vector was final (during the backward pass), and nanoseconds copying into gRPC's buffers.
+     */
+    record Sent(long bytes, long earlyBytes, long encodeNanos) {
+        static final Sent NOTHING = new Sent(0, 0, 0);
+
+        Sent plus(Sent more) {
+            return new Sent(
+                    bytes + more.bytes,
+                    earlyBytes + more.earlyBytes,
+                    encodeNanos + more.encodeNanos);
         }
     }
 }

@@ -339,7 +339,7 @@ public final class PairExchange implements AutoCloseable {
                     readiness.allFinal(intent);
                     ExchangeStream.Sent sent =
                             streams.finishSending(
-                                    new ExchangeStream.Sent(0, 0), sends, deadline, step);
+                                    ExchangeStream.Sent.NOTHING, sends, deadline, step);
                     return received(step, start, System.nanoTime(), sent, deadline);
                 } finally {
                     pending = null;
@@ -359,6 +359,7 @@ public final class PairExchange implements AutoCloseable {
         stats.record(
                 new SwapStats.Sample(
                         sent.bytes(),
+                        sent.earlyBytes(),
                         end - start,
                         Math.max(0, Math.min(end, theirs.firstArrivalNanos()) - start),
                         sentAt - start,

@@ -60,6 +60,11 @@ final class Readiness {
         finalFrom(0);
     }
 
+    /** Whether the whole vector is final. */
+    synchronized boolean complete() {
+        return from == 0;
+    }
+
     /** What this rank does after the step; known once the whole vector is final. */
     synchronized StepIntent intent() {
         return intent;

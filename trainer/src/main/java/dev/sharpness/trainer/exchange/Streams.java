@@ -153,8 +153,7 @@ final class Streams {
             long deadline,
             long step) {
         for (Future<ExchangeStream.Sent> sending : sends) {
-            ExchangeStream.Sent more = await(sending, deadline, step);
-            sent = sent.plus(more.bytes(), more.encodeNanos());
+            sent = sent.plus(await(sending, deadline, step));
         }
         return sent;
     }

@@ -33,6 +33,8 @@ import dev.sharpness.trainer.timing.RecentDurations;
  *     bytes, already in the wire's format, copied into gRPC's buffers
  * @param meanDecodeMillis mean time spent decoding the peer's payloads: copying them out of gRPC's
  *     buffers into the receive buffer (on the transport's threads)
+ * @param bytesSentEarly of {@code bytesSent}, the bytes that went before this rank's vector was
+ *     whole: by swaps begun during the backward pass, while the pass computed the rest
  */
 public record SwapStats(
         long swaps,
@@ -47,7 +49,8 @@ public record SwapStats(
         double p50TransferMillis,
         double meanSendMillis,
         double meanEncodeMillis,
-        double meanDecodeMillis) {
+        double meanDecodeMillis,
+        long bytesSentEarly) {
 
     /** Stats with only the totals and wall times known (no split). */
     public SwapStats(
@@ -70,11 +73,19 @@ public record SwapStats(
                 0,
                 0,
                 0,
+                0,
                 0);
     }
 
     /** What one swap took, in nanoseconds. */
-    record Sample(long bytes, long wall, long peerWait, long send, long encode, long decode) {}
+    record Sample(
+            long bytes,
+            long earlyBytes,
+            long wall,
+            long peerWait,
+            long send,
+            long encode,
+            long decode) {}
 
     /** Collects the swaps; thread-safe. */
     static final class Recorder {
@@ -82,6 +93,7 @@ public record SwapStats(
         private final RecentDurations recentTransfer = new RecentDurations();
         private long swaps;
         private long bytesSent;
+        private long bytesSentEarly;
         private long lastBytesSent;
         private long lastNanos;
         private long totalNanos;
@@ -95,6 +107,7 @@ public record SwapStats(
             recentTransfer.add(s.wall() - s.peerWait());
             swaps++;
             bytesSent += s.bytes();
+            bytesSentEarly += s.earlyBytes();
             lastBytesSent = s.bytes();
             lastNanos = s.wall();
             totalNanos += s.wall();
@@ -121,7 +134,8 @@ public record SwapStats(
                     recentTransfer.medianMillis(),
                     sendNanos / 1e6 / swaps,
                     encodeNanos / 1e6 / swaps,
-                    decodeNanos / 1e6 / swaps);
+                    decodeNanos / 1e6 / swaps,
+                    bytesSentEarly);
         }
     }
 }

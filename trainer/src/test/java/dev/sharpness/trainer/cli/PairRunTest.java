@@ -151,6 +151,7 @@ class PairRunTest {
         assertThat(pair.get("parameterChecksum").asText())
                 .isEqualTo(serial.get("parameterChecksum").asText());
         assertThat(pair.get("exchange").get("swaps").asLong()).isEqualTo(12);
+        assertThat(pair.get("exchange").get("bytesSentEarly").asLong()).isZero();
         Path rankOne = dir.resolve("pair").resolve("rank-1");
         // Each rank keeps its own BatchNorm statistics: the whole models differ, the parameters
         // do not.
@@ -205,6 +206,11 @@ class PairRunTest {
         assertThat(overlapped.get("parameterChecksum").asText())
                 .isEqualTo(serial.get("parameterChecksum").asText());
         assertThat(overlapped.get("exchange").get("swaps").asLong()).isEqualTo(12);
+        // Some of it went while the passes still ran (how much depends on the threads' timing).
+        long early = overlapped.get("exchange").get("bytesSentEarly").asLong();
+        assertThat(early)
+                .isPositive()
+                .isLessThan(overlapped.get("exchange").get("bytesSent").asLong());
         assertThat(
                         Files.readString(
                                 dir.resolve("overlapped").resolve("rank-1").resolve("worker.log")))
@@ -294,6 +300,7 @@ class PairRunTest {
                 .isEqualTo(serial.get("parameterChecksum").asText())
                 .isNotEqualTo(plain.get("parameterChecksum").asText());
         assertThat(pair.get("exchange").get("swaps").asLong()).isEqualTo(12);
+        assertThat(pair.get("exchange").get("bytesSentEarly").asLong()).isZero();
         assertThat(pair.get("sequentialGradientComputations").asLong()).isEqualTo(12);
     }
 

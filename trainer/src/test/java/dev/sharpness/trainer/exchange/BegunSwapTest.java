@@ -49,6 +49,11 @@ class BegunSwapTest {
                         Vectors.floats(ByteBuffer.wrap(atRank0.get(30, TimeUnit.SECONDS))), final1);
             }
             assertThat(pair.rank0.stats().swaps()).isEqualTo(3);
+            // What went before the vector was whole is counted; a plain swap sends none so.
+            assertThat(pair.rank0.stats().bytesSentEarly())
+                    .isPositive()
+                    .isLessThan(pair.rank0.stats().bytesSent());
+            assertThat(pair.rank1.stats().bytesSentEarly()).isZero();
         }
     }
 
