@@ -129,6 +129,13 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
                 .callback(cb -> cb.call(exchange.get().bytesSent()))
                 .register(registry);
         CounterWithCallback.builder()
+                .name("sam_exchange_sent_early_bytes")
+                .help(
+                        "Of the bytes sent, those that went while the backward pass still ran"
+                                + " (--overlap-backward).")
+                .callback(cb -> cb.call(exchange.get().bytesSentEarly()))
+                .register(registry);
+        CounterWithCallback.builder()
                 .name("sam_exchange_seconds")
                 .help("Wall time spent in gradient swaps, waiting for the peer included.")
                 .callback(
