@@ -133,8 +133,8 @@ public final class Network implements AutoCloseable {
 
     /**
      * The forward pass in two parts, split at the backward cut ({@link Models#backwardCut}): images
-     * to the activation entering the cut. {@code above(below(images))} computes exactly what {@link
-     * #logits} computes, bit for bit.
+     * to the activation entering the cut. {@code aboveCut(belowCut(images))} computes exactly what
+     * {@link #logits} computes, bit for bit.
      */
     public NDArray belowCut(NDArray images, boolean training) {
         return forward(0, cut, images, training);
