@@ -87,7 +87,7 @@ final class ExchangeStream {
                             .build();
             WireFrame frame =
                     WireFrame.gradient(fields, mine, offset * width, (end - offset) * width);
-            boolean early = !readiness.complete();
+            boolean early = mark > 0; // cut before the whole vector was final
             sender.send(frame, deadlineNanos, "the gradient for step " + step);
             long size = frame.serializedSize();
             sent = sent.plus(new Sent(size, early ? size : 0, frame.writeNanos()));

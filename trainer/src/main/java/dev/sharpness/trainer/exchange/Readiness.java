@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
  * whichever is less.
  */
 final class Readiness {
+    /** What {@link #awaitFinal} returns when the deadline passed or the swap was given up. */
+    static final long GIVEN_UP = -1;
+
     private final long elementCount;
     private long from; // guarded by this
     private StepIntent intent = StepIntent.NONE; // guarded by this; set with the last elements
@@ -60,11 +63,6 @@ final class Readiness {
         finalFrom(0);
     }
 
-    /** Whether the whole vector is final. */
-    synchronized boolean complete() {
-        return from == 0;
-    }
-
     /** What this rank does after the step; known once the whole vector is final. */
     synchronized StepIntent intent() {
         return intent;
@@ -75,9 +73,6 @@ final class Readiness {
         cancelled = true;
         notifyAll();
     }
-
-    /** What {@link #awaitFinal} returns when the deadline passed or the swap was given up. */
-    static final long GIVEN_UP = -1;
 
     /**
      * Waits until {@code element} and everything above it is final, but not past the deadline.
