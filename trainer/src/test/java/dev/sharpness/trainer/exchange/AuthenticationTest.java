@@ -122,9 +122,7 @@ class AuthenticationTest {
         try (Loopback.Rank0 rank0 = new Loopback.Rank0(IDENTITY)) {
             ManagedChannel client = Loopback.channel(rank0.port());
             try {
-                HandshakeResponse accepted =
-                        Loopback.client(client, Loopback.TOKEN)
-                                .handshake(Handshakes.request(IDENTITY, WirePrecision.FP32));
+                HandshakeResponse accepted = Loopback.handshake(client, IDENTITY);
                 assertThat(accepted.getAccepted()).isTrue();
                 StreamObserver<Frame> first =
                         Loopback.streamingClient(client, accepted.getSession())

@@ -64,9 +64,7 @@ class BegunSwapTest {
         try (Loopback.Rank0 rank0 = new Loopback.Rank0(identity)) {
             ManagedChannel client = Loopback.channel(rank0.port());
             try {
-                HandshakeResponse accepted =
-                        Loopback.client(client, Loopback.TOKEN)
-                                .handshake(Handshakes.request(identity, WirePrecision.FP32));
+                HandshakeResponse accepted = Loopback.handshake(client, identity);
                 Offsets arrived = new Offsets();
                 StreamObserver<Frame> stream =
                         Loopback.streamingClient(client, accepted.getSession()).exchange(arrived);

@@ -1,6 +1,7 @@
 package dev.sharpness.trainer.exchange;
 
 import dev.sharpness.api.exchange.v1.Frame;
+import dev.sharpness.api.exchange.v1.HandshakeResponse;
 import dev.sharpness.api.exchange.v1.PairExchangeGrpc;
 import dev.sharpness.api.exchange.v1.Progress;
 import io.grpc.ManagedChannel;
@@ -254,6 +255,13 @@ final class Loopback {
                 Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
                 "Bearer " + token);
         return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /**
+     * A raw client's handshake as rank 1 of {@code identity}, with the token, fp32 and one stream.
+     */
+    static HandshakeResponse handshake(ManagedChannel channel, Identity identity) {
+        return client(channel, TOKEN).handshake(Handshakes.request(identity, WirePrecision.FP32));
     }
 
     /** An asynchronous client presenting the token and a session from a raw handshake. */

@@ -83,9 +83,7 @@ class ProtocolViolationTest {
         try (Loopback.Rank0 rank0 = new Loopback.Rank0(IDENTITY)) {
             ManagedChannel client = Loopback.channel(rank0.port());
             try {
-                HandshakeResponse accepted =
-                        Loopback.client(client, Loopback.TOKEN)
-                                .handshake(Handshakes.request(IDENTITY, WirePrecision.FP32));
+                HandshakeResponse accepted = Loopback.handshake(client, IDENTITY);
                 StreamObserver<Frame> stream =
                         Loopback.streamingClient(client, accepted.getSession())
                                 .exchange(new Loopback.StreamEnd());
@@ -111,9 +109,7 @@ class ProtocolViolationTest {
         try (Loopback.Rank0 rank0 = new Loopback.Rank0(IDENTITY)) {
             ManagedChannel client = Loopback.channel(rank0.port());
             try {
-                HandshakeResponse accepted =
-                        Loopback.client(client, Loopback.TOKEN)
-                                .handshake(Handshakes.request(IDENTITY, WirePrecision.FP32));
+                HandshakeResponse accepted = Loopback.handshake(client, IDENTITY);
                 StreamObserver<Frame> stream =
                         Loopback.streamingClient(client, accepted.getSession())
                                 .exchange(new Loopback.StreamEnd());
