@@ -249,7 +249,8 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
 
     /**
      * A gradient's chunk: the elements just below those this stream has received of its slice,
-     * which arrives from its end towards its start ({@link ExchangeStream#sendGradient}).
+     * which arrives from its end towards its start ({@link ExchangeStream#sendGradient}). Only an
+     * empty slice comes as an empty chunk: empty chunks would move nothing along, however many.
      *
      * @return whether the slice is complete with it
      */
@@ -257,7 +258,8 @@ final class FrameAssembler implements ClientResponseObserver<WireFrame, WireFram
         int width = precision.bytesPerElement();
         int size = wire.payloadSize();
         long offset = frame.getOffset();
-        if (size % width != 0 || offset < sliceFrom || offset + size / width != next) {
+        boolean empty = size == 0 && sliceFrom != sliceTo;
+        if (empty || size % width != 0 || offset < sliceFrom || offset + size / width != next) {
             throw new ExchangeProtocolException(
                     String.format(
                             "%s sent %d payload bytes at offset %d of the gradient for step %d,"

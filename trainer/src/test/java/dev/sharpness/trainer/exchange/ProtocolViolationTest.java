@@ -50,6 +50,15 @@ class ProtocolViolationTest {
     }
 
     @Test
+    void anEmptyChunkOfASliceWithElementsIsRefused() throws Exception {
+        // The sender never cuts one; a peer sending them could keep a swap going without end.
+        assertRank0Refuses(
+                "rank 1 sent 0 payload bytes at offset 8 of the gradient for step 0, where the"
+                        + " chunk ending at 8 of its slice [0, 8) was due (8 elements, FP32)",
+                gradient(0, ELEMENTS, 0, false));
+    }
+
+    @Test
     void aVectorForAnotherStepIsRefused() throws Exception {
         assertRank0Refuses(
                 "expected the gradient for step 0 from rank 1, got the gradient for step 1",
