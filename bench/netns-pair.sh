@@ -18,6 +18,10 @@
 #     with a backoff, 3 s is safe). The pair must ride it out and still equal `run --serial`.
 #   Without --heal, both ranks must exit 3 (peer lost: the operator restarts the pair) within the
 #     exchange timeout plus 5 s of the cut, each saying so in its termination log.
+#
+# SAM_WORKER_ARGS="..." adds options to both workers' command lines, for example
+# "--overlap-backward=on --exchange-streams=2" (a GPU node's default, and the streams of a pod
+# with four cores): the overlapped pair must end as `run --serial` too.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 timeout=10
@@ -54,6 +58,7 @@ if [ -z "${1:-}" ]; then
     sets+=(--set=spec.communication.exchangeTimeoutSeconds=$timeout)
   fi
 fi
+read -r -a worker_args <<<"${SAM_WORKER_ARGS:-}"
 netns_up "$mtu"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/token"
 port=50051
@@ -65,7 +70,8 @@ worker() { # rank, namespace, SAM_PEER (may be empty), worker options...
   ip netns exec "$ns" env SAM_RANK="$rank" SAM_ATTEMPT=0 SAM_TOKEN_FILE="$work/token" \
       ${peer:+SAM_PEER="$peer"} timeout 600 java -jar "$jar" worker --manifest="$manifest" \
       --out="$work/rank$rank" --termination-log="$work/rank$rank.term" --metrics-port=0 \
-      --port="$port" --threads=1 "${sets[@]}" "$@" > "$work/rank$rank.log" 2>&1 || code=$?
+      --port="$port" --threads=1 "${sets[@]}" "${worker_args[@]}" "$@" \
+      > "$work/rank$rank.log" 2>&1 || code=$?
   echo "$code $(date +%s)" > "$work/rank$rank.exit"
   return "$code"
 }
@@ -121,15 +127,23 @@ if [ "$code0" != 0 ] || [ "$code1" != 0 ]; then
   tail -n 5 "$work/rank0.log" "$work/rank1.log" >&2
   exit 1
 fi
-grep -h "listening\|Paired with" "$work/rank0.log"
+grep -h "listening\|Paired with\|swap overlaps" "$work/rank0.log" "$work/rank1.log"
 java -jar "$jar" run "$manifest" --out "$work/serial" --serial --threads 1 "${sets[@]}" > /dev/null
-/usr/bin/python3 - "$work" <<'PY'
+/usr/bin/python3 - "$work" "${worker_args[@]}" <<'PY'
 import json, sys
-work = sys.argv[1]
-pair = json.load(open(f"{work}/rank0/summary.json"))["parameterChecksum"]
+work, args = sys.argv[1], sys.argv[2:]
+rank0 = json.load(open(f"{work}/rank0/summary.json"))
+pair = rank0["parameterChecksum"]
 serial = json.load(open(f"{work}/serial/summary.json"))["parameterChecksum"]
 print(f"pair over the veth pair: {pair}\nrun --serial:            {serial}")
-sys.exit(0 if pair == serial else 1)
+ok = pair == serial
+# Forced on, the swap must really have begun during the backward pass, not only been allowed to.
+early = [json.load(open(f"{work}/rank{r}/summary.json"))["exchange"]["bytesSentEarly"] for r in (0, 1)]
+print(f"bytes sent during the backward pass: rank 0 {early[0]}, rank 1 {early[1]}")
+if "--overlap-backward=on" in args and min(early) <= 0:
+    print("--overlap-backward=on, yet a rank sent nothing early", file=sys.stderr)
+    ok = False
+sys.exit(0 if ok else 1)
 PY
 if [ -n "$heal" ]; then # the partition must have stalled a step, or it proved nothing
   sort -t, -k6 -g -r "$work/rank0/steps.csv" | head -n 1 | awk -F, -v heal="$heal" '{
