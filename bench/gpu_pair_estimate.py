@@ -8,7 +8,7 @@ images), and `bench/exchange-swap.sh` times the pair exchange on the node's core
 step is the perturbation, one gradient pass, the parameters restored by copy, the gradient's copy
 to the host (the exchange sends from host memory), the swap, the peer's gradient's copy back and
 the update; this script times all of it but the swap ("rank, no swap"), with the host buffers
-pinned and pageable. SAM is two passes with the
+pinned and pageable, and the copies alone four ways (see `through_host`). SAM is two passes with the
 perturbation between them (ALGORITHMS.md); SGD one pass. Each figure is the median over the timed
 steps, each step bounded by a device synchronisation. It also times when each parameter's gradient
 becomes final during the backward pass (a hook per parameter, timed by CUDA events on a GPU): what a
@@ -126,7 +126,7 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
 
     flat = torch.empty(count, device=device)
     pinned = {k: torch.zeros(count, pin_memory=cuda) for k in ("own", "peer")}
-    pageable_peer = torch.zeros(count)
+    pageable = {k: torch.zeros(count) for k in ("own", "peer")}  # allocated once, as the trainer's
     views = [v.view_as(p) for v, p in zip(flat.split([p.numel() for p in params]), params)]
 
     saved = [p.detach().clone() for p in params]
@@ -139,16 +139,36 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
             for d, s in zip(dst, src):
                 d.copy_(s)
 
-    def through_host(pin, own_on_host_first):
-        """The rank's gradient out to the host and the peer's (there, as the swap leaves it) back."""
-        if pin:
+    sizes = [p.numel() for p in params]
+    host_views = {k: v.split(sizes) for k, v in pageable.items()}
+
+    def through_host(how, own_on_host_first):
+        """The rank's gradient out to the host and the peer's (there, as the swap leaves it) back.
+
+        how: "pinned", through pinned buffers allocated once; "pageable", out into a fresh pageable
+        tensor (`flat.cpu()`: the kernel maps and zeroes 4 bytes per parameter on every step) and
+        back from one allocated once; "reused", both through pageable buffers allocated once; and
+        "trainer", what the trainer's engine does (DJL 0.35, `toByteBuffer` on a GPU tensor): each
+        gradient tensor out into a fresh host tensor of its own, kept until the step ends, copied
+        into the vector the exchange sends, and the peer's tensor by tensor from its receive buffer.
+        """
+        if how == "pinned":
             pinned["own"].copy_(flat, non_blocking=True)
             if own_on_host_first:
                 sync()  # the exchange reads the host copy
             flat.copy_(pinned["peer"], non_blocking=True)  # the swap would fill "peer"
-        else:
+        elif how == "pageable":
             flat.cpu()
-            flat.copy_(pageable_peer.to(device))
+            flat.copy_(pageable["peer"].to(device))
+        elif how == "reused":
+            pageable["own"].copy_(flat)
+            flat.copy_(pageable["peer"])
+        else:
+            kept = [g.cpu() for g in flat.split(sizes)]
+            for out, host in zip(host_views["own"], kept):
+                out.copy_(host)
+            for into, peer in zip(flat.split(sizes), host_views["peer"]):
+                into.copy_(peer.to(device))
 
     def rank(pin):
         def step():
@@ -162,7 +182,7 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
             with torch.no_grad():
                 copy_all(params, saved)
             torch.cat([p.grad.reshape(-1) for p in params], out=flat)
-            through_host(pin, own_on_host_first=True)
+            through_host("pinned" if pin else "pageable", own_on_host_first=True)
             # unflatten, and the update with both gradients (the pair's step, ALGORITHMS.md)
             grads = [p.grad for p in params]  # no autograd here: gradients are not leaves
             torch._foreach_add_(grads, views)
@@ -171,8 +191,8 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
 
         return step
 
-    def copies(pin):
-        return lambda: through_host(pin, own_on_host_first=False)
+    def copies(how):
+        return lambda: through_host(how, own_on_host_first=False)
 
     def readiness():
         """When each parameter's gradient is final in the backward pass: ms after the backward's start
@@ -230,8 +250,10 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
     row["rankIncludesPerturbation"] = True
     row["rankPinnedMs"] = median_ms(rank(True), warmup, steps, sync)
     row["rankPageableMs"] = median_ms(rank(False), warmup, steps, sync)
-    row["copiesPinnedMs"] = median_ms(copies(True), warmup, steps, sync)
-    row["copiesPageableMs"] = median_ms(copies(False), warmup, steps, sync)
+    row["copiesPinnedMs"] = median_ms(copies("pinned"), warmup, steps, sync)
+    row["copiesPageableMs"] = median_ms(copies("pageable"), warmup, steps, sync)
+    row["copiesReusedMs"] = median_ms(copies("reused"), warmup, steps, sync)
+    row["copiesTrainerMs"] = median_ms(copies("trainer"), warmup, steps, sync)
     row["readiness"] = readiness()
     return row
 
@@ -256,7 +278,7 @@ def main():
     }
     print(f"torch {report['torch']} on {report['device']}, batch {a.batch}, 32x32x3", flush=True)
     print("model | parameters | precision | forward | pass | SGD | SAM | "
-          "rank, no swap (pinned / pageable) | copies (pinned / pageable) ms")
+          "rank, no swap (pinned / pageable) | copies (pinned / pageable / reused / trainer's) ms")
     for name in a.models.split(","):
         for precision in a.precisions.split(","):
             r = measure(name, precision, device, a.batch, a.warmup, a.steps)
@@ -264,7 +286,8 @@ def main():
             print(
                 f"{name} | {r['parameters']:,} | {precision} | {r['forwardMs']:.2f} | {r['passMs']:.2f} | "
                 f"{r['sgdMs']:.2f} | {r['samMs']:.2f} | {r['rankPinnedMs']:.2f} / {r['rankPageableMs']:.2f} | "
-                f"{r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f}",
+                f"{r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f} / "
+                f"{r['copiesReusedMs']:.2f} / {r['copiesTrainerMs']:.2f}",
                 flush=True,
             )
             ready = r["readiness"]

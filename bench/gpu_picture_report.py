@@ -77,6 +77,10 @@ def forward(row):  # the first run (2026-11-30) did not time it
     return f"{row['forwardMs']:.1f}" if "forwardMs" in row else "-"
 
 
+def optional(row, key):  # a figure later runs time and earlier ones did not
+    return f"{row[key]:.2f}" if key in row else "-"
+
+
 def final_by(readiness, share):
     """ms after the backward's start by which `share` of the gradient's bytes are final."""
     total, done = sum(readiness["readyBytes"]), 0
@@ -165,11 +169,15 @@ def report(data, out):
         "first run). *rank, no swap*: the perturbation, one gradient pass, the parameters restored",
         "by copy, the gradient flattened and copied to the host, the peer's copied back, and the pair's",
         "update; everything a SAMPa rank does but the swap.",
-        "*copies*: the two 4-byte-per-parameter copies alone, through pinned and through pageable host",
-        "memory. bf16: autocast, channels-last; parameters, gradients and the swap stay fp32.",
+        "*copies*: the two 4-byte-per-parameter copies alone (out to the host and back), through pinned",
+        "buffers; out into a fresh pageable tensor each step (which the kernel must map and zero) and",
+        "back from one allocated once; through pageable buffers allocated once (*reused*); and tensor by",
+        "tensor as the trainer's engine copies them (*trainer's*: a fresh host tensor each, then into the",
+        "vector sent; - where a run did not time it). bf16: autocast, channels-last; parameters,",
+        "gradients and the swap stay fp32.",
         "",
         "| model | parameters | compute | forward | pass | SGD step | SAM step "
-        "| rank, no swap (pinned / pageable) | copies (pinned / pageable) |",
+        "| rank, no swap (pinned / pageable) | copies (pinned / pageable / reused / trainer's) |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     if not all(r.get("rankIncludesPerturbation") for r in gpu["rows"]):
@@ -184,7 +192,8 @@ def report(data, out):
             f"| {TITLES[r['model']]} | {r['parameters']:,} | {r['precision']} | {forward(r)} | "
             f"{r['passMs']:.1f} | {r['sgdMs']:.1f} | "
             f"{r['samMs']:.1f} | {r['rankPinnedMs']:.1f} / {r['rankPageableMs']:.1f} | "
-            f"{r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f} |")
+            f"{r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f} / "
+            f"{optional(r, 'copiesReusedMs')} / {optional(r, 'copiesTrainerMs')} |")
 
     lines += [
         "",

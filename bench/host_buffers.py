@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""What a host buffer's first touch costs: copying a gradient into a fresh host tensor against one
+allocated once, on this machine's CPU (no GPU needed).
+
+A SAMPa rank on a GPU copies its gradient to the host every step, and the GPU picture
+(`gpu_pair_estimate.py`) first timed that through `tensor.cpu()`, which allocates a fresh host
+tensor each time. A fresh buffer of 146 MB is beyond the C library's reuse of freed memory, so the
+kernel maps and zeroes its pages on the first touch: that, not the copy, may be what the pageable
+figure measured. This times the same three ways of filling 4 bytes per parameter on the CPU alone,
+for each model's parameters: into one buffer allocated once, into a fresh one each time, and tensor
+by tensor into fresh tensors kept until all are copied (what the trainer's engine does with a GPU
+tensor's `toByteBuffer`), then into the vector sent. Median ms over the repeats.
+
+Usage: host_buffers.py [--models resnet56,wrn-28-2,wrn-28-10] [--repeats 15]
+"""
+import argparse
+import statistics
+import time
+
+import torch
+
+from gpu_pair_estimate import MODELS
+
+
+def median_ms(step, repeats):
+    step()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--models", default="resnet56,wrn-28-2,wrn-28-10")
+    p.add_argument("--repeats", type=int, default=15)
+    a = p.parse_args()
+    torch.set_num_threads(1)  # a rank's copy runs on one thread
+    print(f"torch {torch.__version__}, one thread, median of {a.repeats}")
+    print("| model | MB | into a buffer allocated once | into a fresh buffer | tensor by tensor, fresh each, "
+          "then into the vector | fresh / once |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name in a.models.split(","):
+        sizes = [q.numel() for q in MODELS[name]().parameters()]
+        grads = [torch.rand(n) for n in sizes]
+        flat = torch.cat(grads)
+        once = torch.empty_like(flat)
+        parts = once.split(sizes)
+        reused = median_ms(lambda: once.copy_(flat), a.repeats)
+        fresh = median_ms(lambda: torch.empty_like(flat).copy_(flat), a.repeats)
+
+        def per_tensor():
+            kept = [g.clone() for g in grads]  # fresh host tensors, alive until the step ends
+            for out, host in zip(parts, kept):
+                out.copy_(host)
+
+        tensors = median_ms(per_tensor, a.repeats)
+        print(f"| {name} | {4 * flat.numel() / 1e6:.1f} | {reused:.2f} | {fresh:.2f} | {tensors:.2f} | "
+              f"{fresh / reused:.1f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
