@@ -127,7 +127,8 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
     flat = torch.empty(count, device=device)
     pinned = {k: torch.zeros(count, pin_memory=cuda) for k in ("own", "peer")}
     pageable = {k: torch.zeros(count) for k in ("own", "peer")}  # allocated once, as the trainer's
-    views = [v.view_as(p) for v, p in zip(flat.split([p.numel() for p in params]), params)]
+    sizes = [p.numel() for p in params]
+    views = [v.view_as(p) for v, p in zip(flat.split(sizes), params)]
 
     saved = [p.detach().clone() for p in params]
     gy = [torch.zeros_like(p) for p in params]  # the last gradient from the y worker
@@ -139,7 +140,6 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
             for d, s in zip(dst, src):
                 d.copy_(s)
 
-    sizes = [p.numel() for p in params]
     host_views = {k: v.split(sizes) for k, v in pageable.items()}
 
     def through_host(how, own_on_host_first):

@@ -14,22 +14,14 @@ tensor's `toByteBuffer`), then into the vector sent. Median ms over the repeats.
 Usage: host_buffers.py [--models resnet56,wrn-28-2,wrn-28-10] [--repeats 15]
 """
 import argparse
-import statistics
-import time
 
 import torch
 
-from gpu_pair_estimate import MODELS
+from gpu_pair_estimate import MODELS, median_ms
 
 
-def median_ms(step, repeats):
-    step()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+def timed(step, repeats):  # one run to warm up, then the median of repeats
+    return median_ms(step, 1, repeats, lambda: None)
 
 
 def main():
@@ -48,15 +40,15 @@ def main():
         flat = torch.cat(grads)
         once = torch.empty_like(flat)
         parts = once.split(sizes)
-        reused = median_ms(lambda: once.copy_(flat), a.repeats)
-        fresh = median_ms(lambda: torch.empty_like(flat).copy_(flat), a.repeats)
+        reused = timed(lambda: once.copy_(flat), a.repeats)
+        fresh = timed(lambda: torch.empty_like(flat).copy_(flat), a.repeats)
 
         def per_tensor():
             kept = [g.clone() for g in grads]  # fresh host tensors, alive until the step ends
             for out, host in zip(parts, kept):
                 out.copy_(host)
 
-        tensors = median_ms(per_tensor, a.repeats)
+        tensors = timed(per_tensor, a.repeats)
         print(f"| {name} | {4 * flat.numel() / 1e6:.1f} | {reused:.2f} | {fresh:.2f} | {tensors:.2f} | "
               f"{fresh / reused:.1f} |", flush=True)
 
