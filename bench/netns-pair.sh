@@ -132,13 +132,13 @@ java -jar "$jar" run "$manifest" --out "$work/serial" --serial --threads 1 "${se
 /usr/bin/python3 - "$work" "${worker_args[@]}" <<'PY'
 import json, sys
 work, args = sys.argv[1], sys.argv[2:]
-rank0 = json.load(open(f"{work}/rank0/summary.json"))
-pair = rank0["parameterChecksum"]
+ranks = [json.load(open(f"{work}/rank{r}/summary.json")) for r in (0, 1)]
+pair = ranks[0]["parameterChecksum"]
 serial = json.load(open(f"{work}/serial/summary.json"))["parameterChecksum"]
 print(f"pair over the veth pair: {pair}\nrun --serial:            {serial}")
 ok = pair == serial
 # Forced on, the swap must really have begun during the backward pass, not only been allowed to.
-early = [json.load(open(f"{work}/rank{r}/summary.json"))["exchange"]["bytesSentEarly"] for r in (0, 1)]
+early = [summary["exchange"]["bytesSentEarly"] for summary in ranks]
 print(f"bytes sent during the backward pass: rank 0 {early[0]}, rank 1 {early[1]}")
 if "--overlap-backward=on" in args and min(early) <= 0:
     print("--overlap-backward=on, yet a rank sent nothing early", file=sys.stderr)
