@@ -8,7 +8,7 @@ images), and `bench/exchange-swap.sh` times the pair exchange on the node's core
 step is the perturbation, one gradient pass, the parameters restored by copy, the gradient's copy
 to the host (the exchange sends from host memory), the swap, the peer's gradient's copy back and
 the update; this script times all of it but the swap ("rank, no swap"), with the host buffers
-pinned and pageable, and the copies alone four ways (see `through_host`). SAM is two passes with the
+pinned and pageable, and the copies alone five ways (see `through_host`). SAM is two passes with the
 perturbation between them (ALGORITHMS.md); SGD one pass. Each figure is the median over the timed
 steps, each step bounded by a device synchronisation. It also times when each parameter's gradient
 becomes final during the backward pass (a hook per parameter, timed by CUDA events on a GPU): what a
@@ -126,7 +126,8 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
 
     flat = torch.empty(count, device=device)
     pinned = {k: torch.zeros(count, pin_memory=cuda) for k in ("own", "peer")}
-    pageable = {k: torch.zeros(count) for k in ("own", "peer")}  # allocated once, as the trainer's
+    # allocated once, as the trainer's: the vector sent, the peer's, and the trainer's staging buffer
+    pageable = {k: torch.zeros(count) for k in ("own", "peer", "staging")}
     sizes = [p.numel() for p in params]
     views = [v.view_as(p) for v, p in zip(flat.split(sizes), params)]
 
@@ -147,10 +148,13 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
 
         how: "pinned", through pinned buffers allocated once; "pageable", out into a fresh pageable
         tensor (`flat.cpu()`: the kernel maps and zeroes 4 bytes per parameter on every step) and
-        back from one allocated once; "reused", both through pageable buffers allocated once; and
-        "trainer", what the trainer's engine does (DJL 0.35, `toByteBuffer` on a GPU tensor): each
-        gradient tensor out into a fresh host tensor of its own, kept until the step ends, copied
-        into the vector the exchange sends, and the peer's tensor by tensor from its receive buffer.
+        back from one allocated once; "reused", both through pageable buffers allocated once;
+        "engine", what the trainer's engine does by itself (DJL 0.35, `toByteBuffer` on a GPU
+        tensor): each gradient tensor out into a fresh host tensor of its own, kept until the step
+        ends, copied into the vector the exchange sends; and "trainer", what the trainer does
+        (`WireVectors`): the gradient tensors joined on the device, one copy into a staging buffer
+        allocated once, then into the vector sent. Both take the peer's back tensor by tensor from
+        its receive buffer.
         """
         if how == "pinned":
             pinned["own"].copy_(flat, non_blocking=True)
@@ -164,9 +168,13 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
             pageable["own"].copy_(flat)
             flat.copy_(pageable["peer"])
         else:
-            kept = [g.cpu() for g in flat.split(sizes)]
-            for out, host in zip(host_views["own"], kept):
-                out.copy_(host)
+            if how == "engine":
+                kept = [g.cpu() for g in flat.split(sizes)]
+                for out, host in zip(host_views["own"], kept):
+                    out.copy_(host)
+            else:
+                pageable["staging"].copy_(torch.cat(flat.split(sizes)))
+                pageable["own"].copy_(pageable["staging"])
             for into, peer in zip(flat.split(sizes), host_views["peer"]):
                 into.copy_(peer.to(device))
 
@@ -253,7 +261,8 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
     row["copiesPinnedMs"] = median_ms(copies("pinned"), warmup, steps, sync)
     row["copiesPageableMs"] = median_ms(copies("pageable"), warmup, steps, sync)
     row["copiesReusedMs"] = median_ms(copies("reused"), warmup, steps, sync)
-    row["copiesTrainerMs"] = median_ms(copies("trainer"), warmup, steps, sync)
+    row["copiesEngineMs"] = median_ms(copies("engine"), warmup, steps, sync)
+    row["copiesStagedMs"] = median_ms(copies("trainer"), warmup, steps, sync)
     row["readiness"] = readiness()
     return row
 
@@ -278,7 +287,7 @@ def main():
     }
     print(f"torch {report['torch']} on {report['device']}, batch {a.batch}, 32x32x3", flush=True)
     print("model | parameters | precision | forward | pass | SGD | SAM | "
-          "rank, no swap (pinned / pageable) | copies (pinned / pageable / reused / trainer's) ms")
+          "rank, no swap (pinned / pageable) | copies (pinned / pageable / reused / engine's / trainer's) ms")
     for name in a.models.split(","):
         for precision in a.precisions.split(","):
             r = measure(name, precision, device, a.batch, a.warmup, a.steps)
@@ -287,7 +296,7 @@ def main():
                 f"{name} | {r['parameters']:,} | {precision} | {r['forwardMs']:.2f} | {r['passMs']:.2f} | "
                 f"{r['sgdMs']:.2f} | {r['samMs']:.2f} | {r['rankPinnedMs']:.2f} / {r['rankPageableMs']:.2f} | "
                 f"{r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f} / "
-                f"{r['copiesReusedMs']:.2f} / {r['copiesTrainerMs']:.2f}",
+                f"{r['copiesReusedMs']:.2f} / {r['copiesEngineMs']:.2f} / {r['copiesStagedMs']:.2f}",
                 flush=True,
             )
             ready = r["readiness"]

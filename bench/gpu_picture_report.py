@@ -171,13 +171,14 @@ def report(data, out):
         "update; everything a SAMPa rank does but the swap.",
         "*copies*: the two 4-byte-per-parameter copies alone (out to the host and back), through pinned",
         "buffers; out into a fresh pageable tensor each step (which the kernel must map and zero) and",
-        "back from one allocated once; through pageable buffers allocated once (*reused*); and tensor by",
-        "tensor as the trainer's engine copies them (*trainer's*: a fresh host tensor each, then into the",
-        "vector sent; - where a run did not time it). bf16: autocast, channels-last; parameters,",
-        "gradients and the swap stay fp32.",
+        "back from one allocated once; through pageable buffers allocated once (*reused*); tensor by",
+        "tensor as the trainer's engine copies them by itself (*engine's*: a fresh host tensor each, then",
+        "into the vector sent); and as the trainer copies them (*trainer's*: joined on the GPU, one copy",
+        "into a staging buffer allocated once, then into the vector sent). - where a run did not time",
+        "it. bf16: autocast, channels-last; parameters, gradients and the swap stay fp32.",
         "",
         "| model | parameters | compute | forward | pass | SGD step | SAM step "
-        "| rank, no swap (pinned / pageable) | copies (pinned / pageable / reused / trainer's) |",
+        "| rank, no swap (pinned / pageable) | copies (pinned / pageable / reused / engine's / trainer's) |",
         "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     if not all(r.get("rankIncludesPerturbation") for r in gpu["rows"]):
@@ -193,7 +194,8 @@ def report(data, out):
             f"{r['passMs']:.1f} | {r['sgdMs']:.1f} | "
             f"{r['samMs']:.1f} | {r['rankPinnedMs']:.1f} / {r['rankPageableMs']:.1f} | "
             f"{r['copiesPinnedMs']:.2f} / {r['copiesPageableMs']:.2f} / "
-            f"{optional(r, 'copiesReusedMs')} / {optional(r, 'copiesTrainerMs')} |")
+            f"{optional(r, 'copiesReusedMs')} / {optional(r, 'copiesEngineMs')} / "
+            f"{optional(r, 'copiesStagedMs')} |")
 
     lines += [
         "",

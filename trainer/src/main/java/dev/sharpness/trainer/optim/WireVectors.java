@@ -1,8 +1,13 @@
 package dev.sharpness.trainer.optim;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -22,13 +27,16 @@ import java.util.concurrent.ForkJoinTask;
  *
  * <p>Float32: sending copies each tensor's bytes straight from its memory into one array, reused
  * every step; receiving makes tensors that view the exchange's buffer where the peer's bytes
- * landed, with no copy. Bfloat16: both directions convert in one pass each, through small arrays
- * that stay in the cache, into native buffers reused every step that the tensors then view; the
- * rank's own gradient is rounded and widened in the same pass, since its peer steps along the
- * rounded one. A large vector's conversion is split over the threads the rank computes on (nothing
- * else runs on its critical path meanwhile): WRN-28-10's 36 million elements took about 35 ms to
- * round and 18 ms to widen on one core of a 2-core machine, 21 and 10 on two ({@code
- * bench/wire-convert.sh}).
+ * landed, with no copy. A gradient on a GPU first comes to the host in one copy per part written,
+ * joined on the device and copied into a staging buffer allocated once: the engine's own way out, a
+ * fresh host tensor per tensor each step, costs the host's allocator and the kernel's zeroing of
+ * new pages on every step ({@code bench/host_buffers.py}). Bfloat16: both directions convert in one
+ * pass each, through small arrays that stay in the cache, into native buffers reused every step
+ * that the tensors then view; the rank's own gradient is rounded and widened in the same pass,
+ * since its peer steps along the rounded one. A large vector's conversion is split over the threads
+ * the rank computes on (nothing else runs on its critical path meanwhile): WRN-28-10's 36 million
+ * elements took about 35 ms to round and 18 ms to widen on one core of a 2-core machine, 21 and 10
+ * on two ({@code bench/wire-convert.sh}).
  *
  * <p>A gradient can also be written in parts ({@link #start}, {@link #write(int, List)}, {@link
  * #written}), the top layers' tensors first, for a swap that sends them while the backward pass
@@ -49,6 +57,10 @@ public final class WireVectors {
 
     private final DataType wire;
     private final ForkJoinPool cores; // bf16 over several cores; null: the caller converts alone
+    private final boolean alwaysStaged; // stage host tensors too (tests of the GPU path on a CPU)
+    private NDManager hostManager; // owns the staging tensor; made for the first gradient staged
+    private ByteBuffer staging; // the vector in float32 as it came off its device
+    private NDArray stagingTensor; // a 1-d tensor over the staging buffer's memory
     private byte[] outgoing; // our vector as sent, reused every step
     private long[] offsets; // where each of its tensors begins, in elements, and its end
     private ByteBuffer ownWidened; // bf16: our vector as sent, back in float32
@@ -67,6 +79,14 @@ public final class WireVectors {
 
     /** Converts over at most {@code threads} threads. */
     public WireVectors(DataType wire, int threads) {
+        this(wire, threads, false);
+    }
+
+    /**
+     * With {@code alwaysStaged}, even a vector in host memory is copied through the staging buffer,
+     * as a GPU's is: how a machine without a GPU tests that path.
+     */
+    WireVectors(DataType wire, int threads, boolean alwaysStaged) {
         if (wire != DataType.FLOAT32 && wire != DataType.BFLOAT16) {
             throw new IllegalArgumentException(
                     "gradients cross as float32 or bfloat16, not " + wire);
@@ -78,6 +98,7 @@ public final class WireVectors {
         this.wire = wire;
         // Its threads are daemons and idle between steps; they go with the process.
         this.cores = wire == DataType.BFLOAT16 && threads > 1 ? new ForkJoinPool(threads) : null;
+        this.alwaysStaged = alwaysStaged;
     }
 
     /**
@@ -124,17 +145,32 @@ public final class WireVectors {
      * @throws IllegalArgumentException if a tensor's size is not its place's
      */
     public void write(int first, List<NDArray> tensors) {
-        List<Runnable> tasks = new ArrayList<>();
         for (int i = 0; i < tensors.size(); i++) {
-            NDArray t = tensors.get(i);
-            long at = offsets[first + i];
-            if (t.size() != offsets[first + i + 1] - at) {
+            long size = offsets[first + i + 1] - offsets[first + i];
+            if (tensors.get(i).size() != size) {
                 throw new IllegalArgumentException(
                         "tensor %d has %d elements, the vector's %d there"
-                                .formatted(first + i, t.size(), offsets[first + i + 1] - at));
+                                .formatted(first + i, tensors.get(i).size(), size));
             }
-            // A view of the tensor's own memory: toByteBuffer() would copy it into a fresh array.
-            ByteBuffer bytes = t.toByteBuffer(true);
+        }
+        if (tensors.isEmpty()) {
+            return;
+        }
+        boolean staged = alwaysStaged || !tensors.stream().allMatch(WireVectors::inHostMemory);
+        if (staged) {
+            stage(first, tensors);
+        }
+        List<Runnable> tasks = new ArrayList<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            long at = offsets[first + i];
+            ByteBuffer bytes =
+                    staged
+                            ? staging.slice(
+                                    Math.toIntExact(at * Float.BYTES),
+                                    Math.toIntExact(tensors.get(i).size() * Float.BYTES))
+                            // A view of the tensor's own memory: toByteBuffer() would copy it
+                            // into a fresh array.
+                            : tensors.get(i).toByteBuffer(true);
             if (wire == DataType.FLOAT32) {
                 bytes.get(outgoing, Math.toIntExact(at * Float.BYTES), bytes.remaining());
                 continue;
@@ -149,6 +185,57 @@ public final class WireVectors {
             }
         }
         run(tasks);
+    }
+
+    /**
+     * Copies {@code tensors}, the vector's from {@code first}, into their place in the staging
+     * buffer in one copy: joined on their device first, where that is cheap, so that a GPU makes
+     * one transfer per part rather than one per tensor, each with its own synchronisation.
+     */
+    private void stage(int first, List<NDArray> tensors) {
+        long elements = offsets[offsets.length - 1];
+        if (staging == null || staging.capacity() != elements * Float.BYTES) {
+            if (hostManager == null) {
+                hostManager = NDManager.newBaseManager(Device.cpu());
+            }
+            if (stagingTensor != null) {
+                stagingTensor.close();
+            }
+            staging = floatBuffer(null, elements);
+            // Over the buffer's memory, not a copy of it: what is copied into the tensor is
+            // what the buffer holds.
+            stagingTensor = hostManager.create(staging, new Shape(elements), DataType.FLOAT32);
+        }
+        NDList views = new NDList(tensors.size());
+        NDArray joined = null;
+        try {
+            for (NDArray t : tensors) {
+                views.add(t.reshape(-1));
+            }
+            joined = views.size() == 1 ? views.get(0) : NDArrays.concat(views);
+            // torch's index_put_ with one slice is a copy_ into that slice, across devices; DJL's
+            // set(NDIndex, NDArray) would first bring the value to the host in a fresh tensor.
+            JniUtils.indexSet(
+                    (PtNDArray) stagingTensor,
+                    (PtNDArray) joined,
+                    new long[] {offsets[first]},
+                    new long[] {offsets[first + tensors.size()]},
+                    new long[] {1});
+        } finally {
+            views.close();
+            if (joined != null) {
+                joined.close();
+            }
+        }
+    }
+
+    /** Bytes of host memory taken to stage gradients off their device: 0 until one is staged. */
+    long stagingBytes() {
+        return staging == null ? 0 : staging.capacity();
+    }
+
+    private static boolean inHostMemory(NDArray t) {
+        return Device.cpu().equals(t.getDevice());
     }
 
     /**

@@ -84,15 +84,57 @@ class WireVectorsTest {
         }
     }
 
-    @Test
-    void stepsTakeNoNewDirectMemory() {
+    /**
+     * A GPU's gradient comes to the host through the staging buffer, in one copy per part: the same
+     * bytes, and the same vector as sent, as tensors read where they lie, written top part first
+     * (as a swap that overlaps the backward pass writes it) or whole, step after step.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"float32", "bfloat16"})
+    void aGradientStagedAsOnAGpuCrossesAsTheSameBytes(String type) {
+        DataType wireType = DataType.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+        WireVectors inPlace = new WireVectors(wireType, 1);
+        WireVectors staged = new WireVectors(wireType, 1, true);
+        for (int step = 0; step < 3; step++) {
+            // Each step's values differ, so what an earlier step left in the buffer shows.
+            float[] values = randomFinite(ELEMENTS, 4 + step);
+            try (NDManager scope = manager.newSubManager()) {
+                ParamVector mine = vector(values, scope);
+                WireVectors.Outgoing direct = inPlace.write(mine, scope);
+                byte[] expected = direct.bytes().clone();
+                float[] expectedAsSent = concatenated(direct.asSent());
+                if (wireType == DataType.FLOAT32) {
+                    assertThat(expected).isEqualTo(Vectors.bytes(values));
+                }
+
+                staged.start(mine);
+                staged.write(1, mine.tensors().subList(1, 2));
+                staged.write(0, mine.tensors().subList(0, 1));
+                WireVectors.Outgoing inParts = staged.written(mine, scope);
+                assertThat(inParts.bytes()).as("in parts, step %d", step).isEqualTo(expected);
+                assertThat(concatenated(inParts.asSent())).isEqualTo(expectedAsSent);
+
+                WireVectors.Outgoing whole = staged.write(mine, scope);
+                assertThat(whole.bytes()).as("whole, step %d", step).isEqualTo(expected);
+                assertThat(concatenated(whole.asSent())).isEqualTo(expectedAsSent);
+            }
+        }
+        // Tensors in host memory are read where they lie; the staged ones took one buffer.
+        assertThat(inPlace.stagingBytes()).isZero();
+        assertThat(staged.stagingBytes()).isEqualTo((long) Float.BYTES * ELEMENTS);
+    }
+
+    /** Also through the staging buffer, which is taken once. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void stepsTakeNoNewDirectMemory(boolean staged) {
         BufferPoolMXBean direct =
                 ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                         .filter(pool -> pool.getName().equals("direct"))
                         .findFirst()
                         .orElseThrow();
         for (DataType type : new DataType[] {DataType.FLOAT32, DataType.BFLOAT16}) {
-            WireVectors wire = new WireVectors(type);
+            WireVectors wire = new WireVectors(type, 1, staged);
             float[] values = randomFinite(ELEMENTS, 2);
             ByteBuffer received;
             try (NDManager scope = manager.newSubManager()) {
