@@ -151,10 +151,10 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
         back from one allocated once; "reused", both through pageable buffers allocated once;
         "engine", what the trainer's engine does by itself (DJL 0.35, `toByteBuffer` on a GPU
         tensor): each gradient tensor out into a fresh host tensor of its own, kept until the step
-        ends, copied into the vector the exchange sends; and "trainer", what the trainer does
-        (`WireVectors`): the gradient tensors joined on the device, one copy into a staging buffer
-        allocated once, then into the vector sent. Both take the peer's back tensor by tensor from
-        its receive buffer.
+        ends, copied into the vector the exchange sends, and the peer's back tensor by tensor from
+        its receive buffer; and "trainer", what the trainer does (`WireVectors`): the gradient
+        tensors joined on the device, one copy into a staging buffer allocated once, then into the
+        vector sent, and the peer's back in one copy whose views are its tensors.
         """
         if how == "pinned":
             pinned["own"].copy_(flat, non_blocking=True)
@@ -172,11 +172,12 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
                 kept = [g.cpu() for g in flat.split(sizes)]
                 for out, host in zip(host_views["own"], kept):
                     out.copy_(host)
+                for into, peer in zip(flat.split(sizes), host_views["peer"]):
+                    into.copy_(peer.to(device))
             else:
                 pageable["staging"].copy_(torch.cat(flat.split(sizes)))
                 pageable["own"].copy_(pageable["staging"])
-            for into, peer in zip(flat.split(sizes), host_views["peer"]):
-                into.copy_(peer.to(device))
+                flat.copy_(pageable["peer"].to(device))
 
     def rank(pin):
         def step():

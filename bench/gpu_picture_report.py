@@ -173,9 +173,10 @@ def report(data, out):
         "buffers; out into a fresh pageable tensor each step (which the kernel must map and zero) and",
         "back from one allocated once; through pageable buffers allocated once (*reused*); tensor by",
         "tensor as the trainer's engine copies them by itself (*engine's*: a fresh host tensor each, then",
-        "into the vector sent); and as the trainer copies them (*trainer's*: joined on the GPU, one copy",
-        "into a staging buffer allocated once, then into the vector sent). - where a run did not time",
-        "it. bf16: autocast, channels-last; parameters, gradients and the swap stay fp32.",
+        "into the vector sent, and the peer's back tensor by tensor); and as the trainer copies them",
+        "(*trainer's*: joined on the GPU, one copy into a staging buffer allocated once, then into the",
+        "vector sent, and the peer's back in one copy). - where a run did not time it. bf16: autocast,",
+        "channels-last; parameters, gradients and the swap stay fp32.",
         "",
         "| model | parameters | compute | forward | pass | SGD step | SAM step "
         "| rank, no swap (pinned / pageable) | copies (pinned / pageable / reused / engine's / trainer's) |",

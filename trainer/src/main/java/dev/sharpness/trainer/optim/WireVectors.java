@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -27,16 +28,17 @@ import java.util.concurrent.ForkJoinTask;
  *
  * <p>Float32: sending copies each tensor's bytes straight from its memory into one array, reused
  * every step; receiving makes tensors that view the exchange's buffer where the peer's bytes
- * landed, with no copy. A gradient on a GPU first comes to the host in one copy per part written,
- * joined on the device and copied into a staging buffer allocated once: the engine's own way out, a
- * fresh host tensor per tensor each step, costs the host's allocator and the kernel's zeroing of
- * new pages on every step ({@code bench/host_buffers.py}). Bfloat16: both directions convert in one
- * pass each, through small arrays that stay in the cache, into native buffers reused every step
- * that the tensors then view; the rank's own gradient is rounded and widened in the same pass,
- * since its peer steps along the rounded one. A large vector's conversion is split over the threads
- * the rank computes on (nothing else runs on its critical path meanwhile): WRN-28-10's 36 million
- * elements took about 35 ms to round and 18 ms to widen on one core of a 2-core machine, 21 and 10
- * on two ({@code bench/wire-convert.sh}).
+ * landed, with no copy. On a GPU each direction crosses between device and host in one transfer per
+ * part rather than one per tensor: a gradient is joined on the device and copied into a staging
+ * buffer allocated once (the engine's own way out, a fresh host tensor per tensor each step, costs
+ * the host's allocator and the kernel's zeroing of new pages on every step: {@code
+ * bench/host_buffers.py}), and the peer's goes to the device whole, its tensors views of it.
+ * Bfloat16: both directions convert in one pass each, through small arrays that stay in the cache,
+ * into native buffers reused every step that the tensors then view; the rank's own gradient is
+ * rounded and widened in the same pass, since its peer steps along the rounded one. A large
+ * vector's conversion is split over the threads the rank computes on (nothing else runs on its
+ * critical path meanwhile): WRN-28-10's 36 million elements took about 35 ms to round and 18 ms to
+ * widen on one core of a 2-core machine, 21 and 10 on two ({@code bench/wire-convert.sh}).
  *
  * <p>A gradient can also be written in parts ({@link #start}, {@link #write(int, List)}, {@link
  * #written}), the top layers' tensors first, for a swap that sends them while the backward pass
@@ -333,9 +335,27 @@ public final class WireVectors {
         running.forEach(ForkJoinTask::join);
     }
 
-    /** Float32 tensors shaped like {@code like} over {@code memory}, from its start. */
-    private static ParamVector views(ByteBuffer memory, ParamVector like, NDManager scope) {
+    /**
+     * Float32 tensors shaped like {@code like} over {@code memory}, from its start, on {@code
+     * scope}'s device. In host memory they view {@code memory} itself; on a GPU they view one copy
+     * of it there, made in one transfer rather than one per tensor.
+     */
+    private ParamVector views(ByteBuffer memory, ParamVector like, NDManager scope) {
         List<NDArray> tensors = new ArrayList<>(like.size());
+        if (alwaysStaged || !Device.cpu().equals(scope.getDevice())) {
+            long elements = like.elementCount();
+            ByteBuffer all =
+                    memory.slice(0, Math.toIntExact(elements * Float.BYTES))
+                            .order(ByteOrder.nativeOrder());
+            NDArray joined = scope.create(all, new Shape(elements), DataType.FLOAT32);
+            long at = 0;
+            for (NDArray t : like.tensors()) {
+                NDIndex place = new NDIndex().addSliceDim(at, at + t.size());
+                tensors.add(joined.get(place).reshape(t.getShape()));
+                at += t.size();
+            }
+            return new ParamVector(tensors);
+        }
         int at = 0;
         for (NDArray t : like.tensors()) {
             int bytes = Math.toIntExact(t.size() * Float.BYTES);

@@ -85,9 +85,10 @@ class WireVectorsTest {
     }
 
     /**
-     * A GPU's gradient comes to the host through the staging buffer, in one copy per part: the same
-     * bytes, and the same vector as sent, as tensors read where they lie, written top part first
-     * (as a swap that overlaps the backward pass writes it) or whole, step after step.
+     * A GPU's gradient comes to the host through the staging buffer, in one copy per part, and the
+     * peer's goes back whole: the same bytes, the same vector as sent and the same vector received
+     * as with tensors read where they lie, written top part first (as a swap that overlaps the
+     * backward pass writes it) or whole, step after step.
      */
     @ParameterizedTest
     @ValueSource(strings = {"float32", "bfloat16"})
@@ -117,6 +118,12 @@ class WireVectorsTest {
                 WireVectors.Outgoing whole = staged.write(mine, scope);
                 assertThat(whole.bytes()).as("whole, step %d", step).isEqualTo(expected);
                 assertThat(concatenated(whole.asSent())).isEqualTo(expectedAsSent);
+
+                // The peer's vector: the same values in the model's shapes, from one copy of it.
+                ParamVector theirs = staged.read(direct(expected), like, scope);
+                assertThat(theirs.get(0).getShape()).isEqualTo(new Shape(ROWS, COLUMNS));
+                assertThat(theirs.get(1).getShape()).isEqualTo(new Shape(3));
+                assertThat(concatenated(theirs)).isEqualTo(expectedAsSent);
             }
         }
         // Tensors in host memory are read where they lie; the staged ones took one buffer.
