@@ -60,9 +60,7 @@ public final class WireVectors {
     private final DataType wire;
     private final ForkJoinPool cores; // bf16 over several cores; null: the caller converts alone
     private final boolean alwaysStaged; // stage host tensors too (tests of the GPU path on a CPU)
-    private NDManager hostManager; // owns the staging tensor; made for the first gradient staged
     private ByteBuffer staging; // the vector in float32 as it came off its device
-    private NDArray stagingTensor; // a 1-d tensor over the staging buffer's memory
     private byte[] outgoing; // our vector as sent, reused every step
     private long[] offsets; // where each of its tensors begins, in elements, and its end
     private ByteBuffer ownWidened; // bf16: our vector as sent, back in float32
@@ -195,22 +193,15 @@ public final class WireVectors {
      * one transfer per part rather than one per tensor, each with its own synchronisation.
      */
     private void stage(int first, List<NDArray> tensors) {
-        long elements = offsets[offsets.length - 1];
-        if (staging == null || staging.capacity() != elements * Float.BYTES) {
-            if (hostManager == null) {
-                hostManager = NDManager.newBaseManager(Device.cpu());
-            }
-            if (stagingTensor != null) {
-                stagingTensor.close();
-            }
-            staging = floatBuffer(null, elements);
-            // Over the buffer's memory, not a copy of it: what is copied into the tensor is
-            // what the buffer holds.
-            stagingTensor = hostManager.create(staging, new Shape(elements), DataType.FLOAT32);
-        }
+        staging = floatBuffer(staging, offsets[offsets.length - 1]);
         NDList views = new NDList(tensors.size());
         NDArray joined = null;
-        try {
+        try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
+            // Over the buffer's memory, not a copy of it: what is copied into this tensor is
+            // what the buffer holds. Closing it leaves the memory to the buffer.
+            NDArray over =
+                    host.create(
+                            staging, new Shape(staging.capacity() / Float.BYTES), DataType.FLOAT32);
             for (NDArray t : tensors) {
                 views.add(t.reshape(-1));
             }
@@ -218,7 +209,7 @@ public final class WireVectors {
             // torch's index_put_ with one slice is a copy_ into that slice, across devices; DJL's
             // set(NDIndex, NDArray) would first bring the value to the host in a fresh tensor.
             JniUtils.indexSet(
-                    (PtNDArray) stagingTensor,
+                    (PtNDArray) over,
                     (PtNDArray) joined,
                     new long[] {offsets[first]},
                     new long[] {offsets[first + tensors.size()]},
