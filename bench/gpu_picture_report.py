@@ -81,6 +81,15 @@ def optional(row, key):  # a figure later runs time and earlier ones did not
     return f"{row[key]:.2f}" if key in row else "-"
 
 
+def rank_ms(row):
+    """A SAMPa rank's step but the swap, with the host copies the trainer makes: the pinned step with
+    its copies replaced by the trainer's where the run timed those, else the pinned step itself
+    (a lower bound: DJL 0.35 cannot pin host memory). The flag says which."""
+    if "copiesStagedMs" in row:
+        return row["rankPinnedMs"] - row["copiesPinnedMs"] + row["copiesStagedMs"], True
+    return row["rankPinnedMs"], False
+
+
 def final_by(readiness, share):
     """ms after the backward's start by which `share` of the gradient's bytes are final."""
     total, done = sum(readiness["readyBytes"]), 0
@@ -228,8 +237,11 @@ def report(data, out):
         "",
         "## SAMPa against SAM and SGD on this GPU (an estimate)",
         "",
-        "A SAMPa pair step is taken as *rank, no swap* (pinned) plus the swap's p50 at this model's size",
+        "A SAMPa pair step is taken as *rank, no swap* plus the swap's p50 at this model's size",
         "with four cores per side (and eight, where measured); the swap is not overlapped with the pass.",
+        "*rank, no swap* is the pinned one with its two copies replaced by the trainer's (marked *t*)",
+        "where the run timed those; else the pinned one, a lower bound, since the trainer's engine",
+        "(DJL 0.35) cannot pin host memory.",
         "SAM's and SGD's steps are the measured ones above. The ranks' two GPUs run their passes at once,",
         "so the pair's step is one rank's. MB: fp32 gradient, each way, every step. *swap*: the raw",
         "socket's p50, then the exchange's over each number of streams measured (*streams: ms*).",
@@ -244,13 +256,14 @@ def report(data, out):
         by_streams = swaps_by_streams(model, cores)
         socket = statistics.mean(x["socket"]["p50Millis"] for x in rows(model, cores=cores))
         swap = min(by_streams.values())
-        pair = r["rankPinnedMs"] + swap
+        rank, trainers = rank_ms(r)
+        pair = rank + swap
         lines.append(
             f"| {TITLES[model]} | {r['precision']} | {r['parameters'] * 4 / 1e6:.1f} | "
-            f"{r['samMs']:.1f} | {r['sgdMs']:.1f} | {r['rankPinnedMs']:.1f} | {cores} | {socket:.1f} / "
-            f"{', '.join(f'{n}: {by_streams[n]:.1f}' for n in sorted(by_streams))} | "
+            f"{r['samMs']:.1f} | {r['sgdMs']:.1f} | {rank:.1f}{' t' if trainers else ''} | {cores} | "
+            f"{socket:.1f} / {', '.join(f'{n}: {by_streams[n]:.1f}' for n in sorted(by_streams))} | "
             f"{pair:.1f} | **{pair / r['samMs']:.2f}** | {pair / r['sgdMs']:.2f} | "
-            f"{(r['rankPinnedMs'] + socket) / r['samMs']:.2f} |")
+            f"{(rank + socket) / r['samMs']:.2f} |")
     hidden = [(r, cores) for r, cores in estimated if "readiness" in r]
     if hidden:
         lines += [
@@ -271,7 +284,7 @@ def report(data, out):
         ]
         for r, cores in hidden:
             ready, swap = r["readiness"], min(swaps_by_streams(r["model"], cores).values())
-            backward, rank = ready["backwardMs"], r["rankPinnedMs"]
+            backward, rank = ready["backwardMs"], rank_ms(r)[0]
             ends = overlapped_finish(ready, swap)
             cut_ends, cut_share = one_cut_finish(ready, swap)
             shares = " / ".join(f"{final_by(ready, share):.1f}" for share in (0.5, 0.8, 1.0))
