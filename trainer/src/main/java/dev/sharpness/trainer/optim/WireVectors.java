@@ -194,8 +194,7 @@ public final class WireVectors {
      */
     private void stage(int first, List<NDArray> tensors) {
         staging = floatBuffer(staging, offsets[offsets.length - 1]);
-        NDList views = new NDList(tensors.size());
-        NDArray joined = null;
+        NDList temporaries = new NDList(tensors.size() + 1); // views, and the joined copy
         try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
             // Over the buffer's memory, not a copy of it: what is copied into this tensor is
             // what the buffer holds. Closing it leaves the memory to the buffer.
@@ -203,9 +202,13 @@ public final class WireVectors {
                     host.create(
                             staging, new Shape(staging.capacity() / Float.BYTES), DataType.FLOAT32);
             for (NDArray t : tensors) {
-                views.add(t.reshape(-1));
+                temporaries.add(t.reshape(-1));
             }
-            joined = views.size() == 1 ? views.get(0) : NDArrays.concat(views);
+            NDArray joined = temporaries.get(0);
+            if (tensors.size() > 1) {
+                joined = NDArrays.concat(temporaries);
+                temporaries.add(joined);
+            }
             // torch's index_put_ with one slice is a copy_ into that slice, across devices; DJL's
             // set(NDIndex, NDArray) would first bring the value to the host in a fresh tensor.
             JniUtils.indexSet(
@@ -215,10 +218,7 @@ public final class WireVectors {
                     new long[] {offsets[first + tensors.size()]},
                     new long[] {1});
         } finally {
-            views.close();
-            if (joined != null) {
-                joined.close();
-            }
+            temporaries.close();
         }
     }
 
