@@ -2,7 +2,8 @@
 # The accuracy study's later rows, in the same setting as bench/accuracy-study.sh (the MLP on the full
 # Fashion-MNIST, 20 epochs, one thread per run, two runs at a time): SAM only in the last quarter
 # (sharpnessFrom.fraction 0.75), Look-LayerSAM (rho 0.002 relative to each tensor), LookSAM with
-# alpha 0.3, and SAMPa-0.2 as a real pair with bf16 on the wire (the serial emulation has no wire).
+# alpha 0.3, and SAMPa-0.2 as a real pair with bf16 on the wire (`run --serial` now rounds as the
+# wire does too and ends with the pair's parameters; the row runs the pair itself).
 # Prints one line per run and a table of mean ± standard deviation.
 # Usage: bench/accuracy-study-rows.sh NAME LABEL_NOISE [SEEDS...]   e.g. bench/accuracy-study-rows.sh noisy40 0.4
 set -euo pipefail

@@ -25,8 +25,21 @@ public final class Optimizers {
      */
     public static <B> TrainingMethod<B> method(
             OptimizerSpec spec, Objective<B> objective, NDManager owner, long firstSharpStep) {
+        return method(spec, objective, owner, firstSharpStep, DataType.FLOAT32);
+    }
+
+    /**
+     * The method of {@code spec} from {@code firstSharpStep}; SAMPa, played serially, with its
+     * gradients as {@code sampaWire} (float32 or bfloat16) carries them between its pair's ranks.
+     */
+    public static <B> TrainingMethod<B> method(
+            OptimizerSpec spec,
+            Objective<B> objective,
+            NDManager owner,
+            long firstSharpStep,
+            DataType sampaWire) {
         BaseOptimizer base = base(spec.getBase(), objective.parameters(), owner);
-        TrainingMethod<B> method = method(spec, objective, base, owner);
+        TrainingMethod<B> method = method(spec, objective, base, sampaWire, owner);
         if (firstSharpStep == 0) {
             return method;
         }
@@ -38,7 +51,11 @@ public final class Optimizers {
     }
 
     private static <B> TrainingMethod<B> method(
-            OptimizerSpec spec, Objective<B> objective, BaseOptimizer base, NDManager owner) {
+            OptimizerSpec spec,
+            Objective<B> objective,
+            BaseOptimizer base,
+            DataType sampaWire,
+            NDManager owner) {
         Perturbation perturbation = new Perturbation(spec.getRho(), spec.isAdaptive());
         return switch (spec.getMethod()) {
             case SGD -> new Sgd<>(objective, base);
@@ -70,6 +87,7 @@ public final class Optimizers {
                             base,
                             perturbation,
                             spec.sampaOrDefaults().getLambda(),
+                            sampaWire,
                             owner);
         };
     }

@@ -2,6 +2,7 @@ package dev.sharpness.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -19,7 +20,9 @@ import java.util.function.Supplier;
  *
  * gA and gB depend only on what is known at the start of the step, so the pair computes them at the
  * same time. Each worker keeps its own BatchNorm running statistics; rank 0's are the model's (for
- * evaluation and checkpoints), rank 1's are held here and swapped in around its pass.
+ * evaluation and checkpoints), rank 1's are held here and swapped in around its pass. With bf16 on
+ * the pair's wire, both gradients are rounded as the wire rounds them ({@link WireVectors}) before
+ * they are used, since the pair's ranks step along the rounded ones.
  */
 public final class Sampa<B> implements TrainingMethod<B> {
     private final Objective<B> objective;
@@ -28,24 +31,52 @@ public final class Sampa<B> implements TrainingMethod<B> {
     /** Rank 1's BatchNorm running statistics; empty for models without BatchNorm. */
     private final Optional<ParamVector> workerOneStatistics;
 
+    /**
+     * Each rank's gradient as a bf16 wire carries it (one converter per rank: a vector as sent
+     * lives in its converter's memory until that converter's next write); null on a float32 wire,
+     * which carries the bits as they are.
+     */
+    private final WireVectors[] wire;
+
+    /** SAMPa as its pair runs it with float32 on the wire. */
     public Sampa(
             Objective<B> objective,
             BaseOptimizer base,
             Perturbation perturbation,
             double lambda,
             NDManager owner) {
+        this(objective, base, perturbation, lambda, DataType.FLOAT32, owner);
+    }
+
+    /** SAMPa as its pair runs it with {@code wire} (float32 or bfloat16) on the wire. */
+    public Sampa(
+            Objective<B> objective,
+            BaseOptimizer base,
+            Perturbation perturbation,
+            double lambda,
+            DataType wire,
+            NDManager owner) {
         this.objective = objective;
         this.roles = new SampaRoles<>(objective, base, perturbation, lambda, owner);
         // Both workers start from the same initialization, statistics included.
         this.workerOneStatistics = objective.batchNormStatistics().map(s -> s.copy(owner));
+        this.wire =
+                wire == DataType.FLOAT32
+                        ? null
+                        : new WireVectors[] {new WireVectors(wire), new WireVectors(wire)};
     }
 
     @Override
     public StepResult step(long step, Batches<B> batches, double lr, NDManager scope) {
         Gradient a = roles.perturbed(step, batches, scope, null);
         Gradient b = asRankOne(() -> roles.auxiliary(step, batches, lr, scope, null), scope);
-        roles.update(a.vector(), b.vector(), lr);
+        roles.update(asSent(0, a, scope), asSent(1, b, scope), lr);
         return StepResult.of(b, 1);
+    }
+
+    /** Rank {@code rank}'s gradient {@code g} as both ranks hold it once swapped. */
+    private ParamVector asSent(int rank, Gradient g, NDManager scope) {
+        return wire == null ? g.vector() : wire[rank].write(g.vector(), scope).asSent();
     }
 
     /**
@@ -64,7 +95,11 @@ public final class Sampa<B> implements TrainingMethod<B> {
                 Gradient g1 = asRankOne(() -> half(selection, batch, second, scope), scope);
                 roles.baseStep(
                         SplitBatch.combine(
-                                g0.vector(), first.length, g1.vector(), second.length, scope),
+                                asSent(0, g0, scope),
+                                first.length,
+                                asSent(1, g1, scope),
+                                second.length,
+                                scope),
                         lr);
                 return StepResult.of(g0, 1);
             }

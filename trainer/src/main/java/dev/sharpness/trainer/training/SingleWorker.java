@@ -1,6 +1,8 @@
 package dev.sharpness.trainer.training;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.sharpness.api.v1alpha1.CommunicationSpec;
 import dev.sharpness.api.v1alpha1.OptimizerSpec;
 import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.data.Batch;
@@ -14,6 +16,19 @@ import java.util.function.Supplier;
 
 /** Training alone: any method, serial SAMPa included; nothing to agree on with anyone. */
 final class SingleWorker implements WorkerGroup {
+    private final DataType sampaWire;
+
+    /**
+     * Serial SAMPa uses its gradients as {@code communication} has its pair's wire carry them:
+     * rounded to bfloat16 with {@code precision: bf16}, so that it equals the pair bit for bit.
+     */
+    SingleWorker(CommunicationSpec communication) {
+        this.sampaWire =
+                communication.getPrecision() == CommunicationSpec.Precision.BF16
+                        ? DataType.BFLOAT16
+                        : DataType.FLOAT32;
+    }
+
     @Override
     public int size() {
         return 1;
@@ -27,7 +42,7 @@ final class SingleWorker implements WorkerGroup {
     @Override
     public TrainingMethod<Batch> method(
             OptimizerSpec spec, Objective<Batch> objective, NDManager owner, long firstSharpStep) {
-        return Optimizers.method(spec, objective, owner, firstSharpStep);
+        return Optimizers.method(spec, objective, owner, firstSharpStep, sampaWire);
     }
 
     @Override

@@ -166,7 +166,7 @@ public final class TrainingRun {
                                 root);
                 WorkerGroup workers =
                         pair == null
-                                ? new SingleWorker()
+                                ? new SingleWorker(spec.getCommunication())
                                 : new WorkerPair(pair, plan.lastStep(), progress)) {
             return train(plan, data, network, workers, clock, root);
         } catch (PeerDivergedException e) {

@@ -274,9 +274,17 @@ class PairRunTest {
     void aPairWithBf16OnTheWireStepsBothRanksAlongTheSameRoundedGradients() throws IOException {
         // Each rank must step with its own gradient as the wire rounded it, which is what the
         // peer received. The ranks compare their parameters every 4 steps, so a rank that kept
-        // its exact gradient would end the run with a mismatch, not with exit 0.
-        JsonNode bf16 = runIn("bf16", "1", "--set=spec.communication.precision=bf16");
-        JsonNode fp32 = runIn("fp32", "1");
+        // its exact gradient would end the run with a mismatch, not with exit 0. The serial
+        // emulation rounds both gradients as the wire does, so it ends with the pair's parameters,
+        // through 6 steps of data-parallel SGD (each rank's half of the batch rounded) and 6 of
+        // SAMPa.
+        String bf16Wire = "--set=spec.communication.precision=bf16";
+        String late = "--set=spec.optimizer.sharpnessFrom.epoch=2";
+        JsonNode bf16 = runIn("bf16", "1", bf16Wire, late);
+        JsonNode serial = runIn("bf16-serial", "1", bf16Wire, late, "--serial");
+        assertThat(serial.get("parameterChecksum").asText())
+                .isEqualTo(bf16.get("parameterChecksum").asText());
+        JsonNode fp32 = runIn("fp32", "1", late);
         JsonNode rankOne =
                 new ObjectMapper().readTree(dir.resolve("bf16/rank-1/summary.json").toFile());
         assertThat(rankOne.get("trainableChecksum").asText())

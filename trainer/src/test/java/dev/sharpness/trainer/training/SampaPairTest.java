@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.sharpness.api.v1alpha1.ModelSpec;
 import dev.sharpness.trainer.data.Batch;
@@ -56,11 +57,18 @@ class SampaPairTest {
      * is sent at the end. Each rank decides for itself (from its own device), so the ranks may
      * differ: the bytes swapped are the same either way.
      */
-    @ParameterizedTest(name = "swap overlapping the backward pass: rank 0 {0}, rank 1 {1}")
-    @CsvSource({"false, false", "true, true", "true, false", "false, true"})
+    @ParameterizedTest(name = "swap overlapping the backward pass: rank 0 {0}, rank 1 {1}; {2}")
+    @CsvSource({
+        "false, false, FLOAT32",
+        "true, true, FLOAT32",
+        "true, false, FLOAT32",
+        "false, true, FLOAT32",
+        "false, false, BFLOAT16",
+        "true, false, BFLOAT16"
+    })
     @Timeout(120)
-    void pairOfWorkersEqualsTheSerialEmulationBitForBit(boolean overlap0, boolean overlap1)
-            throws Exception {
+    void pairOfWorkersEqualsTheSerialEmulationBitForBit(
+            boolean overlap0, boolean overlap1, DataType wireType) throws Exception {
         TrainingData data = DatasetLoader.load(TinyJobs.job().getSpec().getDataset(), dir, 7);
         BatchPlan plan = new BatchPlan(7, data.train().size(), 32);
         BatchAssembler assembler = new BatchAssembler(data.train(), false, 7);
@@ -72,10 +80,11 @@ class SampaPairTest {
             Network rank0 = Network.create(ModelSpec.Architecture.CNN, 1, 8, CLASSES, 7, root);
             Network rank1 = Network.create(ModelSpec.Architecture.CNN, 1, 8, CLASSES, 7, root);
 
-            Sampa<Batch> serial = sampa(serialNet, root);
+            // With bf16 on the wire, the serial emulation rounds both gradients as the wire does.
+            Sampa<Batch> serial = sampa(serialNet, wireType, root);
             run(serial, batches, root);
 
-            CheckedSwap swap = new CheckedSwap();
+            CheckedSwap swap = new CheckedSwap(wireType);
             TrainingMethod<Batch> worker0 = worker(0, rank0, swap, overlap0, root);
             TrainingMethod<Batch> worker1 = worker(1, rank1, swap, overlap1, root);
             CompletableFuture<Void> one = new CompletableFuture<>();
@@ -118,9 +127,14 @@ class SampaPairTest {
         }
     }
 
-    private static Sampa<Batch> sampa(Network network, NDManager root) {
+    private static Sampa<Batch> sampa(Network network, DataType wireType, NDManager root) {
         return new Sampa<>(
-                locked(network), base(network, root), new Perturbation(0.05, false), 0.2, root);
+                locked(network),
+                base(network, root),
+                new Perturbation(0.05, false),
+                0.2,
+                wireType,
+                root);
     }
 
     /**
@@ -130,7 +144,17 @@ class SampaPairTest {
      */
     private static final class CheckedSwap implements GradientSwap {
         private final Exchanger<byte[]> wire = new Exchanger<>();
+        private final DataType wireType;
         final AtomicInteger begun = new AtomicInteger();
+
+        CheckedSwap(DataType wireType) {
+            this.wireType = wireType;
+        }
+
+        @Override
+        public DataType wireType() {
+            return wireType;
+        }
 
         @Override
         public ByteBuffer swap(long step, byte[] mine) {
@@ -151,7 +175,7 @@ class SampaPairTest {
 
                 @Override
                 public void finalFrom(long element) {
-                    from = Math.toIntExact(element * Float.BYTES);
+                    from = Math.toIntExact(element * wireType.getNumOfBytes());
                     said = Arrays.copyOfRange(mine, from, mine.length);
                 }
 
