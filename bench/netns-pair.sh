@@ -22,6 +22,8 @@
 # SAM_WORKER_ARGS="..." adds options to both workers' command lines, for example
 # "--overlap-backward=on --exchange-streams=2" (a GPU node's default, and the streams of a pod
 # with four cores): the overlapped pair must end as `run --serial` too.
+# SAM_JOB_SETS="PATH=VALUE ..." overrides fields of the job for the pair and `run --serial` alike,
+# for example "spec.communication.precision=bf16" (the emulation then rounds as the wire does).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 timeout=10
@@ -58,6 +60,8 @@ if [ -z "${1:-}" ]; then
     sets+=(--set=spec.communication.exchangeTimeoutSeconds=$timeout)
   fi
 fi
+read -r -a job_sets <<<"${SAM_JOB_SETS:-}"
+for field in "${job_sets[@]}"; do sets+=("--set=$field"); done
 read -r -a worker_args <<<"${SAM_WORKER_ARGS:-}"
 netns_up "$mtu"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/token"
