@@ -286,7 +286,14 @@ public final class CheckpointStore {
         out.writeInt(checkpoint.tensors().size());
         for (Map.Entry<String, NDArray> e : checkpoint.tensors().entrySet()) {
             byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
-            byte[] encoded = e.getValue().encode();
+            byte[] encoded;
+            // A GPU tensor's bytes come to the host in a copy that DJL attaches to the tensor's
+            // own manager, which for model and optimizer state lives as long as the run: a
+            // scope of the write's own frees it (the tensor goes back to its manager).
+            try (NDManager scope = NDManager.subManagerOf(e.getValue())) {
+                scope.tempAttachAll(e.getValue());
+                encoded = e.getValue().encode();
+            }
             out.writeInt(name.length);
             out.write(name);
             out.writeInt(encoded.length);

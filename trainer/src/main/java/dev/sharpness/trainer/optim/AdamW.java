@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,7 +73,12 @@ public final class AdamW implements BaseOptimizer {
      * Every operation is the formula's, in its order, computed in the reused tensors.
      */
     private void move(ParamVector x, ParamVector direction, double lr, boolean keep) {
-        long t = steps.getLong() + 1;
+        long t;
+        // On a GPU the count comes to the host in a copy the scope frees; the count itself
+        // lives as long as the run.
+        try (NDManager scope = ParamVector.scopeOver(List.of(steps))) {
+            t = steps.getLong() + 1;
+        }
         if (keep) {
             steps.addi(1);
         }

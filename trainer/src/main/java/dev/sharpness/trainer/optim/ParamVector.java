@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -138,14 +139,25 @@ public final class ParamVector {
      * open; the tensors themselves go back to their owners.
      */
     public static NDManager scopeOver(ParamVector... vectors) {
-        NDManager scope = NDManager.subManagerOf(vectors[0].get(0));
+        List<NDArray> all = new ArrayList<>();
+        for (ParamVector v : vectors) {
+            all.addAll(v.tensors);
+        }
+        return scopeOver(all);
+    }
+
+    /**
+     * {@link #scopeOver(ParamVector...)} over {@code tensors} (at least one). Reading a GPU
+     * tensor's bytes needs one: DJL copies it to the host in a tensor attached to the original's
+     * manager, which for parameters and optimizer state lives as long as the run.
+     */
+    public static NDManager scopeOver(Collection<NDArray> tensors) {
+        NDManager scope = NDManager.subManagerOf(tensors.iterator().next());
         // An array attached twice would be "returned" to this scope itself and freed with it.
         Set<NDArray> attached = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (ParamVector v : vectors) {
-            for (NDArray t : v.tensors) {
-                if (attached.add(t)) {
-                    scope.tempAttachAll(t);
-                }
+        for (NDArray t : tensors) {
+            if (attached.add(t)) {
+                scope.tempAttachAll(t);
             }
         }
         return scope;

@@ -244,11 +244,19 @@ public final class SampaWorker<B> implements TrainingMethod<B> {
                     "a vector of " + v.elementCount() + " values into " + flat.length);
         }
         int at = 0;
-        for (NDArray t : v.tensors()) {
-            int n = Math.toIntExact(t.size());
-            // A view of the tensor's own memory: toByteBuffer() would copy it into a fresh array.
-            t.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(flat, at, n);
-            at += n;
+        // On a GPU the bytes come to the host in copies the scope frees (rank 1's statistics
+        // live as long as the run, and DJL attaches a copy to the original's manager).
+        try (NDManager scope = ParamVector.scopeOver(v)) {
+            for (NDArray t : v.tensors()) {
+                int n = Math.toIntExact(t.size());
+                // A view of the tensor's own memory on the host: toByteBuffer() would copy it
+                // into a fresh array.
+                t.toByteBuffer(true)
+                        .order(ByteOrder.nativeOrder())
+                        .asFloatBuffer()
+                        .get(flat, at, n);
+                at += n;
+            }
         }
         return flat;
     }

@@ -16,6 +16,7 @@ import dev.sharpness.trainer.optim.ParamVector;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -174,8 +175,10 @@ public final class Network implements AutoCloseable {
         return sha256(trainable.tensors());
     }
 
-    private static byte[] sha256(Iterable<NDArray> arrays) {
-        try {
+    private static byte[] sha256(Collection<NDArray> arrays) {
+        // On a GPU each tensor's bytes come to the host in a copy that would otherwise stay
+        // attached to the network's manager: a pair checks this every checksumEverySteps.
+        try (NDManager scope = ParamVector.scopeOver(arrays)) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (NDArray t : arrays) {
                 digest.update(t.toByteBuffer());
