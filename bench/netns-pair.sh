@@ -150,7 +150,8 @@ if "--overlap-backward=on" in args and min(early) <= 0:
 sys.exit(0 if ok else 1)
 PY
 if [ -n "$heal" ]; then # the partition must have stalled a step, or it proved nothing
-  sort -t, -k6 -g -r "$work/rank0/steps.csv" | head -n 1 | awk -F, -v heal="$heal" '{
+  # awk reads the whole sorted list (head would leave sort writing into a closed pipe: SIGPIPE)
+  sort -t, -k6 -g -r "$work/rank0/steps.csv" | awk -F, -v heal="$heal" 'NR == 1 {
     printf "rank 0'"'"'s slowest step: %d, %.1f s\n", $1, $6
     if ($6 < heal - 0.5) { print "the partition stalled no step for its length" > "/dev/stderr"; exit 1 } }'
 fi
