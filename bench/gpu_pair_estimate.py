@@ -167,17 +167,16 @@ def measure(name, precision, device, batch, warmup, steps, rho=0.05):
         elif how == "reused":
             pageable["own"].copy_(flat)
             flat.copy_(pageable["peer"])
-        else:
-            if how == "engine":
-                kept = [g.cpu() for g in flat.split(sizes)]
-                for out, host in zip(host_views["own"], kept):
-                    out.copy_(host)
-                for into, peer in zip(flat.split(sizes), host_views["peer"]):
-                    into.copy_(peer.to(device))
-            else:
-                pageable["staging"].copy_(torch.cat(flat.split(sizes)))
-                pageable["own"].copy_(pageable["staging"])
-                flat.copy_(pageable["peer"].to(device))
+        elif how == "engine":
+            kept = [g.cpu() for g in flat.split(sizes)]
+            for out, host in zip(host_views["own"], kept):
+                out.copy_(host)
+            for into, peer in zip(flat.split(sizes), host_views["peer"]):
+                into.copy_(peer.to(device))
+        else:  # "trainer"
+            pageable["staging"].copy_(torch.cat(flat.split(sizes)))
+            pageable["own"].copy_(pageable["staging"])
+            flat.copy_(pageable["peer"].to(device))
 
     def rank(pin):
         def step():
