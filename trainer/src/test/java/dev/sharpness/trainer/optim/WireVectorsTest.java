@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -91,9 +92,10 @@ class WireVectorsTest {
      * backward pass writes it) or whole, step after step.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"float32", "bfloat16"})
-    void aGradientStagedAsOnAGpuCrossesAsTheSameBytes(String type) {
-        DataType wireType = DataType.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+    @EnumSource(
+            value = DataType.class,
+            names = {"FLOAT32", "BFLOAT16"})
+    void aGradientStagedAsOnAGpuCrossesAsTheSameBytes(DataType wireType) {
         WireVectors inPlace = new WireVectors(wireType, 1);
         WireVectors staged = new WireVectors(wireType, 1, true);
         for (int step = 0; step < 3; step++) {
