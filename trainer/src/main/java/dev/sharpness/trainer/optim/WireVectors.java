@@ -83,8 +83,8 @@ public final class WireVectors {
     }
 
     /**
-     * With {@code alwaysStaged}, even a vector in host memory is copied through the staging buffer,
-     * as a GPU's is: how a machine without a GPU tests that path.
+     * With {@code alwaysStaged}, a vector in host memory takes a GPU's way too: out through the
+     * staging buffer, and back as views of one copy. That is how a machine without a GPU tests it.
      */
     WireVectors(DataType wire, int threads, boolean alwaysStaged) {
         if (wire != DataType.FLOAT32 && wire != DataType.BFLOAT16) {
