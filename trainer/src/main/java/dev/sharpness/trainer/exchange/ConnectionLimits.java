@@ -16,13 +16,18 @@ import java.time.Duration;
  * @param idleTimeout a connection without a call for this long is closed
  * @param maxCallsPerConnection concurrent calls (HTTP/2 streams) on one connection at most
  * @param callThreads the threads that run call handlers (refusals included)
+ * @param maxResets streams a client may reset (HTTP/2 RST_STREAM) on one connection per {@code
+ *     resetWindow}; one that resets more is closed
+ * @param resetWindow the window {@code maxResets} counts in, in whole seconds
  */
 record ConnectionLimits(
         int maxConnections,
         Duration handshakeDeadline,
         Duration idleTimeout,
         int maxCallsPerConnection,
-        int callThreads) {
+        int callThreads,
+        int maxResets,
+        Duration resetWindow) {
 
     /**
      * The pair needs one connection (rank 1's) and the operator one per progress poll; 64 leave a
@@ -32,19 +37,31 @@ record ConnectionLimits(
      * without a call for 5 minutes is no worker's and no live operator's (the operator polls on a
      * fresh channel every few seconds). Rank 1 holds at most two calls at a time, the operator one:
      * 16 streams a connection is plenty. Call handlers never block, so 4 threads carry the pair's
-     * frames and absorb a flood of refusals alike.
+     * frames and absorb a flood of refusals alike. A client resets a stream when it gives up on a
+     * call: rank 1 when it closes, the operator when a poll times out, a few times a minute at
+     * most. A client that opens and resets streams in a loop (HTTP/2's "rapid reset") passes the
+     * limit of 16 at once, since a reset stream no longer counts, and kept rank 0's core busy from
+     * one connection; 200 resets in 30 s close it (the limit Netty's own HTTP/2 servers use).
      */
     static final ConnectionLimits DEFAULT =
-            new ConnectionLimits(64, Duration.ofSeconds(10), Duration.ofMinutes(5), 16, 4);
+            new ConnectionLimits(
+                    64,
+                    Duration.ofSeconds(10),
+                    Duration.ofMinutes(5),
+                    16,
+                    4,
+                    200,
+                    Duration.ofSeconds(30));
 
     ConnectionLimits {
-        if (maxConnections < 1 || maxCallsPerConnection < 1 || callThreads < 1) {
+        if (maxConnections < 1 || maxCallsPerConnection < 1 || callThreads < 1 || maxResets < 1) {
             throw new IllegalArgumentException("connection limits must be positive");
         }
         if (handshakeDeadline.isNegative()
                 || handshakeDeadline.isZero()
                 || idleTimeout.isNegative()
-                || idleTimeout.isZero()) {
+                || idleTimeout.isZero()
+                || resetWindow.toSeconds() < 1) {
             throw new IllegalArgumentException("connection deadlines must be positive");
         }
     }

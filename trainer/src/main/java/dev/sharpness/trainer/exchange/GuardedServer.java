@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A worker's gRPC server as the network may see it: bounded in connections, streams and threads
- * ({@link ConnectionLimits}), with its refusals logged by a {@link RefusalLog}. Its own event loops
- * and call threads are stopped with it.
+ * ({@link ConnectionLimits}), with its refusals logged by a {@link RefusalLog} and gRPC's own
+ * messages by the {@link GrpcLog}. Its own event loops and call threads are stopped with it.
  */
 final class GuardedServer {
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -58,6 +58,7 @@ final class GuardedServer {
             ServerServiceDefinition service,
             int streams)
             throws IOException {
+        GrpcLog.install();
         EventLoopGroup boss =
                 new NioEventLoopGroup(1, new DefaultThreadFactory(role + "-accept", true));
         EventLoopGroup workers =
@@ -82,11 +83,20 @@ final class GuardedServer {
                                     limits.handshakeDeadline().toNanos(), TimeUnit.NANOSECONDS)
                             .maxConnectionIdle(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS)
                             .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
+                            .maxRstFramesPerWindow(
+                                    limits.maxResets(), (int) limits.resetWindow().toSeconds())
                             .addService(service)
                             .build()
                             .start();
             long every = RefusalLog.INTERVAL.toNanos();
-            workers.scheduleAtFixedRate(refusals::flush, every, every, TimeUnit.NANOSECONDS);
+            workers.scheduleAtFixedRate(
+                    () -> {
+                        refusals.flush();
+                        GrpcLog.intervalEnded();
+                    },
+                    every,
+                    every,
+                    TimeUnit.NANOSECONDS);
             return new GuardedServer(server, boss, workers, calls, refusals, open);
         } catch (IOException | RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -131,25 +141,33 @@ final class GuardedServer {
                 server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
             }
         } finally {
-            refusals.flush();
-            calls.shutdownNow();
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            stopThreads();
         }
-        calls.awaitTermination(2, TimeUnit.SECONDS);
         // The listening socket is closed on the accept loop: once it has ended, the port is free
         // (a worker restarted in the same process, or a test, may bind it again at once).
         boss.terminationFuture().await(2, TimeUnit.SECONDS);
         workers.terminationFuture().await(2, TimeUnit.SECONDS);
+        calls.awaitTermination(2, TimeUnit.SECONDS);
     }
 
     /** {@link #stop}, not waiting. */
     void stopNow() {
         server.shutdownNow();
+        stopThreads();
+    }
+
+    /**
+     * Flushes the logs and asks the event loops to stop, and the call threads once the event loops
+     * have: a stream the server ended may still fail a write on its event loop, which hands the
+     * stream's last callback to the call threads. Stopped first, they refused it, and Netty logged
+     * a stack trace for every such stream (dozens when a flood was cut off).
+     */
+    private void stopThreads() {
         refusals.flush();
-        calls.shutdownNow();
+        GrpcLog.serverStopped();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.terminationFuture().addListener(ended -> calls.shutdownNow());
     }
 
     static ThreadFactory threads(String role) {

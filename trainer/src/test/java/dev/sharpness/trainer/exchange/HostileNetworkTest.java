@@ -22,14 +22,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.SimpleFormatter;
+import java.util.logging.StreamHandler;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Rank 0's port under the abuse anyone who reaches it can deal out: silent connections by the
- * hundred and floods of calls without the token. Real sockets on loopback against a real rank 0
- * that has paired; the pair must swap on throughout.
+ * hundred, floods of calls without the token, and clients that break HTTP/2's rules on purpose
+ * (streams reset as soon as opened, streams beyond the announced limit). Real sockets on loopback
+ * against a real rank 0 that has paired; the pair must swap on throughout.
  */
 class HostileNetworkTest {
     private static final Identity IDENTITY = Loopback.identity(16);
@@ -153,6 +158,90 @@ class HostileNetworkTest {
                     .as("threads added while refusing")
                     .isLessThanOrEqualTo(ConnectionLimits.DEFAULT.callThreads() + 4);
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void aClientThatResetsEveryStreamItOpensIsCutOffAndThePairSwapsOn() throws Exception {
+        int allowed = ConnectionLimits.DEFAULT.maxResets();
+        try (Loopback.Rank0 server = new Loopback.Rank0(IDENTITY)) {
+            PairExchange rank1 = server.connect(IDENTITY);
+            try (Loopback.Pair pair = new Loopback.Pair(server.exchange(), rank1)) {
+                swapOnce(pair, 0);
+                int sent = 0;
+                try (RawHttp2Client attacker = new RawHttp2Client(rank1.port())) {
+                    // Each stream is reset as soon as it is opened, so the limit of concurrent
+                    // streams never stops the loop: only the limit of resets can.
+                    while (sent < 20 * allowed
+                            && !attacker.closedByServer(0)
+                            && attacker.open(100, true)) {
+                        sent += 100;
+                    }
+                    assertThat(attacker.closedByServer(5_000))
+                            .as("rank 0 closed a connection that opened and reset %d streams", sent)
+                            .isTrue();
+                }
+                swapOnce(pair, 1);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aClientThatIgnoresTheStreamLimitLeavesAFewLinesOfLogAndThePairSwapsOn() throws Exception {
+        int streams = 100_000;
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        // What java.util.logging (gRPC's logging) would print: its console handler writes to the
+        // stderr it found when it was made, which replacing System.err does not reach.
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        StreamHandler console = new StreamHandler(captured, new SimpleFormatter());
+        root.addHandler(console);
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try (Loopback.Rank0 server = new Loopback.Rank0(IDENTITY)) {
+            PairExchange rank1 = server.connect(IDENTITY);
+            try (Loopback.Pair pair = new Loopback.Pair(server.exchange(), rank1)) {
+                swapOnce(pair, 0);
+                int sent = 0;
+                while (sent < streams) {
+                    // Rank 0 may end a connection that breaks the rules: open another.
+                    try (RawHttp2Client attacker = new RawHttp2Client(rank1.port())) {
+                        while (sent < streams && attacker.open(100, false)) {
+                            sent += 100;
+                        }
+                    }
+                }
+                swapOnce(pair, 1);
+                server.exchange().close(); // flushes the summaries
+                rank1.close();
+            }
+        } finally {
+            System.setErr(err);
+            console.flush();
+            root.removeHandler(console);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        List<String> summaries = log.lines().filter(l -> l.contains("gRPC logged")).toList();
+        assertThat(summaries).as("gRPC's messages summed up, in:%n%s", head(log)).isNotEmpty();
+        Matcher inAll = Pattern.compile("\\((\\d+) in all\\)").matcher(summaries.get(0));
+        assertThat(inAll.find()).isTrue();
+        assertThat(Long.parseLong(inAll.group(1)))
+                .as("messages gRPC logged for %d streams beyond the limit", streams)
+                .isGreaterThan(200);
+        assertThat(summaries.get(0)).contains("Maximum active streams violated");
+        // gRPC's own way was a record and a stack trace, some 4 KB, per message.
+        List<String> records =
+                log.lines().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d .*")).toList();
+        assertThat(records)
+                .as("log records for %d streams beyond the limit", streams)
+                .hasSizeLessThanOrEqualTo(5 * RefusalLog.LOGGED_IN_FULL);
+        assertThat(log.length())
+                .as("characters logged for %d streams beyond the limit", streams)
+                .isLessThan(200_000);
+    }
+
+    private static String head(String log) {
+        return log.length() < 4000 ? log : log.substring(0, 4000) + "...";
     }
 
     private static StreamObserver<Progress> countDown(CountDownLatch answered) {
