@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A SAMPa pair (two worker processes on loopback) trained twice on the same synthetic job: once
 # undisturbed, once while bench/ExchangeAttack.java holds IDLE silent connections to rank 0
-# (re-opening each one rank 0 closes) and sends STREAMS calls without the token. Samples rank 0's
+# (re-opening each one rank 0 closes) and sends STREAMS calls without the token, and a client that
+# breaks HTTP/2's rules (the trainer's test class RawHttp2Client: streams reset as soon as opened,
+# streams beyond the limit, on a new connection whenever rank 0 ends one). Samples rank 0's
 # open descriptors, threads and RSS from /proc every second, and compares the two runs'
 # parameterChecksum. The attack lasts ATTACK seconds; "after" is sampled 12 s later (past the 10 s
 # handshake deadline), while the pair still trains. Usage:
@@ -17,6 +19,9 @@ pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 jar="$root/trainer/target/sam-trainer.jar"
 [ -f "$jar" ] || "$root/sam-trainer" --version > /dev/null
+tests="$root/trainer/target/test-classes"
+[ -f "$tests/dev/sharpness/trainer/exchange/RawHttp2Client.class" ] ||
+  "$root/mvnw" -B -q -o test-compile -pl trainer > /dev/null
 printf '%s' 0123456789abcdef > "$work/token"
 cat > "$work/job.yaml" <<YAML
 apiVersion: sharpness.dev/v1alpha1
@@ -57,6 +62,9 @@ run() { # name attack?
   if [ "$attack" = yes ]; then
     java -cp "$jar" "$root/bench/ExchangeAttack.java" "$p" "$idle" "$streams" "$attack_s" > "$work/attacker.log" 2>&1 &
     a=$!; pids+=($a)
+    java -cp "$jar:$tests" dev.sharpness.trainer.exchange.RawHttp2Client "$p" "$attack_s" \
+        > "$work/breaker.log" 2>&1 &
+    pids+=($!)
   fi
   while kill -0 "$r0" 2>/dev/null; do
     read -r f t r <<< "$(sample "$r0")"
@@ -73,10 +81,11 @@ run() { # name attack?
   [ -n "$a" ] && kill "$a" 2>/dev/null && wait "$a" 2>/dev/null || true
   echo "$name: during    peak $peak_f fds, $peak_t threads, $peak_r kB RSS; $((SECONDS - start)) s; exits $c0/$c1"
   [ "$attack" = yes ] && echo "$name: after     ${after:-rank 0 had finished} (12 s after the attack)"
-  [ "$attack" = yes ] && cat "$work/attacker.log"
+  [ "$attack" = yes ] && cat "$work/attacker.log" "$work/breaker.log"
   echo "$name: checksum  $(checksum "$work/$name")"
-  echo "$name: rank 0 log: $(wc -l < "$work/$name.log") lines, $(grep -c Refused "$work/$name.log" || true) refusal lines, $(wc -c < "$work/$name.log") bytes"
+  echo "$name: rank 0 log: $(wc -l < "$work/$name.log") lines, $(grep -c Refused "$work/$name.log" || true) refusal lines, $(grep -c ' grpc - ' "$work/$name.log" || true) of gRPC's, $(wc -c < "$work/$name.log") bytes"
   [ "$attack" = yes ] && grep Refused "$work/$name.log" | tail -1 | cut -c1-300 || true
+  [ "$attack" = yes ] && grep 'gRPC logged' "$work/$name.log" | tail -1 | cut -c1-300 || true
 }
 run clean no
 run attacked yes

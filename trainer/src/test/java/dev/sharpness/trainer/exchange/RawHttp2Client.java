@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * does not: it opens streams beyond the limit the server announced and resets them as fast as it
  * can. It sends the connection preface and SETTINGS, acknowledges the server's, then only HEADERS
  * (a call without the token) and RST_STREAM frames, in batches. What the server sends is read and
- * dropped on a thread of its own, so the server's writes never wait on it.
+ * dropped on a thread of its own, so the server's writes never wait on it. Its {@link #main} is the
+ * third attacker of {@code bench/exchange-attack.sh}.
  */
 final class RawHttp2Client implements AutoCloseable {
     private static final byte[] PREFACE =
@@ -60,6 +61,41 @@ final class RawHttp2Client implements AutoCloseable {
         frame(start, SETTINGS, 0, 0, new byte[0]);
         frame(start, SETTINGS, ACK, 0, new byte[0]);
         out.write(start.toByteArray());
+    }
+
+    /**
+     * Floods rank 0's port on loopback for a while: streams reset as soon as opened, then streams
+     * beyond the limit, in turns of a second each on a connection of its own, and on a fresh one
+     * whenever rank 0 ends one. Prints what it sent.
+     *
+     * @param args PORT SECONDS
+     */
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        long end = System.nanoTime() + Long.parseLong(args[1]) * 1_000_000_000L;
+        long streams = 0;
+        long connections = 0;
+        boolean reset = true;
+        while (System.nanoTime() < end) {
+            long turn = Math.min(end, System.nanoTime() + 1_000_000_000L);
+            try (RawHttp2Client client = new RawHttp2Client(port)) {
+                connections++;
+                while (System.nanoTime() < turn
+                        && !client.closedByServer(0)
+                        && client.open(100, reset)) {
+                    streams += 100;
+                }
+            } catch (IOException e) {
+                Thread.sleep(10); // closed at the connection cap as it was accepted: again
+            }
+            if (System.nanoTime() >= turn) {
+                reset = !reset;
+            }
+        }
+        System.out.printf(
+                "rule breaker: %d streams opened and reset at once or beyond the limit, over %d"
+                        + " connections%n",
+                streams, connections);
     }
 
     /**
