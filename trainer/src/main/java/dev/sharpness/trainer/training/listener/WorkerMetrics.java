@@ -26,6 +26,18 @@ import org.slf4j.LoggerFactory;
 public final class WorkerMetrics implements ProgressListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMetrics.class);
 
+    /**
+     * Connections the JDK's HTTP server under {@code /metrics} holds at most, as rank 0's exchange
+     * port does. The job's NetworkPolicy opens the metrics port to anyone (Prometheus scrapes from
+     * its own namespace), and without a cap silent connections held 1,600 of the worker's
+     * descriptors when opened at 90 a second, each kept 15-20 s. A scrape over the cap is closed
+     * unanswered, so an attack costs metrics, not the run's descriptors.
+     */
+    static final int MAX_CONNECTIONS = 64;
+
+    /** How long the server waits for a request's headers before it closes the connection. */
+    static final int MAX_REQUEST_SECONDS = 10;
+
     private final HTTPServer server;
     private final Gauge step;
     private final Gauge totalSteps;
@@ -107,6 +119,7 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
                         "sam_worker_rank",
                         "This worker's rank: 0 (alone, or the x~ rank of a pair) or 1 (the y rank).")
                 .set(rank);
+        boundHttpServers();
         server =
                 HTTPServer.builder()
                         .inetAddress(listen.getAddress())
@@ -114,6 +127,21 @@ public final class WorkerMetrics implements ProgressListener, AutoCloseable {
                         .registry(registry)
                         .buildAndStart();
         LOG.info("Serving /metrics on port {}", server.getPort());
+    }
+
+    /**
+     * Sets the JDK HTTP server's bounds ({@link #MAX_CONNECTIONS}, {@link #MAX_REQUEST_SECONDS})
+     * unless the command line gave them. The JDK reads them once, when its first HTTP server
+     * starts: in a worker, this one.
+     */
+    private static void boundHttpServers() {
+        if (System.getProperty("jdk.httpserver.maxConnections") == null) {
+            System.setProperty("jdk.httpserver.maxConnections", String.valueOf(MAX_CONNECTIONS));
+        }
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty(
+                    "sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
+        }
     }
 
     /** The exchange's counters, read from {@link #paired}'s supplier when scraped. */

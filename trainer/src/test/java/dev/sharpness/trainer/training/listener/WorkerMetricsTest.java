@@ -5,9 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sharpness.api.worker.SwapPace;
 import dev.sharpness.trainer.cli.Workers;
 import dev.sharpness.trainer.exchange.SwapStats;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** /metrics has what a dashboard draws per logged step, as steps.csv has it. */
 class WorkerMetricsTest {
@@ -38,6 +46,64 @@ class WorkerMetricsTest {
                             "sam_exchange_swaps_total 3.0",
                             "sam_exchange_sent_bytes_total 4000.0",
                             "sam_exchange_sent_early_bytes_total 2500.0");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void silentConnectionsHoldAtMostTheCapOfDescriptorsAndScrapesWorkOnceTheyAreGone()
+            throws Exception {
+        int silent = 150;
+        try (WorkerMetrics metrics =
+                WorkerMetrics.serve(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0)) {
+            Workers.scrape(metrics.port()); // the server's own threads and files, before
+            int baseline = openDescriptors();
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < silent; i++) {
+                    Socket socket = new Socket();
+                    try {
+                        socket.connect(
+                                new InetSocketAddress(
+                                        InetAddress.getLoopbackAddress(), metrics.port()),
+                                200);
+                    } catch (IOException e) {
+                        socket.close(); // the backlog is full: the server is not taking more
+                        continue;
+                    }
+                    sockets.add(socket);
+                }
+                Thread.sleep(500); // the server accepts what is in its backlog
+                int held = openDescriptors() - baseline - sockets.size();
+                assertThat(held)
+                        .as(
+                                "descriptors the metrics server holds for %d silent connections",
+                                silent)
+                        .isLessThanOrEqualTo(WorkerMetrics.MAX_CONNECTIONS + 4);
+            } finally {
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+            String scrape = null;
+            for (int tries = 0; scrape == null; tries++) {
+                try {
+                    scrape = Workers.scrape(metrics.port());
+                } catch (IOException e) {
+                    assertThat(tries)
+                            .as("scrapes refused after the silent ones closed")
+                            .isLessThan(50);
+                    Thread.sleep(100); // the server has not yet seen every close
+                }
+            }
+            assertThat(scrape).contains("sam_worker_rank 0.0");
+        }
+    }
+
+    private static int openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.count();
         }
     }
 }
