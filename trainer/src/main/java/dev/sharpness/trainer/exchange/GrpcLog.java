@@ -40,6 +40,8 @@ final class GrpcLog extends Handler {
 
     private static final GrpcLog INSTANCE = new GrpcLog(LoggerFactory.getLogger("io.grpc"));
 
+    private static boolean installed;
+
     private final Logger log;
     private final SimpleFormatter text = new SimpleFormatter();
     private int inFull;
@@ -48,12 +50,10 @@ final class GrpcLog extends Handler {
     private final Map<String, Long> byMessage = new LinkedHashMap<>();
     private long otherMessages;
 
-    GrpcLog(Logger log) {
+    private GrpcLog(Logger log) {
         this.log = log;
         setLevel(Level.INFO);
     }
-
-    private static boolean installed;
 
     /** Sends gRPC's log here instead of to the console handler of {@code java.util.logging}. */
     static synchronized void install() {
@@ -129,7 +129,7 @@ final class GrpcLog extends Handler {
      * Writes one summary line of the messages since the last one, if there were any; at the end of
      * an interval without any ({@code intervalEnded}), re-arms the allowance of messages in full.
      */
-    void summarize(boolean intervalEnded) {
+    private void summarize(boolean intervalEnded) {
         String line;
         synchronized (this) {
             if (pending == 0) {
@@ -154,11 +154,7 @@ final class GrpcLog extends Handler {
         log.warn(line);
     }
 
-    /** Messages so far, logged or counted. */
-    synchronized long total() {
-        return total;
-    }
-
+    /** Nothing to flush: each record is handed on to SLF4J as it comes. */
     @Override
     public void flush() {}
 

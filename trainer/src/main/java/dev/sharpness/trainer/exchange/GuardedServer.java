@@ -160,7 +160,7 @@ final class GuardedServer {
      * Flushes the logs and asks the event loops to stop, and the call threads once the event loops
      * have: a stream the server ended may still fail a write on its event loop, which hands the
      * stream's last callback to the call threads. Stopped first, they refused it, and Netty logged
-     * a stack trace for every such stream (dozens when a flood was cut off).
+     * a stack trace for every such stream (16 in a test, after a flood was cut off).
      */
     private void stopThreads() {
         refusals.flush();

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,6 +100,34 @@ class WorkerMetricsTest {
                 }
             }
             assertThat(scrape).contains("sam_worker_rank 0.0");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aRequestThatIsNeverFinishedIsClosedAfterTheRequestTime() throws Exception {
+        try (WorkerMetrics metrics =
+                        WorkerMetrics.serve(
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                Socket slow = new Socket(InetAddress.getLoopbackAddress(), metrics.port())) {
+            // Headers begun and never ended, as a client that holds connections open does.
+            slow.getOutputStream()
+                    .write(
+                            "GET /metrics HTTP/1.1\r\nHost: a\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+            slow.setSoTimeout((WorkerMetrics.MAX_REQUEST_SECONDS + 10) * 1000);
+            long start = System.nanoTime();
+            int read;
+            try {
+                read = slow.getInputStream().read();
+            } catch (SocketTimeoutException e) {
+                read = 0; // still open
+            } catch (IOException e) {
+                read = -1; // reset: closed as well
+            }
+            double took = (System.nanoTime() - start) / 1e9;
+            assertThat(read).as("what the server did with the unfinished request").isEqualTo(-1);
+            assertThat(took).isLessThan(WorkerMetrics.MAX_REQUEST_SECONDS + 5);
         }
     }
 
