@@ -44,9 +44,7 @@ final class GrpcLog extends Handler {
 
     private final Logger log;
     private final SimpleFormatter text = new SimpleFormatter();
-    private int inFull;
-    private long total;
-    private long pending;
+    private final RefusalLog.Allowance allowance = new RefusalLog.Allowance();
     private final Map<String, Long> byMessage = new LinkedHashMap<>();
     private long otherMessages;
 
@@ -84,17 +82,10 @@ final class GrpcLog extends Handler {
         }
         String message = text.formatMessage(record);
         Throwable thrown = record.getThrown();
-        boolean full;
-        boolean last;
+        RefusalLog.Allowance.Line next;
         synchronized (this) {
-            total++;
-            full = inFull < RefusalLog.LOGGED_IN_FULL;
-            if (full) {
-                inFull++;
-                last = inFull == RefusalLog.LOGGED_IN_FULL;
-            } else {
-                last = false;
-                pending++;
+            next = allowance.next();
+            if (next == RefusalLog.Allowance.Line.COUNTED) {
                 String key = thrown == null ? message : message + ": " + thrown;
                 if (key.length() > MESSAGE_CHARACTERS) {
                     key = key.substring(0, MESSAGE_CHARACTERS) + "...";
@@ -106,13 +97,13 @@ final class GrpcLog extends Handler {
                 }
             }
         }
-        if (full) {
+        if (next != RefusalLog.Allowance.Line.COUNTED) {
             String line =
                     "gRPC ("
                             + record.getLoggerName()
                             + "): "
                             + message
-                            + (last
+                            + (next == RefusalLog.Allowance.Line.LAST_IN_FULL
                                     ? " (further messages of gRPC are counted and summed up every "
                                             + PairExchange.seconds(RefusalLog.INTERVAL)
                                             + ")"
@@ -132,22 +123,19 @@ final class GrpcLog extends Handler {
     private void summarize(boolean intervalEnded) {
         String line;
         synchronized (this) {
+            long pending = allowance.takeCounted(intervalEnded);
             if (pending == 0) {
-                if (intervalEnded) {
-                    inFull = 0;
-                }
                 return;
             }
             line =
                     "gRPC logged %d more messages (%d in all): %s%s"
                             .formatted(
                                     pending,
-                                    total,
+                                    allowance.total(),
                                     byMessage.entrySet().stream()
                                             .map(e -> e.getValue() + " of \"" + e.getKey() + "\"")
                                             .collect(Collectors.joining(", ")),
                                     otherMessages > 0 ? ", " + otherMessages + " others" : "");
-            pending = 0;
             otherMessages = 0;
             byMessage.clear();
         }

@@ -28,9 +28,7 @@ final class RefusalLog {
     private static final int ADDRESSES_NAMED = 8;
 
     private final Logger log;
-    private int inFull;
-    private long total;
-    private long pending;
+    private final Allowance allowance = new Allowance();
     private final Map<String, Long> byReason = new TreeMap<>();
     private final Map<String, Long> byAddress = new LinkedHashMap<>();
     private long otherAddresses;
@@ -48,17 +46,10 @@ final class RefusalLog {
      * {@code reason}; logs it in full while the allowance lasts.
      */
     void refused(String what, SocketAddress remote, String reason) {
-        boolean full;
-        boolean last;
+        Allowance.Line line;
         synchronized (this) {
-            total++;
-            full = inFull < LOGGED_IN_FULL;
-            if (full) {
-                inFull++;
-                last = inFull == LOGGED_IN_FULL;
-            } else {
-                last = false;
-                pending++;
+            line = allowance.next();
+            if (line == Allowance.Line.COUNTED) {
                 byReason.merge(reason, 1L, Long::sum);
                 String host = host(remote);
                 if (byAddress.containsKey(host) || byAddress.size() < ADDRESSES_NAMED) {
@@ -68,13 +59,13 @@ final class RefusalLog {
                 }
             }
         }
-        if (full) {
+        if (line != Allowance.Line.COUNTED) {
             log.warn(
                     "Refused {} from {}: {}{}",
                     what,
                     remote,
                     reason,
-                    last
+                    line == Allowance.Line.LAST_IN_FULL
                             ? " (further refusals are counted and summed up every "
                                     + PairExchange.seconds(INTERVAL)
                                     + ")"
@@ -89,8 +80,8 @@ final class RefusalLog {
     void flush() {
         String line;
         synchronized (this) {
+            long pending = allowance.takeCounted(true);
             if (pending == 0) {
-                inFull = 0;
                 return;
             }
             String reasons =
@@ -106,8 +97,7 @@ final class RefusalLog {
                                     : "");
             line =
                     "Refused %d more calls or connections (%d in all): %s; %s"
-                            .formatted(pending, total, reasons, addresses);
-            pending = 0;
+                            .formatted(pending, allowance.total(), reasons, addresses);
             otherAddresses = 0;
             byReason.clear();
             byAddress.clear();
@@ -117,7 +107,55 @@ final class RefusalLog {
 
     /** Refusals so far, logged or counted. */
     synchronized long total() {
-        return total;
+        return allowance.total();
+    }
+
+    /**
+     * The bound of a log that a flood may fill, this one's and {@link GrpcLog}'s: the first {@link
+     * #LOGGED_IN_FULL} lines are logged in full, the rest only counted, to be summed up in one line
+     * per interval; after an interval without any counted, the next few go in full again. Not
+     * thread-safe: its owner holds its own lock around each call, with its counts by key beside.
+     */
+    static final class Allowance {
+        /** What becomes of the next line. */
+        enum Line {
+            IN_FULL,
+            /** The last in full: it says that the rest will be summed up. */
+            LAST_IN_FULL,
+            COUNTED
+        }
+
+        private int inFull;
+        private long total;
+        private long counted;
+
+        Line next() {
+            total++;
+            if (inFull < LOGGED_IN_FULL) {
+                inFull++;
+                return inFull == LOGGED_IN_FULL ? Line.LAST_IN_FULL : Line.IN_FULL;
+            }
+            counted++;
+            return Line.COUNTED;
+        }
+
+        /**
+         * The lines counted since the last call, to be summed up now; with none and {@code
+         * intervalEnded}, re-arms the lines in full.
+         */
+        long takeCounted(boolean intervalEnded) {
+            long taken = counted;
+            counted = 0;
+            if (taken == 0 && intervalEnded) {
+                inFull = 0;
+            }
+            return taken;
+        }
+
+        /** Lines so far, logged or counted. */
+        long total() {
+            return total;
+        }
     }
 
     private static String host(SocketAddress remote) {
